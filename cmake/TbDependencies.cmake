@@ -7,7 +7,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 
 # toml++ is used header-only (the Debian CMake target forces the shared library).
-find_path(TB_TOMLPP_INCLUDE_DIR toml++/toml.hpp REQUIRED)
+find_path(TB_TOMLPP_INCLUDE_DIR toml++/toml.h REQUIRED)
 add_library(tb_tomlplusplus INTERFACE)
 target_include_directories(tb_tomlplusplus SYSTEM INTERFACE ${TB_TOMLPP_INCLUDE_DIR})
 target_compile_definitions(tb_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=1)

@@ -1,0 +1,50 @@
+// `triton-aot compile`: a scenario's kernels to a checked bundle of cubins, PTX,
+// metadata, a manifest and typed C++ launchers (docs/aot-bundle.md).
+#pragma once
+
+#include <tb/scenario/scenario.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tb::compiler {
+
+// "sm_90" -> 90. Throws diagnostic_error naming `origin` for anything else.
+int parse_arch(std::string_view text, std::string_view origin);
+std::string supported_archs_text();
+
+struct compile_options {
+  std::filesystem::path scenario;   // scenario.toml or its folder
+  std::filesystem::path out_dir;
+  std::vector<int> archs{90};
+  int jobs = 0;                     // parallel Triton compiles; 0 = one per core
+  std::filesystem::path cache_dir;  // empty: $TRITON_AOT_CACHE_DIR, else ~/.cache/triton-bench/aot
+  std::filesystem::path python;     // empty: $TRITON_AOT_PYTHON, else the build's configured Python
+  std::function<void(std::string_view)> progress;  // one line per finished image, or empty
+};
+
+struct image_timing {
+  std::string kernel, variant, specialization;
+  int arch = 0;
+  double seconds = 0;  // Triton's compile time; 0 for a cache hit
+  bool cached = false;
+};
+
+struct compile_report {
+  std::size_t images = 0;  // kernel x variant x specialisation x arch
+  std::size_t compiled = 0;
+  std::size_t cached = 0;
+  bool python_started = false;
+  double seconds = 0;
+  std::string triton_version;
+  std::vector<image_timing> timings;
+};
+
+// Throws tb::scenario::diagnostic_error; on error nothing is left at out_dir that
+// was not there before.
+compile_report compile_scenario(const compile_options& options);
+
+}  // namespace tb::compiler

@@ -1,0 +1,202 @@
+"""triton-aot's frontend: compile Triton kernels for named GPU architectures.
+
+Protocol (the C++ driver is the only caller): a request JSON on stdin, one response
+JSON on stdout. Needs Triton, never a GPU or a CUDA driver: the target is passed to
+`triton.compile` explicitly, and nothing here touches `triton.runtime.driver`.
+
+Request:  {"jobs": [JOB, ...], "parallel": N}
+JOB:      {"id", "source_path", "canonical", "kernel", "params": [{"name","type"}],
+           "constexprs": {name: value}, "hints": {name: 16|1}, "arch": 90,
+           "num_warps", "num_stages", "out_dir"}
+Response: JSON lines on stdout: {"triton_version": "3.6.0"} first, then one RESULT a
+          line as each job finishes (in completion order, so the driver can show progress).
+RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t}
+       or {"id", "ok": false, "error": {"kind", "message", "file"?, "line"?, "col"?}}
+
+Error kinds the driver maps to locations in scenario.toml: missing_kernel, not_jit,
+param_mismatch, constexpr_missing, constexpr_unknown, constexpr_type. Kinds located in
+the Python file: syntax, import, compile.
+"""
+import concurrent.futures
+import json
+import os
+import sys
+import time
+import traceback
+
+from tb_aot.loader import load_kernel_module
+
+METADATA_FIELDS = (
+    "name", "num_warps", "num_ctas", "num_stages", "cluster_dims", "shared",
+    "global_scratch_size", "global_scratch_align", "profile_scratch_size",
+    "profile_scratch_align", "launch_cooperative_grid", "launch_pdl", "tmem_size",
+    "triton_version", "hash", "arch", "maxnreg",
+)
+
+
+class FrontendError(Exception):
+    def __init__(self, kind, message, file=None, line=None, col=None):
+        super().__init__(message)
+        self.kind, self.message, self.file, self.line, self.col = kind, message, file, line, col
+
+    def as_json(self):
+        out = {"kind": self.kind, "message": self.message}
+        for key in ("file", "line", "col"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+
+_modules = {}
+
+
+def _module(job):
+    key = (job["source_path"], job["canonical"])
+    if key not in _modules:
+        try:
+            _modules[key] = load_kernel_module(job["source_path"], job["canonical"])
+        except SyntaxError as error:
+            raise FrontendError("syntax", f"invalid Python: {error.msg}", job["source_path"],
+                                error.lineno, error.offset)
+        except FrontendError:
+            raise
+        except Exception as error:  # the kernel file raised while importing
+            line = None
+            for frame in traceback.extract_tb(error.__traceback__):
+                if frame.filename == job["canonical"]:
+                    line = frame.lineno
+            raise FrontendError("import", f"importing the kernel file raised "
+                                f"{type(error).__name__}: {error}", job["source_path"], line)
+    return _modules[key]
+
+
+def _kernel(job):
+    import triton
+    module = _module(job)
+    fn = getattr(module, job["kernel"], None)
+    jitted = sorted(n for n, v in vars(module).items() if isinstance(v, triton.runtime.JITFunction))
+    if fn is None:
+        raise FrontendError("missing_kernel", f"no function '{job['kernel']}' in {job['source_path']}"
+                            f" (@triton.jit functions there: {', '.join(jitted) or 'none'})")
+    if not isinstance(fn, triton.runtime.JITFunction):
+        raise FrontendError("not_jit", f"'{job['kernel']}' in {job['source_path']} is not a "
+                            f"@triton.jit function")
+    return fn
+
+
+def _check_signature(fn, job):
+    runtime_params = [p.name for p in fn.params if not p.is_constexpr]
+    constexpr_params = {p.name: p for p in fn.params if p.is_constexpr}
+    declared = [p["name"] for p in job["params"]]
+    if declared != runtime_params:
+        raise FrontendError("param_mismatch", f"signature lists ({', '.join(declared)}) but "
+                            f"'{fn.__name__}' takes runtime arguments ({', '.join(runtime_params)})")
+    for name, value in job["constexprs"].items():
+        if name not in constexpr_params:
+            what = "a runtime argument" if name in runtime_params else "not a parameter"
+            raise FrontendError("constexpr_unknown", f"constexpr '{name}' is {what} of "
+                                f"'{fn.__name__}' (its constexprs: {', '.join(constexpr_params) or 'none'})")
+        if isinstance(value, (dict, list)) or value is None:
+            raise FrontendError("constexpr_type", f"constexpr '{name}' must be an integer, float, "
+                                f"boolean or string, found {type(value).__name__}")
+    for name, param in constexpr_params.items():
+        if name not in job["constexprs"] and not param.has_default:
+            raise FrontendError("constexpr_missing", f"constexpr '{name}' of '{fn.__name__}' has no "
+                                f"value (give it in the kernel's or variant's constexprs)")
+
+
+def _compile(job):
+    import triton
+    from triton.backends.compiler import GPUTarget
+    started = time.perf_counter()
+    fn = _kernel(job)
+    _check_signature(fn, job)
+    signature = {}
+    constexprs = dict(job["constexprs"])
+    attrs = {}
+    for index, param in enumerate(fn.params):
+        if param.is_constexpr:
+            signature[param.name] = "constexpr"
+            continue
+        ptype = next(p["type"] for p in job["params"] if p["name"] == param.name)
+        hint = job["hints"].get(param.name)
+        if hint == 1:
+            signature[param.name] = "constexpr"
+            constexprs[param.name] = 1
+        else:
+            signature[param.name] = ptype
+            if hint == 16:
+                attrs[(index, )] = [["tt.divisibility", 16]]
+    source = triton.compiler.ASTSource(fn=fn, signature=signature, constexprs=constexprs, attrs=attrs)
+    try:
+        compiled = triton.compile(source, target=GPUTarget("cuda", job["arch"], 32),
+                                  options={"num_warps": job["num_warps"], "num_stages": job["num_stages"]})
+    except triton.CompilationError as error:
+        node = getattr(error, "node", None)
+        line = None
+        if node is not None and hasattr(node, "lineno"):
+            line = fn.starting_line_number + node.lineno - 1
+        first = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        raise FrontendError("compile", f"Triton could not compile '{fn.__name__}': {first}",
+                            job["source_path"], line)
+    except Exception as error:
+        raise FrontendError("compile", f"Triton could not compile '{fn.__name__}' for sm_{job['arch']}: "
+                            f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}")
+    metadata = {}
+    for field in METADATA_FIELDS:
+        value = getattr(compiled.metadata, field, None)
+        if isinstance(value, tuple):
+            value = list(value)
+        metadata[field] = value
+    os.makedirs(job["out_dir"], exist_ok=True)
+    stem = os.path.join(job["out_dir"], f"sm_{job['arch']}")
+    with open(stem + ".cubin", "wb") as f:
+        f.write(compiled.asm["cubin"])
+    with open(stem + ".ptx", "w", encoding="utf-8") as f:
+        f.write(compiled.asm["ptx"])
+    with open(stem + ".json", "w", encoding="utf-8") as f:
+        json.dump(metadata, f, indent=1, sort_keys=True)
+    return {"metadata": metadata, "seconds": round(time.perf_counter() - started, 4)}
+
+
+def _run_job(job):
+    try:
+        result = _compile(job)
+        return {"id": job["id"], "ok": True, **result}
+    except FrontendError as error:
+        return {"id": job["id"], "ok": False, "error": error.as_json()}
+    except Exception as error:  # a bug here or in Triton: report, never hang the driver
+        return {"id": job["id"], "ok": False,
+                "error": {"kind": "internal", "message": f"{type(error).__name__}: {error}"}}
+
+
+def main():
+    request = json.load(sys.stdin)
+    jobs = request["jobs"]
+    parallel = max(1, int(request.get("parallel", 1)))
+    # Keep the protocol stream clean: anything Triton or a kernel file prints goes to
+    # stderr, and only emit() writes to the original stdout.
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    import triton
+
+    def emit(record):
+        protocol.write(json.dumps(record) + "\n")
+        protocol.flush()
+
+    emit({"triton_version": triton.__version__})
+    if parallel == 1 or len(jobs) == 1:
+        for job in jobs:
+            emit(_run_job(job))
+    else:
+        # fork: workers inherit the imported Triton; each compiles independent variants
+        import multiprocessing
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=parallel, mp_context=context) as pool:
+            for future in concurrent.futures.as_completed([pool.submit(_run_job, job) for job in jobs]):
+                emit(future.result())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Load a Triton kernel file under a canonical, machine-independent file name.
+
+Triton writes the kernel's source file name into the PTX (`.file`) and from there
+into the cubin's line table. Loading every kernel file as `<scenario>/<file>` makes
+the cubin independent of where the checkout lives, so a cubin compiled ahead of time
+on one machine is byte-identical to the one Triton's JIT builds on another, provided
+the JIT side loads the file through this same function (bench/jit_runner.py does).
+"""
+import importlib.util
+import linecache
+import sys
+from pathlib import Path
+
+
+def canonical_name(scenario: str, relative_source: str) -> str:
+    return f"{scenario}/{Path(relative_source).as_posix()}"
+
+
+def load_kernel_module(path: str, canonical: str):
+    """Execute the file at `path` as a module whose code claims to live at `canonical`.
+
+    Raises SyntaxError (with filename set to `path`) for a broken file, and whatever
+    the module raises at import time.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        code = compile(text, canonical, "exec")
+    except SyntaxError as error:
+        error.filename = path  # point the user at the real file
+        raise
+    lines = text.splitlines(keepends=True)
+    # `mtime None` marks the entry as not backed by a file, so checkcache keeps it;
+    # inspect.getsourcelines (used by triton.jit) then finds the text.
+    linecache.cache[canonical] = (len(text), None, lines, canonical)
+    module_name = "tb_kernels_" + "".join(c if c.isalnum() else "_" for c in canonical)
+    spec = importlib.util.spec_from_loader(module_name, loader=None, origin=canonical)
+    module = importlib.util.module_from_spec(spec)
+    module.__file__ = canonical
+    sys.modules[module_name] = module
+    exec(code, module.__dict__)
+    return module

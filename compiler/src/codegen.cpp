@@ -1,0 +1,298 @@
+// Writes the manifest and the generated C++ launchers of a bundle.
+//
+// The generated code is plain C++20 with no dependency but the runtime's public
+// headers; it must compile warning-free under -Wall -Wextra -Wpedantic.
+#include <tb/compiler/bundle.hpp>
+#include <tb/scenario/types.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace tb::compiler {
+namespace {
+
+using json = nlohmann::json;
+
+std::string image_symbol(const kernel_record& k, const variant_record& v, std::size_t spec_index,
+                         const image_record& image) {
+  return fmt::format("{}_{}_s{}_sm{}_{}", k.kernel->name, v.variant->name, spec_index, image.arch, image.format);
+}
+
+std::string binary_label(const kernel_record& k, const variant_record& v, const specialization_record& s) {
+  return fmt::format("{}[{}.{}]", k.kernel->name, v.variant->name, s.spec->name);
+}
+
+std::string cpp_type(const scenario::param& p) { return std::string(scenario::lookup_type(p.type)->cpp); }
+
+// "tb::runtime::device_ptr x_ptr, std::int32_t n"
+std::string parameter_list(const scenario::kernel& k) {
+  std::string out;
+  for (const auto& p : k.params) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", cpp_type(p), p.name);
+  return out;
+}
+
+std::string condition(const scenario::kernel& k, const scenario::specialization& s) {
+  std::string out;
+  for (const auto& [index, hint] : s.hints) {
+    const auto& p = k.params[index];
+    const std::string test = hint == scenario::hint_equal_1 ? fmt::format("{} == 1", p.name)
+                                                            : fmt::format("{} % 16 == 0", p.name);
+    out += fmt::format("{}{}", out.empty() ? "" : " && ", test);
+  }
+  return out;
+}
+
+bool param_is_tested(const scenario::kernel& k, std::size_t index) {
+  for (const auto& s : k.specializations)
+    for (const auto& [i, hint] : s.hints)
+      if (i == index) return true;
+  return false;
+}
+
+std::string describe_signature(const scenario::kernel& k) {
+  std::string out;
+  for (const auto& p : k.params) {
+    out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", p.name, p.type);
+    for (int h : p.hints) out += fmt::format(":{}", h);
+  }
+  return out;
+}
+
+std::string describe_variant(const scenario::variant& v) {
+  std::string out = fmt::format("num_warps={} num_stages={}", v.num_warps, v.num_stages);
+  for (const auto& [name, value] : v.constexprs) out += fmt::format(" {}={}", name, scenario::to_string(value));
+  return out;
+}
+
+void append_bytes(std::string& out, const std::vector<unsigned char>& bytes, bool terminate) {
+  constexpr std::size_t per_line = 20;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    out += (i % per_line == 0) ? "\n    " : " ";
+    out += fmt::format("0x{:02x},", bytes[i]);
+  }
+  if (terminate) out += "\n    0x00,";  // PTX is loaded as a C string
+  out += "\n";
+}
+
+}  // namespace
+
+std::string header_file_name(const bundle& b) { return b.scenario->name + "_kernels.hpp"; }
+std::string source_file_name(const bundle& b) { return b.scenario->name + "_kernels.cpp"; }
+
+std::string manifest_json(const bundle& b) {
+  json kernels = json::array();
+  for (const auto& k : b.kernels) {
+    json params = json::array();
+    for (const auto& p : k.kernel->params) {
+      const auto type = scenario::lookup_type(p.type);
+      params.push_back({{"name", p.name}, {"type", p.type}, {"cpp_type", std::string(type->cpp)}, {"size", type->size}});
+    }
+    json variants = json::array();
+    for (const auto& v : k.variants) {
+      json constexprs = json::object();
+      for (const auto& [name, value] : v.variant->constexprs)
+        constexprs[name] = std::visit([](const auto& x) { return json(x); }, value);
+      json specs = json::array();
+      for (const auto& s : v.specializations) {
+        json hints = json::object();
+        for (const auto& [index, hint] : s.spec->hints) hints[k.kernel->params[index].name] = hint;
+        json images = json::array();
+        for (const auto& i : s.images) {
+          images.push_back({{"arch", i.arch},
+                            {"format", i.format},
+                            {"path", i.path.generic_string()},
+                            {"sha256", i.sha256},
+                            {"size", i.bytes.size()},
+                            {"symbol", i.symbol},
+                            {"num_warps", i.num_warps},
+                            {"num_ctas", i.num_ctas},
+                            {"cluster_dims", {i.cluster_dims[0], i.cluster_dims[1], i.cluster_dims[2]}},
+                            {"shared", i.shared},
+                            {"static_shared", i.static_shared},
+                            {"global_scratch_size", i.global_scratch_size},
+                            {"global_scratch_align", i.global_scratch_align},
+                            {"profile_scratch_size", i.profile_scratch_size},
+                            {"profile_scratch_align", i.profile_scratch_align},
+                            {"launch_cooperative_grid", i.launch_cooperative_grid},
+                            {"launch_pdl", i.launch_pdl},
+                            {"registers", i.registers},
+                            {"triton_hash", i.triton_hash}});
+        }
+        specs.push_back({{"name", s.spec->name}, {"hints", hints}, {"kernel_params", s.kernel_params}, {"images", images}});
+      }
+      variants.push_back({{"name", v.variant->name},
+                          {"num_warps", v.variant->num_warps},
+                          {"num_stages", v.variant->num_stages},
+                          {"constexprs", constexprs},
+                          {"specializations", specs}});
+    }
+    kernels.push_back({{"name", k.kernel->name}, {"source", k.kernel->source}, {"params", params}, {"variants", variants}});
+  }
+  const json manifest = {{"schema", "triton-bench/aot-manifest"},
+                         {"version", 1},
+                         {"scenario", b.scenario->name},
+                         {"triton_version", b.triton_version},
+                         {"archs", b.archs},
+                         {"kernels", kernels}};
+  return manifest.dump(1) + "\n";
+}
+
+std::string generated_header(const bundle& b) {
+  const std::string ns = "tb_aot::" + b.scenario->name;
+  std::string archs;
+  for (int a : b.archs) archs += fmt::format(" sm_{}", a);
+  std::string out = fmt::format(
+      "// Generated by triton-aot from {}/scenario.toml: do not edit.\n"
+      "// Triton {}; cubin and PTX for{}.\n"
+      "//\n"
+      "// One launcher per kernel. It picks the most specialised compiled kernel whose\n"
+      "// conditions the arguments meet (pointer 16-byte alignment, integer divisibility\n"
+      "// by 16, integer equal to 1), and the runtime picks the image for the device:\n"
+      "// the cubin of its exact architecture, else PTX that the driver compiles.\n"
+      "#pragma once\n\n"
+      "#include <tb/runtime/kernel_binary.hpp>\n"
+      "#include <tb/runtime/runtime.hpp>\n"
+      "#include <tb/runtime/scalar_types.hpp>\n\n"
+      "#include <cstdint>\n"
+      "#include <span>\n\n"
+      "namespace {} {{\n",
+      b.scenario->name, b.triton_version, archs, ns);
+  for (const auto& k : b.kernels) {
+    const auto& kernel = *k.kernel;
+    out += fmt::format("\n// {}({}) from {}\n", kernel.name, describe_signature(kernel), kernel.source);
+    out += fmt::format("enum class {}_variant {{\n", kernel.name);
+    for (const auto& v : k.variants)
+      out += fmt::format("  {},  // {}\n", v.variant->name, describe_variant(*v.variant));
+    out += "};\n\n";
+    out += fmt::format(
+        "tb::runtime::status {0}(tb::runtime::stream_handle stream, tb::runtime::launch_grid grid,\n"
+        "    {1},\n"
+        "    {0}_variant variant = {0}_variant::{2},\n"
+        "    tb::runtime::runtime& runtime = tb::runtime::default_runtime());\n\n",
+        kernel.name, parameter_list(kernel), k.variants.front().variant->name);
+    out += fmt::format(
+        "// The compiled kernel the launcher would use for these arguments.\n"
+        "const tb::runtime::kernel_binary& {0}_select({0}_variant variant, {1});\n\n"
+        "// Every compiled kernel of {0}: variants x specialisations (to preload them).\n"
+        "std::span<const tb::runtime::kernel_binary> {0}_binaries();\n",
+        kernel.name, parameter_list(kernel));
+  }
+  out += fmt::format("\n}}  // namespace {}\n", ns);
+  return out;
+}
+
+std::string generated_source(const bundle& b) {
+  const std::string ns = "tb_aot::" + b.scenario->name;
+  std::string out = fmt::format(
+      "// Generated by triton-aot from {}/scenario.toml: do not edit.\n"
+      "#include \"{}\"\n\n"
+      "namespace {} {{\n"
+      "namespace {{\n",
+      b.scenario->name, header_file_name(b), ns);
+  for (const auto& k : b.kernels) {
+    // Images, then one kernel_image table per specialisation, then the binaries.
+    std::size_t binary_count = 0;
+    for (const auto& v : k.variants) {
+      for (std::size_t si = 0; si < v.specializations.size(); ++si) {
+        const auto& s = v.specializations[si];
+        for (const auto& image : s.images) {
+          out += fmt::format("\n// {} sm_{} {}: {} bytes, sha256 {}\n", binary_label(k, v, s), image.arch, image.format,
+                             image.bytes.size(), image.sha256);
+          out += fmt::format("alignas(16) const unsigned char {}[] = {{", image_symbol(k, v, si, image));
+          append_bytes(out, image.bytes, image.format == "ptx");
+          out += "};\n";
+        }
+        out += fmt::format("\nconst tb::runtime::kernel_image {}_{}_s{}_images[] = {{\n", k.kernel->name, v.variant->name, si);
+        for (const auto& image : s.images) {
+          out += fmt::format(
+              "    {{{}, tb::runtime::image_format::{}, {}, {}, \"{}\", {}, {}, {{{}, {}, {}}}, {}, {}, {}, {}, {}, {}, {}}},\n",
+              image.arch, image.format, image_symbol(k, v, si, image), image.bytes.size(), image.symbol,
+              image.num_warps, image.num_ctas, image.cluster_dims[0], image.cluster_dims[1], image.cluster_dims[2],
+              image.shared, image.global_scratch_size, image.global_scratch_align, image.profile_scratch_size,
+              image.profile_scratch_align, image.launch_cooperative_grid, image.launch_pdl);
+        }
+        out += "};\n";
+        ++binary_count;
+      }
+    }
+    const std::size_t param_count = k.kernel->params.size();
+    out += fmt::format("\nconst tb::runtime::kernel_binary {}_table[{}] = {{\n", k.kernel->name, binary_count);
+    for (const auto& v : k.variants)
+      for (std::size_t si = 0; si < v.specializations.size(); ++si)
+        out += fmt::format("    {{\"{}\", {}, {}_{}_s{}_images, {}}},\n", binary_label(k, v, v.specializations[si]),
+                           v.specializations[si].kernel_params.size(), k.kernel->name, v.variant->name, si,
+                           v.specializations[si].images.size());
+    out += "};\n";
+    // Which of the launcher's arguments each compiled kernel takes, in order.
+    out += fmt::format("\nconstexpr std::uint8_t {}_kept[{}][{}] = {{\n", k.kernel->name, binary_count, param_count);
+    for (const auto& v : k.variants)
+      for (const auto& s : v.specializations) {
+        std::string row;
+        for (std::size_t i = 0; i < param_count; ++i)
+          row += fmt::format("{}{}", i ? ", " : "", i < s.kernel_params.size() ? s.kernel_params[i] : 0);
+        out += fmt::format("    {{{}}},\n", row);
+      }
+    out += "};\n";
+
+    // The dispatcher: index into the table, most specialised first.
+    std::string dispatch_params;
+    for (std::size_t i = 0; i < param_count; ++i) {
+      const auto& p = k.kernel->params[i];
+      dispatch_params += fmt::format(", {}{} {}", param_is_tested(*k.kernel, i) ? "" : "[[maybe_unused]] ", cpp_type(p), p.name);
+    }
+    out += fmt::format("\nstd::size_t {0}_dispatch({0}_variant variant{1}) {{\n  switch (variant) {{\n", k.kernel->name,
+                       dispatch_params);
+    std::size_t base = 0;
+    for (const auto& v : k.variants) {
+      out += fmt::format("    case {}_variant::{}:\n", k.kernel->name, v.variant->name);
+      for (std::size_t si = 0; si < v.specializations.size(); ++si) {
+        const std::string test = condition(*k.kernel, *v.specializations[si].spec);
+        if (test.empty()) out += fmt::format("      return {};\n", base + si);
+        else out += fmt::format("      if ({}) return {};\n", test, base + si);
+      }
+      if (!v.specializations.back().spec->hints.empty())
+        out += fmt::format("      return {};  // no specialisation matches: the launcher refuses\n", binary_count);
+      base += v.specializations.size();
+    }
+    out += fmt::format("  }}\n  return {};\n}}\n", binary_count);
+  }
+  out += "\n}  // namespace\n";
+
+  for (const auto& k : b.kernels) {
+    const auto& kernel = *k.kernel;
+    std::string names, addresses;
+    for (const auto& p : kernel.params) {
+      names += fmt::format(", {}", p.name);
+      addresses += fmt::format("{}&{}", addresses.empty() ? "" : ", ", p.name);
+    }
+    std::size_t binary_count = 0;
+    for (const auto& v : k.variants) binary_count += v.specializations.size();
+    out += fmt::format(
+        "\ntb::runtime::status {0}(tb::runtime::stream_handle stream, tb::runtime::launch_grid grid,\n"
+        "    {1},\n"
+        "    {0}_variant variant, tb::runtime::runtime& runtime) {{\n"
+        "  const std::size_t which = {0}_dispatch(variant{2});\n"
+        "  if (which == {3})\n"
+        "    return tb::runtime::status::error(\"{0}: no compiled specialisation accepts these arguments "
+        "(a pointer not 16-byte aligned or an integer not divisible by 16, and no generic kernel was compiled)\");\n"
+        "  const tb::runtime::kernel_binary& binary = {0}_table[which];\n"
+        "  void* const args[] = {{{4}}};\n"
+        "  void* params[{5} + tb::runtime::scratch_param_count] = {{}};\n"
+        "  for (std::uint32_t i = 0; i < binary.num_params; ++i) params[i] = args[{0}_kept[which][i]];\n"
+        "  return runtime.launch(binary, grid, stream, params);\n"
+        "}}\n",
+        kernel.name, parameter_list(kernel), names, binary_count, addresses, kernel.params.size());
+    out += fmt::format(
+        "\nconst tb::runtime::kernel_binary& {0}_select({0}_variant variant, {1}) {{\n"
+        "  static const tb::runtime::kernel_binary none{{\"{0}[no matching specialisation]\", 0, nullptr, 0}};\n"
+        "  const std::size_t which = {0}_dispatch(variant{2});\n"
+        "  return which == {3} ? none : {0}_table[which];\n"
+        "}}\n",
+        kernel.name, parameter_list(kernel), names, binary_count);
+    out += fmt::format("\nstd::span<const tb::runtime::kernel_binary> {0}_binaries() {{ return {0}_table; }}\n", kernel.name);
+  }
+  out += fmt::format("\n}}  // namespace {}\n", ns);
+  return out;
+}
+
+}  // namespace tb::compiler

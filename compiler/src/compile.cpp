@@ -1,0 +1,475 @@
+#include <tb/compiler/bundle.hpp>
+#include <tb/compiler/compile.hpp>
+#include <tb/compiler/cubin.hpp>
+#include <tb/scenario/types.hpp>
+
+#include "process.hpp"
+#include "sha256.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+#ifndef TB_DEFAULT_PYTHON
+#define TB_DEFAULT_PYTHON "python3"
+#endif
+#ifndef TB_FRONTEND_DIR
+#define TB_FRONTEND_DIR ""
+#endif
+
+namespace tb::compiler {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using scenario::diagnostic_error;
+using scenario::source_location;
+
+// Bump when the frontend's output for the same inputs changes, so caches refill.
+constexpr std::string_view cache_format = "triton-aot-cache-1";
+constexpr int supported_archs[] = {75, 80, 86, 87, 89, 90, 100, 103, 120};
+
+struct job {
+  const scenario::kernel* kernel;
+  const scenario::variant* variant;
+  const scenario::specialization* spec;
+  int arch;
+  std::string key;          // cache key: sha256 of everything that determines the output
+  fs::path cache_entry;     // <cache>/<key[0:2]>/<key>
+  std::string id;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<unsigned char> read_bytes(const fs::path& path) {
+  const std::string text = read_text(path);
+  return {text.begin(), text.end()};
+}
+
+void write_file(const fs::path& path, std::string_view text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+}
+
+json constexpr_json(const scenario::constexpr_value& value) {
+  return std::visit([](const auto& v) { return json(v); }, value);
+}
+
+fs::path default_cache_dir() {
+  if (const char* env = std::getenv("TRITON_AOT_CACHE_DIR"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "triton-bench" / "aot";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "triton-bench" / "aot";
+  return fs::temp_directory_path() / "triton-bench-aot-cache";
+}
+
+fs::path default_python() {
+  if (const char* env = std::getenv("TRITON_AOT_PYTHON"); env && *env) return env;
+  return TB_DEFAULT_PYTHON;
+}
+
+fs::path frontend_dir() {
+  if (const char* env = std::getenv("TRITON_AOT_FRONTEND_DIR"); env && *env) return env;
+  // Installed layout: <prefix>/bin/triton-aot and <prefix>/share/triton-bench/python.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "triton-bench" / "python";
+    if (fs::is_regular_file(installed / "tb_aot" / "frontend.py")) return installed;
+  }
+  return TB_FRONTEND_DIR;
+}
+
+// The installed Triton's version, read from its dist-info folder next to the
+// interpreter, so that a fully cached run never starts Python. Empty if not found.
+std::string triton_version_near(const fs::path& python) {
+  std::error_code ec;
+  fs::path resolved = python;
+  if (!python.has_parent_path()) return {};
+  const fs::path prefix = fs::absolute(resolved, ec).parent_path().parent_path();
+  const fs::path lib = prefix / "lib";
+  if (!fs::is_directory(lib, ec)) return {};
+  for (const auto& pydir : fs::directory_iterator(lib, ec)) {
+    const fs::path site = pydir.path() / "site-packages";
+    if (!fs::is_directory(site, ec)) continue;
+    for (const auto& entry : fs::directory_iterator(site, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with("triton-") && name.ends_with(".dist-info"))
+        return name.substr(7, name.size() - 7 - 10);
+    }
+  }
+  return {};
+}
+
+std::string frontend_fingerprint(const fs::path& dir) {
+  sha256 h;
+  for (const char* file : {"tb_aot/frontend.py", "tb_aot/loader.py"}) h.update(read_text(dir / file));
+  return h.hex();
+}
+
+// The compiled kernel's parameters: the signature's, minus arguments folded in by a
+// ':1' specialisation, plus Triton's two scratch pointers.
+std::vector<std::size_t> kept_params(const scenario::kernel& k, const scenario::specialization& s) {
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < k.params.size(); ++i) {
+    const bool folded = std::any_of(s.hints.begin(), s.hints.end(), [&](const auto& h) {
+      return h.first == i && h.second == scenario::hint_equal_1;
+    });
+    if (!folded) kept.push_back(i);
+  }
+  return kept;
+}
+
+json job_request(const job& j, const scenario::scenario& s, const fs::path& out_dir) {
+  json params = json::array();
+  for (const auto& p : j.kernel->params) params.push_back({{"name", p.name}, {"type", p.type}});
+  json constexprs = json::object();
+  for (const auto& [name, value] : j.variant->constexprs) constexprs[name] = constexpr_json(value);
+  json hints = json::object();
+  for (const auto& [index, hint] : j.spec->hints) hints[j.kernel->params[index].name] = hint;
+  return {{"id", j.id},
+          {"source_path", j.kernel->source_path.string()},
+          {"canonical", fmt::format("{}/{}", s.name, fs::path(j.kernel->source).generic_string())},
+          {"kernel", j.kernel->name},
+          {"params", params},
+          {"constexprs", constexprs},
+          {"hints", hints},
+          {"arch", j.arch},
+          {"num_warps", j.variant->num_warps},
+          {"num_stages", j.variant->num_stages},
+          {"out_dir", out_dir.string()}};
+}
+
+std::string job_key(const job& j, const scenario::scenario& s, const std::string& triton_version,
+                    const std::string& frontend, const std::map<fs::path, std::string>& source_hashes) {
+  json request = job_request(j, s, {});
+  request.erase("source_path");
+  request.erase("out_dir");
+  request.erase("id");
+  sha256 h;
+  h.update(cache_format);
+  h.update(triton_version);
+  h.update(frontend);
+  h.update(source_hashes.at(j.kernel->source_path));
+  h.update(request.dump());
+  return h.hex();
+}
+
+// Maps a frontend error to one located diagnostic.
+[[noreturn]] void raise_frontend_error(const json& error, const job& j, const scenario::scenario& s) {
+  const std::string kind = error.value("kind", "internal");
+  const std::string message = error.value("message", "unknown error");
+  if (error.contains("file")) {
+    source_location where{error["file"].get<std::string>(), error.value("line", 0), error.value("col", 0)};
+    throw diagnostic_error(where, message);
+  }
+  source_location where = j.kernel->where;
+  if (kind == "param_mismatch") where = j.kernel->signature_where;
+  if (kind.starts_with("constexpr")) where = j.variant->where;
+  where.file = s.file;
+  const std::string context = kind == "internal" || kind == "compile"
+                                  ? fmt::format(" (kernel '{}', variant '{}', {}, sm_{})", j.kernel->name,
+                                                j.variant->name, j.spec->name, j.arch)
+                                  : "";
+  throw diagnostic_error(where, message + context);
+}
+
+std::uint32_t as_u32(const json& metadata, const char* key, std::uint32_t fallback) {
+  const auto it = metadata.find(key);
+  return it == metadata.end() || it->is_null() ? fallback : it->get<std::uint32_t>();
+}
+
+image_record make_image(const job& j, const fs::path& entry, const char* format, const json& metadata) {
+  image_record image;
+  image.arch = j.arch;
+  image.format = format;
+  image.bytes = read_bytes(entry / fmt::format("sm_{}.{}", j.arch, format));
+  image.sha256 = sha256::of(std::string_view(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size()));
+  image.path = fs::path("images") / j.kernel->name / j.variant->name / j.spec->name / fmt::format("sm_{}.{}", j.arch, format);
+  image.symbol = metadata.at("name").get<std::string>();
+  image.num_warps = as_u32(metadata, "num_warps", 4);
+  image.num_ctas = as_u32(metadata, "num_ctas", 1);
+  if (const auto it = metadata.find("cluster_dims"); it != metadata.end() && it->is_array() && it->size() == 3)
+    for (int d = 0; d < 3; ++d) image.cluster_dims[d] = (*it)[static_cast<std::size_t>(d)].get<std::uint32_t>();
+  image.shared = as_u32(metadata, "shared", 0);
+  image.global_scratch_size = as_u32(metadata, "global_scratch_size", 0);
+  image.global_scratch_align = as_u32(metadata, "global_scratch_align", 1);
+  image.profile_scratch_size = as_u32(metadata, "profile_scratch_size", 0);
+  image.profile_scratch_align = as_u32(metadata, "profile_scratch_align", 1);
+  image.launch_cooperative_grid = metadata.value("launch_cooperative_grid", false);
+  image.launch_pdl = metadata.value("launch_pdl", false);
+  image.triton_hash = metadata.value("hash", "");
+  return image;
+}
+
+// Step 2: the cubin must take exactly the parameters the launcher will pass.
+void check_cubin(const job& j, image_record& cubin, const scenario::scenario& s) {
+  const std::vector<std::size_t> kept = kept_params(*j.kernel, *j.spec);
+  std::vector<expected_param> expected;
+  for (std::size_t index : kept) {
+    const auto& p = j.kernel->params[index];
+    expected.push_back({p.name, p.type, static_cast<std::uint32_t>(scenario::lookup_type(p.type)->size)});
+  }
+  expected.push_back({"global_scratch", "*i8", 8});
+  expected.push_back({"profile_scratch", "*i8", 8});
+  source_location where = j.kernel->signature_where;
+  where.file = s.file;
+  const std::string what = fmt::format("cubin of kernel '{}' (variant '{}', {}, sm_{})", j.kernel->name,
+                                       j.variant->name, j.spec->name, j.arch);
+  cubin_info info;
+  try {
+    info = read_cubin(std::as_bytes(std::span(cubin.bytes)));
+  } catch (const cubin_error& error) {
+    throw diagnostic_error(where, fmt::format("{} is unreadable: {}", what, error.what()));
+  }
+  const auto kernel = std::find_if(info.kernels.begin(), info.kernels.end(),
+                                   [&](const cubin_kernel& k) { return k.name == cubin.symbol; });
+  if (kernel == info.kernels.end())
+    throw diagnostic_error(where, fmt::format("{} has no entry '{}'", what, cubin.symbol));
+  if (info.sm != j.arch)
+    throw diagnostic_error(where, fmt::format("{} is for {}, expected sm_{}", what, format_arch(info), j.arch));
+  const auto problems = check_params(*kernel, expected);
+  if (!problems.empty())
+    throw diagnostic_error(where, fmt::format("{} disagrees with the signature: {}", what, problems.front()));
+  cubin.registers = kernel->registers;
+  cubin.static_shared = kernel->static_shared_bytes;
+}
+
+// A temporary sibling of `out`, renamed into place at the end: readers of `out`
+// see the old bundle or the new one, never a mix.
+class staged_output {
+ public:
+  explicit staged_output(const fs::path& out) : m_out(fs::absolute(out).lexically_normal()) {
+    if (m_out.filename().empty()) m_out = m_out.parent_path();
+    const fs::path parent = m_out.parent_path();
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    m_staging = parent / fmt::format(".{}.tmp-{}", m_out.filename().string(), ::getpid());
+    fs::remove_all(m_staging, ec);
+    if (!fs::create_directory(m_staging, ec) || ec)
+      throw diagnostic_error({out}, fmt::format("cannot write the output folder: {}",
+                                                ec ? ec.message() : std::string("cannot create ") + m_staging.string()));
+  }
+  ~staged_output() {
+    std::error_code ec;
+    if (!m_committed) fs::remove_all(m_staging, ec);
+  }
+  const fs::path& path() const { return m_staging; }
+  void commit() {
+    std::error_code ec;
+    const fs::path old = m_out.parent_path() / fmt::format(".{}.old-{}", m_out.filename().string(), ::getpid());
+    if (fs::exists(m_out)) {
+      fs::rename(m_out, old, ec);
+      if (ec) throw diagnostic_error({m_out}, fmt::format("cannot replace the output folder: {}", ec.message()));
+    }
+    fs::rename(m_staging, m_out, ec);
+    if (ec) {
+      std::error_code ignored;
+      fs::rename(old, m_out, ignored);
+      throw diagnostic_error({m_out}, fmt::format("cannot write the output folder: {}", ec.message()));
+    }
+    m_committed = true;
+    fs::remove_all(old, ec);
+  }
+
+ private:
+  fs::path m_out;
+  fs::path m_staging;
+  bool m_committed = false;
+};
+
+}  // namespace
+
+std::string supported_archs_text() {
+  std::string out;
+  for (int arch : supported_archs) out += fmt::format("{}sm_{}", out.empty() ? "" : " ", arch);
+  return out;
+}
+
+int parse_arch(std::string_view text, std::string_view origin) {
+  std::string_view digits = text;
+  if (digits.starts_with("sm_")) digits.remove_prefix(3);
+  int value = 0;
+  bool ok = !digits.empty() && digits.size() <= 3;
+  for (char c : digits) {
+    ok = ok && c >= '0' && c <= '9';
+    value = value * 10 + (c - '0');
+  }
+  if (ok && text.starts_with("sm_") && std::find(std::begin(supported_archs), std::end(supported_archs), value) != std::end(supported_archs))
+    return value;
+  throw diagnostic_error({std::string(origin)},
+                         fmt::format("unknown arch '{}' (expected one of {})", text, supported_archs_text()));
+}
+
+compile_report compile_scenario(const compile_options& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const fs::path toml = scenario::resolve_scenario_file(options.scenario);
+  const scenario::scenario s = scenario::load_scenario(toml);
+  if (options.archs.empty()) throw diagnostic_error({"--arch"}, "no architecture given");
+  std::vector<int> archs = options.archs;
+  archs.erase(std::unique(archs.begin(), archs.end()), archs.end());
+
+  staged_output staging(options.out_dir);  // fails early if the output is not writable
+
+  const fs::path cache = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  const fs::path python = options.python.empty() ? default_python() : options.python;
+  const fs::path frontend = frontend_dir();
+  compile_report report;
+  report.triton_version = triton_version_near(python);
+
+  std::map<fs::path, std::string> source_hashes;
+  for (const auto& k : s.kernels)
+    if (!source_hashes.contains(k.source_path)) source_hashes[k.source_path] = sha256::of(read_text(k.source_path));
+  const std::string frontend_hash = frontend_fingerprint(frontend);
+
+  std::vector<job> jobs;
+  for (const auto& k : s.kernels)
+    for (const auto& v : k.variants)
+      for (const auto& spec : k.specializations)
+        for (int arch : archs) jobs.push_back({&k, &v, &spec, arch, {}, {}, std::to_string(jobs.size())});
+
+  auto assign_keys = [&] {
+    for (auto& j : jobs) {
+      j.key = job_key(j, s, report.triton_version, frontend_hash, source_hashes);
+      j.cache_entry = cache / j.key.substr(0, 2) / j.key;
+    }
+  };
+  auto is_cached = [](const job& j) { return fs::is_regular_file(j.cache_entry / "complete"); };
+  if (!report.triton_version.empty()) assign_keys();
+
+  std::vector<const job*> missing;
+  for (const auto& j : jobs)
+    if (report.triton_version.empty() || !is_cached(j)) missing.push_back(&j);
+
+  std::map<std::string, json> metadata_by_id;
+  std::map<std::string, double> seconds_by_id;
+  if (!missing.empty()) {
+    std::error_code ec;
+    fs::create_directories(cache, ec);
+    const fs::path work = cache / fmt::format("tmp-{}", ::getpid());
+    fs::remove_all(work, ec);
+    fs::create_directories(work, ec);
+    if (ec) throw diagnostic_error({cache}, fmt::format("cannot write the compile cache: {}", ec.message()));
+    struct cleanup {
+      fs::path dir;
+      ~cleanup() { std::error_code e; fs::remove_all(dir, e); }
+    } remove_work{work};
+
+    json request = {{"jobs", json::array()}};
+    for (const job* j : missing) request["jobs"].push_back(job_request(*j, s, work / j->id));
+    const int parallel = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    request["parallel"] = std::min<int>(parallel, static_cast<int>(missing.size()));
+
+    report.python_started = true;
+    std::size_t done = 0;
+    std::vector<json> results;
+    const process_result run = run_process(
+        {python.string(), "-m", "tb_aot.frontend"},
+        {{"PYTHONPATH", frontend.string()},
+         {"TRITON_CACHE_DIR", (cache / "triton").string()},
+         {"CUDA_VISIBLE_DEVICES", ""},
+         {"PYTHONDONTWRITEBYTECODE", "1"}},
+        request.dump(), [&](std::string_view line) {
+          json record = json::parse(line, nullptr, false);
+          if (record.is_discarded()) return;
+          if (record.contains("triton_version")) {
+            report.triton_version = record["triton_version"].get<std::string>();
+            return;
+          }
+          results.push_back(record);
+          if (options.progress && record.value("ok", false)) {
+            const job& j = jobs[std::stoul(record["id"].get<std::string>())];
+            options.progress(fmt::format("[{}/{}] {} {} {} sm_{} ({:.2f} s)", ++done, missing.size(), j.kernel->name,
+                                         j.variant->name, j.spec->name, j.arch, record.value("seconds", 0.0)));
+          }
+        });
+    if (!run.started)
+      throw diagnostic_error({python}, fmt::format("cannot start Python for Triton: {} (run scripts/bootstrap.sh, "
+                                                   "or set TRITON_AOT_PYTHON)", run.error));
+    if (results.size() != missing.size()) {
+      std::string tail = run.stderr_text.size() > 600 ? run.stderr_text.substr(run.stderr_text.size() - 600) : run.stderr_text;
+      std::replace(tail.begin(), tail.end(), '\n', ' ');
+      throw diagnostic_error({python}, fmt::format("Triton frontend ended early (exit {}, {} of {} results): {}",
+                                                   run.exit_code, results.size(), missing.size(), tail));
+    }
+    std::sort(results.begin(), results.end(), [](const json& a, const json& b) {
+      return std::stoul(a["id"].get<std::string>()) < std::stoul(b["id"].get<std::string>());
+    });
+    for (const json& result : results)
+      if (!result.value("ok", false))
+        raise_frontend_error(result["error"], jobs[std::stoul(result["id"].get<std::string>())], s);
+    if (report.triton_version.empty()) throw diagnostic_error({python}, "the Triton frontend did not report its version");
+
+    // Keys need the version; a run that had to ask Python for it keys only now.
+    assign_keys();
+    for (const json& result : results) {
+      const job& j = jobs[std::stoul(result["id"].get<std::string>())];
+      seconds_by_id[j.id] = result.value("seconds", 0.0);
+      const fs::path produced = work / j.id;
+      write_file(produced / "complete", j.key + "\n");
+      fs::create_directories(j.cache_entry.parent_path(), ec);
+      fs::remove_all(j.cache_entry, ec);
+      fs::rename(produced, j.cache_entry, ec);
+      if (ec) throw diagnostic_error({j.cache_entry}, fmt::format("cannot store in the compile cache: {}", ec.message()));
+    }
+  }
+
+  // Assemble the bundle from the cache, checking every cubin.
+  bundle b{&s, report.triton_version, archs, {}};
+  for (const auto& k : s.kernels) {
+    kernel_record kr{&k, {}};
+    for (const auto& v : k.variants) {
+      variant_record vr{&v, {}};
+      for (const auto& spec : k.specializations) {
+        specialization_record sr{&spec, kept_params(k, spec), {}};
+        for (const auto& j : jobs) {
+          if (j.kernel != &k || j.variant != &v || j.spec != &spec) continue;
+          const json metadata = json::parse(read_text(j.cache_entry / fmt::format("sm_{}.json", j.arch)));
+          image_record cubin = make_image(j, j.cache_entry, "cubin", metadata);
+          check_cubin(j, cubin, s);
+          image_record ptx = make_image(j, j.cache_entry, "ptx", metadata);
+          ptx.registers = cubin.registers;
+          ptx.static_shared = cubin.static_shared;
+          const bool cached = !seconds_by_id.contains(j.id);
+          report.timings.push_back({k.name, v.name, spec.name, j.arch, cached ? 0.0 : seconds_by_id[j.id], cached});
+          (cached ? report.cached : report.compiled)++;
+          sr.images.push_back(std::move(cubin));
+          sr.images.push_back(std::move(ptx));
+        }
+        vr.specializations.push_back(std::move(sr));
+      }
+      kr.variants.push_back(std::move(vr));
+    }
+    b.kernels.push_back(std::move(kr));
+  }
+  report.images = jobs.size();
+
+  const fs::path out = staging.path();
+  for (const auto& kr : b.kernels)
+    for (const auto& vr : kr.variants)
+      for (const auto& sr : vr.specializations)
+        for (const auto& image : sr.images)
+          write_file(out / image.path, std::string_view(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size()));
+  write_file(out / "manifest.json", manifest_json(b));
+  write_file(out / header_file_name(b), generated_header(b));
+  write_file(out / source_file_name(b), generated_source(b));
+  staging.commit();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace tb::compiler

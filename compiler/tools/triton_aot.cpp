@@ -1,0 +1,164 @@
+// triton-aot: compile Triton kernels ahead of time, with no GPU, into checked
+// cubin/PTX bundles and typed C++ launchers; inspect cubins.
+#include <tb/compiler/compile.hpp>
+#include <tb/compiler/cubin.hpp>
+#include <tb/scenario/diagnostic.hpp>
+#include <tb/scenario/types.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+int run_compile(const tb::compiler::compile_options& options, bool quiet) {
+  tb::compiler::compile_options o = options;
+  if (!quiet && ::isatty(2)) o.progress = [](std::string_view line) { fmt::print(stderr, "\r\033[K{}", line); };
+  else if (!quiet) o.progress = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+  const auto report = tb::compiler::compile_scenario(o);
+  if (!quiet && ::isatty(2) && report.compiled) fmt::print(stderr, "\n");
+  if (!quiet)
+    fmt::print("{}: {} images ({} compiled, {} from cache) for Triton {} in {:.2f} s -> {}\n",
+               o.scenario.string(), report.images, report.compiled, report.cached, report.triton_version,
+               report.seconds, o.out_dir.string());
+  return 0;
+}
+
+// "x_ptr: *fp32, n: i32" or "*fp32, i32": the kernel's parameters without scratch.
+std::vector<tb::compiler::expected_param> parse_expected(const std::string& text) {
+  std::vector<tb::compiler::expected_param> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    auto trim = [](std::string s) {
+      s.erase(0, s.find_first_not_of(" \t"));
+      s.erase(s.find_last_not_of(" \t") + 1);
+      return s;
+    };
+    item = trim(item);
+    if (item.empty()) continue;
+    std::string name = fmt::format("arg{}", out.size());
+    if (const auto colon = item.find(':'); colon != std::string::npos && item[0] != '*') {
+      name = trim(item.substr(0, colon));
+      item = trim(item.substr(colon + 1));
+    }
+    const auto type = tb::scenario::lookup_type(item);
+    if (!type)
+      throw tb::scenario::diagnostic_error({"--expect"}, fmt::format("unknown type '{}' (expected one of {})", item,
+                                                                     tb::scenario::known_types_text()));
+    out.push_back({name, item, static_cast<std::uint32_t>(type->size)});
+  }
+  out.push_back({"global_scratch", "*i8", 8});
+  out.push_back({"profile_scratch", "*i8", 8});
+  return out;
+}
+
+int run_inspect(const fs::path& file, const std::string& expect) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw tb::scenario::diagnostic_error({file}, "cannot read the file");
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  tb::compiler::cubin_info info;
+  try {
+    info = tb::compiler::read_cubin(std::as_bytes(std::span(bytes.data(), bytes.size())));
+  } catch (const tb::compiler::cubin_error& error) {
+    throw tb::scenario::diagnostic_error({file}, fmt::format("not a readable cubin: {}", error.what()));
+  }
+  fmt::print("{}: {} cubin, ELF ABI version {}, {} kernel{}\n", file.string(), tb::compiler::format_arch(info),
+             info.elf_abi_version, info.kernels.size(), info.kernels.size() == 1 ? "" : "s");
+  for (const auto& k : info.kernels) {
+    fmt::print("kernel {}\n", k.name);
+    fmt::print("  registers        {}\n", k.registers);
+    fmt::print("  static shared    {} bytes\n", k.static_shared_bytes);
+    fmt::print("  stack frame      {} bytes\n", k.frame_size);
+    if (k.required_threads[0])
+      fmt::print("  required threads {} x {} x {}\n", k.required_threads[0], k.required_threads[1], k.required_threads[2]);
+    fmt::print("  code             {} bytes\n", k.code_size);
+    fmt::print("  parameters       {} ({} bytes)\n", k.params.size(), k.param_buffer_size);
+    for (const auto& p : k.params)
+      fmt::print("    {:>3}  offset {:>4}  size {}{}\n", p.ordinal, p.offset, p.size, p.is_pointer ? "  pointer" : "");
+  }
+  if (!expect.empty()) {
+    if (info.kernels.size() != 1)
+      throw tb::scenario::diagnostic_error({file}, "--expect needs a cubin with exactly one kernel");
+    const auto expected = parse_expected(expect);
+    const auto problems = tb::compiler::check_params(info.kernels.front(), expected);
+    if (!problems.empty())
+      throw tb::scenario::diagnostic_error({file}, fmt::format("kernel '{}' disagrees with --expect: {}",
+                                                               info.kernels.front().name, problems.front()));
+    fmt::print("parameters match: {}\n", expect);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{
+      "triton-aot: compile Triton kernels ahead of time, without a GPU, into checked cubin/PTX bundles with typed "
+      "C++ launchers.\n\n"
+      "  triton-aot compile scenarios/vector_add --out build/aot/vector_add --arch sm_90 --arch sm_80\n"
+      "  triton-aot inspect build/aot/vector_add/images/add_kernel/b1024/generic/sm_90.cubin\n\n"
+      "A scenario is a folder with scenario.toml naming Triton kernels, their signatures and variants "
+      "(docs/scenario-format.md); the bundle it becomes is described in docs/aot-bundle.md.",
+      "triton-aot"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show the help of every subcommand");
+
+  tb::compiler::compile_options options;
+  std::vector<std::string> archs;
+  bool quiet = false;
+  auto* compile = app.add_subcommand(
+      "compile",
+      "Compile every kernel x variant x specialisation x arch of a scenario with Triton (in the project's Python "
+      "environment, no GPU or driver needed), check each cubin's parameters against the signature, and write "
+      "the bundle: images, manifest.json and <scenario>_kernels.{hpp,cpp}. Unchanged inputs come from the cache "
+      "without starting Python. The output folder is replaced whole or not at all.");
+  compile->add_option("scenario", options.scenario, "scenario.toml or its folder")->required();
+  compile->add_option("--out,-o", options.out_dir, "output folder (replaced atomically)")->required();
+  compile->add_option("--arch,-a", archs, fmt::format("GPU architecture, repeatable (default sm_90); one of: {}",
+                                                      tb::compiler::supported_archs_text()));
+  compile->add_option("--jobs,-j", options.jobs, "parallel Triton compiles (default: one per core)");
+  compile->add_option("--cache-dir", options.cache_dir,
+                      "compile cache (default $TRITON_AOT_CACHE_DIR, else ~/.cache/triton-bench/aot)");
+  compile->add_option("--python", options.python, "Python with Triton 3.6.0 (default $TRITON_AOT_PYTHON, else the "
+                                                  "project's .venv)");
+  compile->add_flag("--quiet,-q", quiet, "print nothing but errors");
+
+  std::string inspect_file, expect;
+  auto* inspect = app.add_subcommand(
+      "inspect", "Print what a cubin says about its kernels: parameters (offset, size), registers, static shared "
+                 "memory, stack frame, required threads. With --expect, check the parameters against a signature.");
+  inspect->add_option("cubin", inspect_file, "a .cubin file")->required();
+  inspect->add_option("--expect", expect,
+                      "the kernel's parameters without Triton's 2 scratch pointers, e.g. \"*fp32, *fp32, fp32, i64\"");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  try {
+    if (*compile) {
+      if (archs.empty()) archs.push_back("sm_90");
+      options.archs.clear();
+      for (const auto& a : archs) options.archs.push_back(tb::compiler::parse_arch(a, "--arch"));
+      return run_compile(options, quiet);
+    }
+    return run_inspect(inspect_file, expect);
+  } catch (const tb::scenario::diagnostic_error& error) {
+    fmt::print(stderr, "{}\n", error.what());
+    return 1;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "triton-aot: error: {}\n", error.what());
+    return 1;
+  }
+}
