@@ -1,0 +1,88 @@
+// libtb_cupti_inject.so: load with CUDA_INJECTION64_PATH=/path/libtb_cupti_inject.so.
+// The CUDA driver calls InitializeInjection() during cuInit. Configuration:
+//   TB_TRACE_OUT        output path (default tb_trace_<pid>.json in the working directory)
+//   TB_TRACE_KINDS      comma list (default all): kernel,driver,runtime,memcpy,memset,sync,nvtx,overhead
+//   TB_TRACE_BUFFER_MB  CUPTI activity buffer size in MiB (default 8)
+//   TB_TRACE_MODE, TB_TRACE_SCENARIO  copied into the trace metadata
+// The trace is written from an atexit handler (registered after the CUDA runtime's, so it
+// runs first). A Python program that ends with an uncaught exception still exits through
+// exit() and so reaches it; os._exit() and fatal signals do not.
+// If CUPTI cannot be used (another CUPTI client holds the subscription, version mismatch)
+// one line goes to stderr and the process continues untraced.
+#include <tb/profiler/trace_writer.hpp>
+#include <tb/profiler/tracer.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <string>
+
+namespace {
+
+std::mutex g_mutex;
+bool g_initialized = false;
+tb::profiler::tracer* g_tracer = nullptr;  // leaked on purpose: used from the atexit handler
+std::string g_output;
+std::atomic<bool> g_written{false};
+
+const char* env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && v[0] != '\0' ? v : nullptr;
+}
+
+void write_trace_at_exit() {
+  if (g_written.exchange(true)) return;
+  std::lock_guard lock(g_mutex);
+  if (g_tracer == nullptr) return;
+  try {
+    g_tracer->stop();
+    const auto t = g_tracer->take_trace();
+    tb::profiler::write_chrome_trace_file(t, g_output);
+    std::fprintf(stderr, "tb_cupti_inject: wrote %zu events to %s%s\n", t.events().size(), g_output.c_str(),
+                 t.metadata().dropped_records ? " (some CUPTI records were dropped)" : "");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tb_cupti_inject: cannot write the trace: %s\n", e.what());
+  }
+}
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) {
+  std::lock_guard lock(g_mutex);
+  if (g_initialized) return 1;
+  g_initialized = true;
+  try {
+    tb::profiler::tracer_options options;
+    if (const char* kinds = env("TB_TRACE_KINDS")) options.kinds = tb::profiler::parse_tracer_kinds(kinds);
+    if (const char* mb = env("TB_TRACE_BUFFER_MB")) {
+      char* end = nullptr;
+      const long v = std::strtol(mb, &end, 10);
+      if (end == mb || *end != '\0' || v <= 0 || v > 256) {
+        std::fprintf(stderr, "tb_cupti_inject: TB_TRACE_BUFFER_MB=%s is not a size in MiB (1-256); using 8\n", mb);
+      } else {
+        options.buffer_bytes = static_cast<std::size_t>(v) << 20;
+      }
+    }
+    if (const char* m = env("TB_TRACE_MODE")) options.mode = m;
+    if (const char* s = env("TB_TRACE_SCENARIO")) options.scenario = s;
+    const char* out = env("TB_TRACE_OUT");
+    g_output = out ? out : "tb_trace_" + std::to_string(::getpid()) + ".json";
+
+    auto* t = new tb::profiler::tracer(options);
+    try {
+      t->start();
+    } catch (...) {
+      delete t;
+      throw;
+    }
+    g_tracer = t;
+    std::atexit(&write_trace_at_exit);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tb_cupti_inject: not tracing: %s\n", e.what());
+  }
+  return 1;  // never stop the application
+}

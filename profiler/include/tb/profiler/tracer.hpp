@@ -1,0 +1,91 @@
+// In-process CUPTI activity tracer. Link tb::profiler_cupti (libcupti is loaded
+// dynamically; the CUDA driver is not linked). Only one tracer may be active per process,
+// because CUPTI's activity callbacks are process-wide.
+//
+//   tb::profiler::tracer t;          // checks the CUPTI version
+//   t.start();                       // before the work (ideally before modules load)
+//   ... launches ...
+//   t.stop();                        // disables tracing and flushes every buffer
+//   tb::profiler::trace tr = t.take_trace();
+#pragma once
+
+#include <tb/profiler/trace.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace tb::profiler {
+
+/// What to record. Kernels always use CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL (never the
+/// serializing KIND_KERNEL).
+struct tracer_kinds {
+  bool kernel = true;
+  bool driver_api = true;
+  bool runtime_api = true;
+  bool memcpy = true;
+  bool memset = true;
+  bool synchronization = true;
+  bool nvtx = true;       ///< MARKER + MARKER_DATA (needs NVTX_INJECTION64_PATH, set by start())
+  bool overhead = true;
+};
+
+/// Parses a comma list such as "kernel,driver,runtime,memcpy,memset,sync,nvtx,overhead"
+/// (also "all"). Throws std::invalid_argument naming the unknown entry.
+tracer_kinds parse_tracer_kinds(std::string_view list);
+
+struct tracer_options {
+  tracer_kinds kinds;
+  std::size_t buffer_bytes = std::size_t{8} << 20;  ///< per CUPTI activity buffer
+  std::string mode;       ///< copied into trace_metadata::mode
+  std::string scenario;   ///< copied into trace_metadata::scenario
+};
+
+/// A CUPTI call failed. code() is the CUptiResult.
+class tracer_error : public std::runtime_error {
+ public:
+  tracer_error(std::string message, int code) : std::runtime_error(std::move(message)), m_code(code) {}
+  int code() const noexcept { return m_code; }
+  /// Another CUPTI client (Nsight Systems, Kineto, ...) already holds the subscription.
+  bool is_subscriber_conflict() const noexcept;
+
+ private:
+  int m_code;
+};
+
+class tracer {
+ public:
+  /// Checks that libcupti's API version equals the CUPTI_API_VERSION compiled against
+  /// (records are read through that header's structs); throws tracer_error otherwise.
+  explicit tracer(tracer_options options = {});
+  ~tracer();
+  tracer(const tracer&) = delete;
+  tracer& operator=(const tracer&) = delete;
+
+  /// Subscribes, registers the buffer callbacks and enables the activity kinds. Throws
+  /// tracer_error (and leaves nothing enabled) on failure, e.g. when another CUPTI client
+  /// holds the subscription.
+  void start();
+  /// Disables the activity kinds and flushes all buffers, including incomplete ones.
+  void stop();
+  /// Asks CUPTI to hand over the completed buffers (no synchronization, no forced flush).
+  /// Never call this on a launch path.
+  void flush();
+  /// The records converted so far, as a trace (resets the collected data).
+  trace take_trace();
+  bool running() const noexcept { return m_running; }
+
+  /// libcupti's runtime API version (cuptiGetVersion) and the compiled-in one.
+  static std::uint32_t runtime_cupti_version();
+  static std::uint32_t compiled_cupti_version() noexcept;
+
+ private:
+  tracer_options m_options;
+  bool m_running = false;
+  void* m_subscriber = nullptr;
+};
+
+}  // namespace tb::profiler
