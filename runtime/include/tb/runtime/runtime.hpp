@@ -1,6 +1,6 @@
 // Loading and launching AOT-compiled Triton kernels through the CUDA driver.
 //
-// The runtime reaches libcuda through dlopen (see driver_api.hpp), so a process
+// The runtime reaches libcuda through dlopen (runtime/src/driver_api.hpp), so a process
 // without a driver gets a status carrying a clear message instead of failing to
 // start. It never prints, exits or aborts: every failure is a `status`.
 #pragma once
@@ -42,12 +42,43 @@ class status {
  public:
   status() noexcept = default;
   static status error(std::string message);
-  bool ok() const noexcept { return m_message == nullptr; }
+  // A failure caused by a driver call: `driver_code` is its CUresult.
+  static status error(std::string message, int driver_code);
+  bool ok() const noexcept { return m_payload == nullptr; }
   explicit operator bool() const noexcept { return ok(); }
-  const std::string& message() const noexcept;
+  const std::string& message() const noexcept;  // empty when ok
+  int driver_code() const noexcept;              // the CUresult, 0 when none
 
  private:
-  std::shared_ptr<const std::string> m_message;
+  struct payload;
+  std::shared_ptr<const payload> m_payload;
+};
+
+std::string_view to_string(image_format format) noexcept;  // "cubin", "ptx"
+
+// The image the runtime launches for a kernel on a device (see choose_image).
+struct image_choice {
+  const kernel_image* image = nullptr;  // points into kernel_binary::images
+  int arch = 0;                         // image->arch
+  image_format format = image_format::cubin;
+  int device_arch = 0;                  // the device's compute capability * 10 + minor
+};
+
+// The arch rule, with no driver: the cubin whose arch equals `device_arch`; otherwise
+// the PTX with the highest arch the device can load (PTX whose `.target` ends in `a`,
+// like Triton's sm_90a, loads only on that exact arch; Triton's PTX for arch >= 90 is
+// taken as such when its text names no target). With `ptx_only`, cubins are skipped.
+// Null when no image fits.
+const kernel_image* choose_image(const kernel_binary& kernel, int device_arch,
+                                 bool ptx_only) noexcept;
+
+// Whether the PTX of `image` can load on `device_arch` (reads its `.target` line).
+bool ptx_loads_on(const kernel_image& image, int device_arch) noexcept;
+
+struct runtime_options {
+  // Launch PTX even where a cubin for the device exists (cubin, cubin-cached and
+  // library modes): for tests of the PTX fallback.
+  bool force_ptx = false;
 };
 
 class runtime_impl;
@@ -55,7 +86,7 @@ class runtime_impl;
 // One runtime per load mode. Thread-safe; caches are per CUDA context.
 class runtime {
  public:
-  explicit runtime(load_mode mode);
+  explicit runtime(load_mode mode, runtime_options options = {});
   ~runtime();
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
@@ -68,8 +99,19 @@ class runtime {
   status launch(const kernel_binary& kernel, launch_grid grid, stream_handle stream,
                 void** params) noexcept;
 
-  // Load eagerly (cached modes) on the current context, so the first launch is cheap.
+  // Load eagerly (cached modes) on the current context, so the first launch is cheap
+  // and makes no load call (needed before launching inside CUDA graph capture).
+  // Per-call modes have nothing to keep: preload only checks that an image fits.
   status preload(const kernel_binary& kernel) noexcept;
+
+  // Which image this runtime launches for `kernel` on the current context's device.
+  status selected_image(const kernel_binary& kernel, image_choice& out) noexcept;
+
+  // Unloads what this runtime holds for the current context (modules, scratch
+  // arenas): call it before destroying a context that this runtime launched on.
+  status release_current_context() noexcept;
+
+  const runtime_options& options() const noexcept;
 
  private:
   std::unique_ptr<runtime_impl> m_impl;

@@ -1,0 +1,17 @@
+// Shared between launch_bench.cpp and the generated-launcher variant.
+#pragma once
+
+#include "driver_api.hpp"
+
+namespace tb::bench {
+
+struct launch_fixture {
+  CUcontext context = nullptr;
+  CUstream stream = nullptr;
+  CUdeviceptr buffers[5] = {};  // device buffers, 4 KiB each, for pointer arguments
+  int sync_every = 256;         // launches between stream synchronizations (untimed)
+};
+
+void register_generated_launcher_benchmarks(const launch_fixture& fixture);
+
+}  // namespace tb::bench

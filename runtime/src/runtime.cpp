@@ -1,0 +1,971 @@
+// The runtime: per-call and cached loading, launching, scratch arenas.
+//
+// Hot path (cached modes, warm): cuCtxGetCurrent, one lock-free table lookup, one
+// cuLaunchKernel/cuLaunchKernelEx. No lock, no allocation, no other driver call.
+// Everything else (loading, device queries, arena growth, error text) is the slow
+// path, under m_mutex.
+#include "driver_api.hpp"
+
+#include <tb/runtime/runtime.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tb::runtime {
+namespace {
+
+using detail::driver_table;
+
+constexpr std::uint32_t k_default_shared_limit = 48 * 1024;  // without the opt-in attribute
+constexpr std::size_t k_min_arena_bytes = 64 * 1024;
+
+bool is_per_call(load_mode mode) { return mode == load_mode::ptx || mode == load_mode::cubin; }
+bool is_ptx_mode(load_mode mode) { return mode == load_mode::ptx || mode == load_mode::ptx_cached; }
+
+const char* name_of(const kernel_binary& kernel) {
+  return kernel.name != nullptr ? kernel.name : "<unnamed>";
+}
+
+std::string arch_name(int arch) { return "sm_" + std::to_string(arch); }
+
+// What one device context looks like to the runtime; found once per context.
+struct context_info {
+  CUcontext context = nullptr;
+  unsigned long long id = 0;  // cuCtxGetId: unique for the process's lifetime
+  CUdevice device = 0;
+  int arch = 0;               // compute capability * 10 + minor
+  int shared_optin = 0;       // CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN
+};
+
+// How to launch one image: computed once per load.
+struct launch_shape {
+  unsigned block_x = 0;
+  unsigned shared_bytes = 0;
+  unsigned cluster[3] = {1, 1, 1};     // grid is multiplied by this (one program = one cluster)
+  std::uint64_t ctas_per_program = 1;
+  CUlaunchAttribute attrs[4] = {};
+  unsigned num_attrs = 0;              // > 0: cuLaunchKernelEx
+  bool needs_scratch = false;
+};
+
+// One kernel loaded on one context (cached modes). Immutable once published.
+struct loaded_kernel {
+  const kernel_binary* kernel = nullptr;  // key
+  CUcontext context = nullptr;            // key
+  CUfunction function = nullptr;          // in library mode, the CUkernel cast to CUfunction
+  CUmodule module = nullptr;              // null in library mode
+  const kernel_image* image = nullptr;
+  const context_info* info = nullptr;
+  launch_shape shape;
+};
+
+// (kernel, context) -> loaded_kernel, readable without a lock. Writers hold the
+// runtime's mutex; a full table is replaced by a bigger copy, and replaced tables
+// stay alive until the runtime dies, so a reader never sees freed memory.
+class kernel_table {
+ public:
+  kernel_table() { publish(64); }
+
+  loaded_kernel* find(const kernel_binary* kernel, CUcontext context) const noexcept {
+    const slots* s = m_current.load(std::memory_order_acquire);
+    for (std::size_t i = hash(kernel, context) & s->mask;; i = (i + 1) & s->mask) {
+      loaded_kernel* e = s->items[i].load(std::memory_order_acquire);
+      if (e == nullptr) {
+        return nullptr;
+      }
+      if (e->kernel == kernel && e->context == context) {
+        return e;
+      }
+    }
+  }
+
+  // Caller holds the writer lock. `e` must be fully built: it is published here.
+  void insert(loaded_kernel* e) {
+    const slots* s = m_current.load(std::memory_order_relaxed);
+    if ((m_count + 1) * 2 > s->mask + 1) {
+      publish((s->mask + 1) * 2);
+      s = m_current.load(std::memory_order_relaxed);
+    }
+    place(*s, e);
+    ++m_count;
+  }
+
+  // Caller holds the writer lock. Rebuilds without `context`'s entries.
+  void erase_context(CUcontext context) {
+    const slots* old = m_current.load(std::memory_order_relaxed);
+    auto fresh = make_slots(old->mask + 1);
+    m_count = 0;
+    for (std::size_t i = 0; i <= old->mask; ++i) {
+      if (loaded_kernel* e = old->items[i].load(std::memory_order_relaxed); e && e->context != context) {
+        place(*fresh, e);
+        ++m_count;
+      }
+    }
+    m_current.store(fresh.get(), std::memory_order_release);
+    m_all.push_back(std::move(fresh));
+  }
+
+ private:
+  struct slots {
+    std::size_t mask = 0;
+    std::unique_ptr<std::atomic<loaded_kernel*>[]> items;
+  };
+
+  static std::size_t hash(const kernel_binary* kernel, CUcontext context) noexcept {
+    auto x = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(kernel)) ^
+             (static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(context)) * 0x9E3779B97F4A7C15ull);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return static_cast<std::size_t>(x);
+  }
+
+  static std::unique_ptr<slots> make_slots(std::size_t capacity) {
+    auto s = std::make_unique<slots>();
+    s->mask = capacity - 1;
+    s->items = std::make_unique<std::atomic<loaded_kernel*>[]>(capacity);
+    for (std::size_t i = 0; i < capacity; ++i) {
+      s->items[i].store(nullptr, std::memory_order_relaxed);
+    }
+    return s;
+  }
+
+  static void place(const slots& s, loaded_kernel* e) {
+    for (std::size_t i = hash(e->kernel, e->context) & s.mask;; i = (i + 1) & s.mask) {
+      if (s.items[i].load(std::memory_order_relaxed) == nullptr) {
+        s.items[i].store(e, std::memory_order_release);
+        return;
+      }
+    }
+  }
+
+  void publish(std::size_t capacity) {
+    auto fresh = make_slots(capacity);
+    if (const slots* old = m_current.load(std::memory_order_relaxed)) {
+      for (std::size_t i = 0; i <= old->mask; ++i) {
+        if (loaded_kernel* e = old->items[i].load(std::memory_order_relaxed)) {
+          place(*fresh, e);
+        }
+      }
+    }
+    m_current.store(fresh.get(), std::memory_order_release);
+    m_all.push_back(std::move(fresh));
+  }
+
+  std::atomic<const slots*> m_current{nullptr};
+  std::vector<std::unique_ptr<slots>> m_all;
+  std::size_t m_count = 0;
+};
+
+std::uint64_t align_up(std::uint64_t value, std::uint64_t align) {
+  return align <= 1 ? value : (value + align - 1) / align * align;
+}
+
+}  // namespace
+
+class runtime_impl {
+ public:
+  runtime_impl(load_mode mode, runtime_options options) : m_mode(mode), m_options(options) {}
+  ~runtime_impl();
+
+  // May throw std::bad_alloc (error text only); the public wrappers turn it into a status.
+  status launch(const kernel_binary& kernel, launch_grid grid, CUstream stream, void** params);
+  status preload(const kernel_binary& kernel);
+  status selected_image(const kernel_binary& kernel, image_choice& out);
+  status release_current_context();
+
+  load_mode mode() const noexcept { return m_mode; }
+  const runtime_options& options() const noexcept { return m_options; }
+
+ private:
+  struct library_entry {
+    const kernel_binary* kernel = nullptr;
+    const kernel_image* image = nullptr;
+    CUlibrary library = nullptr;
+    CUkernel handle = nullptr;
+  };
+  struct arena {
+    CUcontext context = nullptr;
+    CUstream stream = nullptr;
+    CUdeviceptr base = 0;
+    std::size_t bytes = 0;
+  };
+  struct retired_buffer {
+    CUcontext context = nullptr;
+    CUdeviceptr base = 0;
+  };
+
+  status driver(const driver_table*& out);
+  status current_context(const driver_table& d, CUcontext& out) const;
+  status context_for(const driver_table& d, CUcontext context, const context_info*& out);
+  status pick_image(const kernel_binary& kernel, const context_info& info, const kernel_image*& out) const;
+  status shape_for(const kernel_binary& kernel, const kernel_image& image, const context_info& info,
+                   launch_shape& out) const;
+  status load_cached(const driver_table& d, const kernel_binary& kernel, CUcontext context,
+                     const CUstream* capture_stream, loaded_kernel*& out);
+  status library_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                     const context_info& info, CUkernel& out);
+  status prepare_function(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                          const context_info& info, const launch_shape& shape, CUfunction function);
+  status launch_shaped(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                       const context_info& info, const launch_shape& shape, CUfunction function,
+                       CUcontext context, launch_grid grid, CUstream stream, void** params);
+  status launch_per_call(const driver_table& d, const kernel_binary& kernel, CUcontext context,
+                         launch_grid grid, CUstream stream, void** params);
+  status scratch_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                     const context_info& info, const launch_shape& shape, CUcontext context,
+                     launch_grid grid, CUstream stream, CUdeviceptr out[2]);
+  status refuse_if_capturing(const driver_table& d, const kernel_binary& kernel, CUstream stream,
+                             const char* why) const;
+
+  // Error text: "<what> (kernel 'k', mode m, image sm_90 cubin, device 0 sm_90)".
+  std::string where(const kernel_binary& kernel, const kernel_image* image,
+                    const context_info* info) const;
+  status driver_failure(const driver_table& d, CUresult result, const char* call,
+                        const kernel_binary& kernel, const kernel_image* image,
+                        const context_info* info) const;
+
+  const load_mode m_mode;
+  const runtime_options m_options;
+  std::atomic<const driver_table*> m_driver{nullptr};
+  kernel_table m_kernels;
+
+  std::mutex m_mutex;  // everything below
+  std::vector<std::unique_ptr<loaded_kernel>> m_loaded;  // owned; never freed before ~runtime_impl
+  std::vector<std::unique_ptr<context_info>> m_contexts;
+  std::vector<library_entry> m_libraries;
+
+  std::mutex m_arena_mutex;  // arenas only, so a launch that needs scratch never waits on a load
+  std::vector<arena> m_arenas;
+  std::vector<retired_buffer> m_retired;  // grown-out arenas: graphs may still use them
+};
+
+// ---------------------------------------------------------------------------
+// Errors
+
+std::string runtime_impl::where(const kernel_binary& kernel, const kernel_image* image,
+                                const context_info* info) const {
+  std::string s = " (kernel '";
+  s += name_of(kernel);
+  s += "', mode ";
+  s += to_string(m_mode);
+  if (image != nullptr) {
+    s += ", image " + arch_name(image->arch) + " " + std::string(to_string(image->format));
+  }
+  if (info != nullptr) {
+    s += ", device " + std::to_string(info->device) + " " + arch_name(info->arch);
+  }
+  s += ")";
+  return s;
+}
+
+status runtime_impl::driver_failure(const driver_table& d, CUresult result, const char* call,
+                                    const kernel_binary& kernel, const kernel_image* image,
+                                    const context_info* info) const {
+  try {
+    return status::error(std::string(call) + " failed: " + detail::describe_result(d, result) +
+                             where(kernel, image, info),
+                         static_cast<int>(result));
+  } catch (...) {
+    return status::error(call, static_cast<int>(result));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Driver, context, image
+
+status runtime_impl::driver(const driver_table*& out) {
+  out = m_driver.load(std::memory_order_acquire);
+  if (out != nullptr) {
+    return {};
+  }
+  if (status s = detail::acquire_driver(out); !s) {
+    return s;
+  }
+  m_driver.store(out, std::memory_order_release);
+  return {};
+}
+
+status runtime_impl::current_context(const driver_table& d, CUcontext& out) const {
+  out = nullptr;
+  if (CUresult r = d.cuCtxGetCurrent(&out); r != CUDA_SUCCESS) {
+    return status::error("cuCtxGetCurrent failed: " + detail::describe_result(d, r), static_cast<int>(r));
+  }
+  if (out == nullptr) {
+    return status::error(
+        "no current CUDA context on this thread: make one current (e.g. cuDevicePrimaryCtxRetain + "
+        "cuCtxSetCurrent, or any CUDA runtime call) before launching or preloading");
+  }
+  return {};
+}
+
+status runtime_impl::context_for(const driver_table& d, CUcontext context, const context_info*& out) {
+  for (const auto& c : m_contexts) {
+    if (c->context == context) {
+      out = c.get();
+      return {};
+    }
+  }
+  auto info = std::make_unique<context_info>();
+  info->context = context;
+  auto fail = [&](CUresult r, const char* call) {
+    return status::error(std::string(call) + " failed: " + detail::describe_result(d, r) +
+                             " (while reading the current context's device, mode " +
+                             std::string(to_string(m_mode)) + ")",
+                         static_cast<int>(r));
+  };
+  if (CUresult r = d.cuCtxGetDevice(&info->device); r != CUDA_SUCCESS) {
+    return fail(r, "cuCtxGetDevice");
+  }
+  if (CUresult r = d.cuCtxGetId(context, &info->id); r != CUDA_SUCCESS) {
+    return fail(r, "cuCtxGetId");
+  }
+  int major = 0;
+  int minor = 0;
+  if (CUresult r = d.cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, info->device);
+      r != CUDA_SUCCESS) {
+    return fail(r, "cuDeviceGetAttribute(COMPUTE_CAPABILITY_MAJOR)");
+  }
+  if (CUresult r = d.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, info->device);
+      r != CUDA_SUCCESS) {
+    return fail(r, "cuDeviceGetAttribute(COMPUTE_CAPABILITY_MINOR)");
+  }
+  if (CUresult r = d.cuDeviceGetAttribute(&info->shared_optin,
+                                          CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, info->device);
+      r != CUDA_SUCCESS) {
+    return fail(r, "cuDeviceGetAttribute(MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)");
+  }
+  info->arch = major * 10 + minor;
+  out = info.get();
+  m_contexts.push_back(std::move(info));
+  return {};
+}
+
+status runtime_impl::pick_image(const kernel_binary& kernel, const context_info& info,
+                                const kernel_image*& out) const {
+  if (kernel.images == nullptr || kernel.num_images == 0) {
+    return status::error("kernel has no images" + where(kernel, nullptr, &info));
+  }
+  const bool ptx_only = is_ptx_mode(m_mode) || m_options.force_ptx;
+  out = choose_image(kernel, info.arch, ptx_only);
+  if (out != nullptr) {
+    return {};
+  }
+  std::string have;
+  for (std::size_t i = 0; i < kernel.num_images; ++i) {
+    have += (i == 0 ? "" : ", ") + arch_name(kernel.images[i].arch) + " " +
+            std::string(to_string(kernel.images[i].format));
+  }
+  return status::error("no image of the kernel runs on " + arch_name(info.arch) +
+                       (ptx_only ? " as PTX" : "") + ": it has " + have + where(kernel, nullptr, &info));
+}
+
+status runtime_impl::shape_for(const kernel_binary& kernel, const kernel_image& image,
+                               const context_info& info, launch_shape& out) const {
+  if (image.data == nullptr || image.size == 0) {
+    return status::error("image has no data" + where(kernel, &image, &info));
+  }
+  if (image.symbol == nullptr || *image.symbol == '\0') {
+    return status::error("image names no entry symbol" + where(kernel, &image, &info));
+  }
+  if (image.format == image_format::ptx && image.data[image.size] != '\0') {
+    return status::error("PTX image is not NUL-terminated" + where(kernel, &image, &info));
+  }
+  const std::uint64_t threads = std::uint64_t{image.num_warps} * 32;
+  if (threads == 0 || threads > 1024) {
+    return status::error("num_warps " + std::to_string(image.num_warps) + " gives " +
+                         std::to_string(threads) + " threads per block; the limit is 1024" +
+                         where(kernel, &image, &info));
+  }
+  if (image.shared_bytes > static_cast<std::uint32_t>(info.shared_optin) &&
+      image.shared_bytes > k_default_shared_limit) {
+    return status::error("kernel needs " + std::to_string(image.shared_bytes) +
+                         " bytes of dynamic shared memory but the device allows at most " +
+                         std::to_string(info.shared_optin) + " per block" + where(kernel, &image, &info));
+  }
+  launch_shape s;
+  s.block_x = static_cast<unsigned>(threads);
+  s.shared_bytes = image.shared_bytes;
+  const std::uint32_t* dims = image.cluster_dims;
+  const std::uint64_t cluster_size = std::uint64_t{dims[0]} * dims[1] * dims[2];
+  if (cluster_size > 1) {
+    s.cluster[0] = dims[0];
+    s.cluster[1] = dims[1];
+    s.cluster[2] = dims[2];
+  } else if (image.num_ctas > 1) {
+    s.cluster[0] = image.num_ctas;  // Triton: num_ctas CTAs per program, as a 1-D cluster
+  }
+  s.ctas_per_program = std::uint64_t{s.cluster[0]} * s.cluster[1] * s.cluster[2];
+  if (s.ctas_per_program == 0) {
+    return status::error("cluster_dims contain a 0" + where(kernel, &image, &info));
+  }
+  if (s.ctas_per_program > 1) {
+    CUlaunchAttribute& a = s.attrs[s.num_attrs++];
+    a.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    a.value.clusterDim.x = s.cluster[0];
+    a.value.clusterDim.y = s.cluster[1];
+    a.value.clusterDim.z = s.cluster[2];
+    CUlaunchAttribute& p = s.attrs[s.num_attrs++];
+    p.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE;
+    p.value.clusterSchedulingPolicyPreference = CU_CLUSTER_SCHEDULING_POLICY_SPREAD;
+  }
+  if (image.launch_cooperative_grid) {
+    CUlaunchAttribute& a = s.attrs[s.num_attrs++];
+    a.id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+    a.value.cooperative = 1;
+  }
+  if (image.launch_pdl) {
+    CUlaunchAttribute& a = s.attrs[s.num_attrs++];
+    a.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    a.value.programmaticStreamSerializationAllowed = 1;
+  }
+  s.needs_scratch = image.global_scratch_size > 0 || image.profile_scratch_size > 0;
+  out = s;
+  return {};
+}
+
+// Per function and context: raise the dynamic shared memory limit above 48 KiB, allow
+// non-portable cluster sizes above 8.
+status runtime_impl::prepare_function(const driver_table& d, const kernel_binary& kernel,
+                                      const kernel_image& image, const context_info& info,
+                                      const launch_shape& shape, CUfunction function) {
+  if (shape.shared_bytes > k_default_shared_limit) {
+    if (CUresult r = d.cuFuncSetAttribute(function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                          static_cast<int>(shape.shared_bytes));
+        r != CUDA_SUCCESS) {
+      return driver_failure(d, r, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)", kernel, &image, &info);
+    }
+  }
+  if (shape.ctas_per_program > 8) {
+    if (CUresult r = d.cuFuncSetAttribute(function, CU_FUNC_ATTRIBUTE_NON_PORTABLE_CLUSTER_SIZE_ALLOWED, 1);
+        r != CUDA_SUCCESS) {
+      return driver_failure(d, r, "cuFuncSetAttribute(NON_PORTABLE_CLUSTER_SIZE_ALLOWED)", kernel, &image,
+                            &info);
+    }
+  }
+  return {};
+}
+
+status runtime_impl::refuse_if_capturing(const driver_table& d, const kernel_binary& kernel, CUstream stream,
+                                         const char* why) const {
+  CUstreamCaptureStatus capture = CU_STREAM_CAPTURE_STATUS_NONE;
+  if (CUresult r = d.cuStreamIsCapturing(stream, &capture); r != CUDA_SUCCESS) {
+    return driver_failure(d, r, "cuStreamIsCapturing", kernel, nullptr, nullptr);
+  }
+  if (capture != CU_STREAM_CAPTURE_STATUS_NONE) {
+    return status::error(std::string("refused: the stream is capturing a CUDA graph and ") + why +
+                         where(kernel, nullptr, nullptr));
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Loading (cached modes)
+
+status runtime_impl::library_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                                 const context_info& info, CUkernel& out) {
+  for (const library_entry& e : m_libraries) {
+    if (e.kernel == &kernel && e.image == &image) {
+      out = e.handle;
+      return {};
+    }
+  }
+  library_entry e{&kernel, &image, nullptr, nullptr};
+  if (CUresult r = d.cuLibraryLoadData(&e.library, image.data, nullptr, nullptr, 0, nullptr, nullptr, 0);
+      r != CUDA_SUCCESS) {
+    return driver_failure(d, r, "cuLibraryLoadData", kernel, &image, &info);
+  }
+  if (CUresult r = d.cuLibraryGetKernel(&e.handle, e.library, image.symbol); r != CUDA_SUCCESS) {
+    status s = driver_failure(d, r, "cuLibraryGetKernel", kernel, &image, &info);
+    d.cuLibraryUnload(e.library);
+    return s;
+  }
+  m_libraries.push_back(e);
+  out = e.handle;
+  return {};
+}
+
+status runtime_impl::load_cached(const driver_table& d, const kernel_binary& kernel, CUcontext context,
+                                 const CUstream* capture_stream, loaded_kernel*& out) {
+  try {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if ((out = m_kernels.find(&kernel, context)) != nullptr) {
+      return {};  // another thread loaded it while this one waited
+    }
+    if (capture_stream != nullptr) {
+      if (status s = refuse_if_capturing(d, kernel, *capture_stream,
+                                         "the kernel is not loaded on this context yet; loading now would "
+                                         "break the capture: call runtime::preload() before capturing");
+          !s) {
+        return s;
+      }
+    }
+    const context_info* info = nullptr;
+    if (status s = context_for(d, context, info); !s) {
+      return s;
+    }
+    auto e = std::make_unique<loaded_kernel>();
+    e->kernel = &kernel;
+    e->context = context;
+    e->info = info;
+    if (status s = pick_image(kernel, *info, e->image); !s) {
+      return s;
+    }
+    const kernel_image& image = *e->image;
+    if (status s = shape_for(kernel, image, *info, e->shape); !s) {
+      return s;
+    }
+    if (m_mode == load_mode::library) {
+      CUkernel handle = nullptr;
+      if (status s = library_for(d, kernel, image, *info, handle); !s) {
+        return s;
+      }
+      // Loads the library's module into this context now, not lazily at the first
+      // launch (which might be inside a capture).
+      CUfunction in_context = nullptr;
+      if (CUresult r = d.cuKernelGetFunction(&in_context, handle); r != CUDA_SUCCESS) {
+        return driver_failure(d, r, "cuKernelGetFunction", kernel, &image, info);
+      }
+      if (e->shape.shared_bytes > k_default_shared_limit) {
+        if (CUresult r = d.cuKernelSetAttribute(CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                                static_cast<int>(e->shape.shared_bytes), handle, info->device);
+            r != CUDA_SUCCESS) {
+          return driver_failure(d, r, "cuKernelSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)", kernel, &image,
+                                info);
+        }
+      }
+      if (e->shape.ctas_per_program > 8) {
+        if (CUresult r = d.cuKernelSetAttribute(CU_FUNC_ATTRIBUTE_NON_PORTABLE_CLUSTER_SIZE_ALLOWED, 1, handle,
+                                                info->device);
+            r != CUDA_SUCCESS) {
+          return driver_failure(d, r, "cuKernelSetAttribute(NON_PORTABLE_CLUSTER_SIZE_ALLOWED)", kernel,
+                                &image, info);
+        }
+      }
+      e->function = reinterpret_cast<CUfunction>(handle);  // the driver accepts a CUkernel here
+    } else {
+      if (CUresult r = d.cuModuleLoadData(&e->module, image.data); r != CUDA_SUCCESS) {
+        return driver_failure(d, r, "cuModuleLoadData", kernel, &image, info);
+      }
+      status s;
+      if (CUresult r = d.cuModuleGetFunction(&e->function, e->module, image.symbol); r != CUDA_SUCCESS) {
+        s = driver_failure(d, r, std::string("cuModuleGetFunction('").append(image.symbol).append("')").c_str(),
+                           kernel, &image, info);
+      } else {
+        s = prepare_function(d, kernel, image, *info, e->shape, e->function);
+      }
+      if (!s) {
+        d.cuModuleUnload(e->module);
+        return s;
+      }
+    }
+    out = e.get();
+    m_loaded.push_back(std::move(e));
+    m_kernels.insert(out);
+    return {};
+  } catch (const std::bad_alloc&) {
+    return status::error("out of memory while loading kernel " + std::string(name_of(kernel)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Scratch
+
+status runtime_impl::scratch_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                                 const context_info& info, const launch_shape& shape, CUcontext context,
+                                 launch_grid grid, CUstream stream, CUdeviceptr out[2]) {
+  // programs = grid x*y*z * CTAs per program; each gets `size` bytes of each scratch.
+  std::uint64_t programs = 0;
+  std::uint64_t global = 0;
+  std::uint64_t profile = 0;
+  if (__builtin_mul_overflow(std::uint64_t{grid.x} * grid.y, std::uint64_t{grid.z}, &programs) ||
+      __builtin_mul_overflow(programs, shape.ctas_per_program, &programs) ||
+      __builtin_mul_overflow(programs, std::uint64_t{image.global_scratch_size}, &global) ||
+      __builtin_mul_overflow(programs, std::uint64_t{image.profile_scratch_size}, &profile) ||
+      global > (std::uint64_t{1} << 48) || profile > (std::uint64_t{1} << 48)) {
+    return status::error("Triton scratch for a grid of " + std::to_string(grid.x) + "x" +
+                         std::to_string(grid.y) + "x" + std::to_string(grid.z) + " is too large" +
+                         where(kernel, &image, &info));
+  }
+  const std::uint64_t profile_offset = align_up(global, image.profile_scratch_align);
+  const std::uint64_t base_align = image.global_scratch_align > 256 ? image.global_scratch_align : 1;
+  const std::uint64_t need = profile_offset + profile + base_align;
+  std::lock_guard<std::mutex> lock(m_arena_mutex);
+  arena* a = nullptr;
+  for (arena& candidate : m_arenas) {
+    if (candidate.context == context && candidate.stream == stream) {
+      a = &candidate;
+      break;
+    }
+  }
+  if (a == nullptr || a->bytes < need) {
+    if (status s = refuse_if_capturing(
+            d, kernel, stream,
+            ("the stream's scratch arena must grow to " + std::to_string(need) +
+             " bytes, which allocates: launch the kernel once with this grid before capturing")
+                .c_str());
+        !s) {
+      return s;
+    }
+    std::size_t bytes = k_min_arena_bytes;
+    while (bytes < need) {
+      bytes *= 2;
+    }
+    CUdeviceptr base = 0;
+    if (CUresult r = d.cuMemAlloc(&base, bytes); r != CUDA_SUCCESS) {
+      return status::error("cuMemAlloc(" + std::to_string(bytes) + ") for Triton scratch failed: " +
+                               detail::describe_result(d, r) + where(kernel, &image, &info),
+                           static_cast<int>(r));
+    }
+    if (a == nullptr) {
+      m_arenas.push_back(arena{context, stream, base, bytes});
+      a = &m_arenas.back();
+    } else {
+      m_retired.push_back(retired_buffer{context, a->base});
+      a->base = base;
+      a->bytes = bytes;
+    }
+  }
+  const CUdeviceptr base = static_cast<CUdeviceptr>(align_up(a->base, base_align));
+  out[0] = image.global_scratch_size > 0 ? base : 0;
+  out[1] = image.profile_scratch_size > 0 ? base + profile_offset : 0;
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Launching
+
+status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
+                                   const context_info& info, const launch_shape& shape, CUfunction function,
+                                   CUcontext context, launch_grid grid, CUstream stream, void** params) {
+  CUdeviceptr scratch[2] = {0, 0};
+  if (shape.needs_scratch) {
+    if (status s = scratch_for(d, kernel, image, info, shape, context, grid, stream, scratch); !s) {
+      return s;
+    }
+  }
+  params[kernel.num_params] = &scratch[0];
+  params[kernel.num_params + 1] = &scratch[1];
+  const std::uint64_t gx = std::uint64_t{grid.x} * shape.cluster[0];
+  const std::uint64_t gy = std::uint64_t{grid.y} * shape.cluster[1];
+  const std::uint64_t gz = std::uint64_t{grid.z} * shape.cluster[2];
+  constexpr std::uint64_t max_dim = std::numeric_limits<unsigned>::max();
+  if (gx > max_dim || gy > max_dim || gz > max_dim) {
+    return status::error("grid " + std::to_string(gx) + "x" + std::to_string(gy) + "x" + std::to_string(gz) +
+                         " CTAs does not fit 32 bits" + where(kernel, &image, &info));
+  }
+  CUresult r;
+  if (shape.num_attrs == 0) {
+    r = d.cuLaunchKernel(function, static_cast<unsigned>(gx), static_cast<unsigned>(gy),
+                         static_cast<unsigned>(gz), shape.block_x, 1, 1, shape.shared_bytes, stream, params,
+                         nullptr);
+    if (r != CUDA_SUCCESS) {
+      return driver_failure(d, r, "cuLaunchKernel", kernel, &image, &info);
+    }
+  } else {
+    CUlaunchConfig config{};
+    config.gridDimX = static_cast<unsigned>(gx);
+    config.gridDimY = static_cast<unsigned>(gy);
+    config.gridDimZ = static_cast<unsigned>(gz);
+    config.blockDimX = shape.block_x;
+    config.blockDimY = 1;
+    config.blockDimZ = 1;
+    config.sharedMemBytes = shape.shared_bytes;
+    config.hStream = stream;
+    config.attrs = const_cast<CUlaunchAttribute*>(shape.attrs);
+    config.numAttrs = shape.num_attrs;
+    r = d.cuLaunchKernelEx(&config, function, params, nullptr);
+    if (r != CUDA_SUCCESS) {
+      return driver_failure(d, r, "cuLaunchKernelEx", kernel, &image, &info);
+    }
+  }
+  return {};
+}
+
+// ptx, cubin: load, get function, launch, synchronize the stream, unload. The driver
+// documents no wait for in-flight work in cuModuleUnload (docs/runtime.md), so the
+// stream is synchronized first: the kernel has finished before its module goes.
+status runtime_impl::launch_per_call(const driver_table& d, const kernel_binary& kernel, CUcontext context,
+                                     launch_grid grid, CUstream stream, void** params) {
+  if (status s = refuse_if_capturing(d, kernel, stream,
+                                     "this mode loads and unloads the module at every launch, which a graph "
+                                     "cannot hold: use ptx-cached, cubin-cached or library");
+      !s) {
+    return s;
+  }
+  const context_info* info = nullptr;
+  const kernel_image* image = nullptr;
+  launch_shape shape;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (status s = context_for(d, context, info); !s) {
+      return s;
+    }
+  }
+  if (status s = pick_image(kernel, *info, image); !s) {
+    return s;
+  }
+  if (status s = shape_for(kernel, *image, *info, shape); !s) {
+    return s;
+  }
+  CUmodule module = nullptr;
+  if (CUresult r = d.cuModuleLoadData(&module, image->data); r != CUDA_SUCCESS) {
+    return driver_failure(d, r, "cuModuleLoadData", kernel, image, info);
+  }
+  status result;
+  bool launched = false;
+  CUfunction function = nullptr;
+  if (CUresult r = d.cuModuleGetFunction(&function, module, image->symbol); r != CUDA_SUCCESS) {
+    result = driver_failure(d, r, "cuModuleGetFunction", kernel, image, info);
+  } else {
+    result = prepare_function(d, kernel, *image, *info, shape, function);
+    if (result.ok()) {
+      result = launch_shaped(d, kernel, *image, *info, shape, function, context, grid, stream, params);
+      launched = result.ok();
+    }
+  }
+  if (launched) {
+    if (CUresult r = d.cuStreamSynchronize(stream); r != CUDA_SUCCESS) {
+      result = driver_failure(d, r, "cuStreamSynchronize (before cuModuleUnload)", kernel, image, info);
+    }
+  }
+  if (CUresult r = d.cuModuleUnload(module); r != CUDA_SUCCESS && result.ok()) {
+    result = driver_failure(d, r, "cuModuleUnload", kernel, image, info);
+  }
+  return result;
+}
+
+status runtime_impl::launch(const kernel_binary& kernel, launch_grid grid, CUstream stream,
+                            void** params) {
+  const driver_table* d = m_driver.load(std::memory_order_acquire);
+  if (d == nullptr) {
+    if (status s = driver(d); !s) {
+      return s;
+    }
+  }
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0) {
+    return {};  // nothing to run, as Triton's launcher does
+  }
+  if (params == nullptr) {
+    return status::error("params is null; it needs num_params + 2 slots" + where(kernel, nullptr, nullptr));
+  }
+  CUcontext context = nullptr;
+  if (CUresult r = d->cuCtxGetCurrent(&context); r != CUDA_SUCCESS || context == nullptr) {
+    return current_context(*d, context);
+  }
+  if (is_per_call(m_mode)) {
+    return launch_per_call(*d, kernel, context, grid, stream, params);
+  }
+  loaded_kernel* e = m_kernels.find(&kernel, context);
+  if (e == nullptr) {
+    if (status s = load_cached(*d, kernel, context, &stream, e); !s) {
+      return s;
+    }
+  }
+  return launch_shaped(*d, kernel, *e->image, *e->info, e->shape, e->function, context, grid, stream, params);
+}
+
+status runtime_impl::preload(const kernel_binary& kernel) {
+  const driver_table* d = nullptr;
+  if (status s = driver(d); !s) {
+    return s;
+  }
+  CUcontext context = nullptr;
+  if (status s = current_context(*d, context); !s) {
+    return s;
+  }
+  if (is_per_call(m_mode)) {
+    image_choice choice;
+    return selected_image(kernel, choice);  // nothing to keep; checks that an image fits
+  }
+  loaded_kernel* e = m_kernels.find(&kernel, context);
+  return e != nullptr ? status{} : load_cached(*d, kernel, context, nullptr, e);
+}
+
+status runtime_impl::selected_image(const kernel_binary& kernel, image_choice& out) {
+  try {
+    const driver_table* d = nullptr;
+    if (status s = driver(d); !s) {
+      return s;
+    }
+    CUcontext context = nullptr;
+    if (status s = current_context(*d, context); !s) {
+      return s;
+    }
+    const context_info* info = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (status s = context_for(*d, context, info); !s) {
+        return s;
+      }
+    }
+    const kernel_image* image = nullptr;
+    if (status s = pick_image(kernel, *info, image); !s) {
+      return s;
+    }
+    launch_shape shape;
+    if (status s = shape_for(kernel, *image, *info, shape); !s) {
+      return s;
+    }
+    out = image_choice{image, image->arch, image->format, info->arch};
+    return {};
+  } catch (const std::bad_alloc&) {
+    return status::error("out of memory");
+  }
+}
+
+status runtime_impl::release_current_context() {
+  try {
+    const driver_table* d = nullptr;
+    if (status s = driver(d); !s) {
+      return s;
+    }
+    CUcontext context = nullptr;
+    if (status s = current_context(*d, context); !s) {
+      return s;
+    }
+    status result;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_kernels.erase_context(context);
+      for (auto& e : m_loaded) {
+        if (e->context == context && e->module != nullptr) {
+          if (CUresult r = d->cuModuleUnload(e->module); r != CUDA_SUCCESS && result.ok()) {
+            result = driver_failure(*d, r, "cuModuleUnload", *e->kernel, e->image, e->info);
+          }
+          e->module = nullptr;
+        }
+      }
+      // Entries stay allocated (a racing reader may hold one); contexts are forgotten.
+      std::erase_if(m_contexts, [context](const auto& c) { return c->context == context; });
+    }
+    std::lock_guard<std::mutex> lock(m_arena_mutex);
+    for (auto it = m_arenas.begin(); it != m_arenas.end();) {
+      if (it->context == context) {
+        d->cuMemFree(it->base);
+        it = m_arenas.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    std::erase_if(m_retired, [&](const retired_buffer& b) {
+      if (b.context != context) {
+        return false;
+      }
+      d->cuMemFree(b.base);
+      return true;
+    });
+    return result;
+  } catch (const std::bad_alloc&) {
+    return status::error("out of memory");
+  }
+}
+
+// Unloads what is left, in contexts that are still alive (cuCtxGetId answers with the
+// id recorded at load). Errors are dropped: a destructor has nowhere to report them.
+runtime_impl::~runtime_impl() {
+  const driver_table* d = m_driver.load(std::memory_order_acquire);
+  if (d == nullptr) {
+    return;
+  }
+  auto alive = [d](CUcontext context, unsigned long long id) {
+    unsigned long long now = 0;
+    return d->cuCtxGetId(context, &now) == CUDA_SUCCESS && now == id;
+  };
+  auto id_of = [this](CUcontext context) -> const context_info* {
+    for (const auto& c : m_contexts) {
+      if (c->context == context) {
+        return c.get();
+      }
+    }
+    return nullptr;
+  };
+  auto in_context = [&](CUcontext context, auto&& work) {
+    const context_info* info = id_of(context);
+    if (info == nullptr || !alive(context, info->id) || d->cuCtxPushCurrent(context) != CUDA_SUCCESS) {
+      return;
+    }
+    work();
+    CUcontext popped = nullptr;
+    d->cuCtxPopCurrent(&popped);
+  };
+  for (auto& e : m_loaded) {
+    if (e->module != nullptr) {
+      in_context(e->context, [&] { d->cuModuleUnload(e->module); });
+    }
+  }
+  for (const library_entry& l : m_libraries) {
+    d->cuLibraryUnload(l.library);
+  }
+  for (const arena& a : m_arenas) {
+    in_context(a.context, [&] { d->cuMemFree(a.base); });
+  }
+  for (const retired_buffer& b : m_retired) {
+    in_context(b.context, [&] { d->cuMemFree(b.base); });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Public surface
+
+namespace {
+
+// Built at start-up, so reporting it allocates nothing.
+const status g_out_of_memory = status::error("out of memory inside tb::runtime");
+
+}  // namespace
+
+runtime::runtime(load_mode mode, runtime_options options)
+    : m_impl(std::make_unique<runtime_impl>(mode, options)) {}
+
+runtime::~runtime() = default;
+
+load_mode runtime::mode() const noexcept { return m_impl->mode(); }
+
+const runtime_options& runtime::options() const noexcept { return m_impl->options(); }
+
+status runtime::launch(const kernel_binary& kernel, launch_grid grid, stream_handle stream, void** params) noexcept {
+  try {
+    return m_impl->launch(kernel, grid, stream, params);
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+status runtime::preload(const kernel_binary& kernel) noexcept {
+  try {
+    return m_impl->preload(kernel);
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+status runtime::selected_image(const kernel_binary& kernel, image_choice& out) noexcept {
+  try {
+    return m_impl->selected_image(kernel, out);
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+status runtime::release_current_context() noexcept {
+  try {
+    return m_impl->release_current_context();
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+runtime& default_runtime() {
+  static runtime* instance = new runtime(load_mode::cubin_cached);  // never destroyed: usable at exit
+  return *instance;
+}
+
+}  // namespace tb::runtime

@@ -1,0 +1,408 @@
+// The driver calls each load mode makes, checked against a recording fake driver.
+#include "fake_driver.hpp"
+#include "fake_kernels.hpp"
+
+#include <tb/runtime/runtime.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <latch>
+#include <set>
+#include <thread>
+
+namespace tb::test {
+namespace {
+
+using runtime::load_mode;
+using calls_t = std::vector<std::string>;
+
+const calls_t k_context_queries = {"cuCtxGetDevice", "cuCtxGetId", "cuDeviceGetAttribute",
+                                   "cuDeviceGetAttribute", "cuDeviceGetAttribute"};
+
+calls_t concat(std::initializer_list<calls_t> parts) {
+  calls_t out;
+  for (const calls_t& p : parts) {
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
+class Modes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake.scratch_index = 1;
+    fake.install();
+  }
+  fake_driver fake;
+  test_kernel kernel{"add_kernel[b1024.x16]", 1, {cubin90(), ptx80()}};
+  param_pack params{1};
+  CUstream stream = reinterpret_cast<CUstream>(0x5000);
+};
+
+TEST_F(Modes, CubinPerCallLoadsLaunchesSynchronizesUnloadsEveryTime) {
+  runtime::runtime rt(load_mode::cubin);
+  ASSERT_TRUE(rt.launch(kernel.binary, {4, 1, 1}, stream, params.data()).ok());
+  const calls_t per_call = {"cuModuleLoadData", "cuModuleGetFunction", "cuLaunchKernel", "cuStreamSynchronize",
+                            "cuModuleUnload"};
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries, per_call}));
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {4, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, per_call}));
+  EXPECT_EQ(fake.loaded_images(), std::vector<const void*>{kernel.images[0].data});
+  EXPECT_EQ(fake.live_modules(), 0);
+  ASSERT_EQ(fake.launches().size(), 1u);
+  const fake_launch l = fake.launches()[0];
+  EXPECT_EQ(l.grid[0], 4u);
+  EXPECT_EQ(l.block[0], 128u);  // num_warps 4
+  EXPECT_EQ(l.stream, stream);
+  EXPECT_EQ(l.scratch[0], 0u);  // no scratch: null pointers
+  EXPECT_EQ(l.scratch[1], 0u);
+}
+
+TEST_F(Modes, PtxPerCallLoadsThePtx) {
+  runtime::runtime rt(load_mode::ptx);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.loaded_images(), std::vector<const void*>{kernel.images[1].data});
+  EXPECT_EQ(fake.count("cuModuleUnload"), 1);
+  EXPECT_EQ(fake.live_modules(), 0);
+}
+
+TEST_F(Modes, CubinCachedLoadsOnceThenOneLaunchCall) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {4, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries,
+                                  {"cuModuleLoadData", "cuModuleGetFunction", "cuLaunchKernel"}}));
+  EXPECT_EQ(fake.loaded_images(), std::vector<const void*>{kernel.images[0].data});
+  fake.clear_calls();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(rt.launch(kernel.binary, {4, 1, 1}, stream, params.data()).ok());
+  }
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetCurrent", "cuLaunchKernel",
+                                   "cuCtxGetCurrent", "cuLaunchKernel"}));
+  EXPECT_EQ(fake.live_modules(), 1);
+}
+
+TEST_F(Modes, PtxCachedLoadsThePtxOnce) {
+  runtime::runtime rt(load_mode::ptx_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.loaded_images(), std::vector<const void*>{kernel.images[1].data});
+  EXPECT_EQ(fake.count("cuModuleLoadData"), 1);
+  EXPECT_EQ(fake.count("cuLaunchKernel"), 2);
+}
+
+TEST_F(Modes, LibraryLoadsOnceAndLaunchesTheKernelHandle) {
+  runtime::runtime rt(load_mode::library);
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries,
+                                  {"cuLibraryLoadData", "cuLibraryGetKernel", "cuKernelGetFunction",
+                                   "cuLaunchKernel"}}));
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+  // A second context of the same arch reuses the library: only the per-context step.
+  fake.devices.push_back(fake_device{});
+  fake.make_current(1);
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries,
+                                  {"cuKernelGetFunction", "cuLaunchKernel"}}));
+}
+
+TEST_F(Modes, LibraryLaunchUsesTheSameHandleInEveryContext) {
+  runtime::runtime rt(load_mode::library);
+  fake.devices.push_back(fake_device{});
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.make_current(1);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  const auto launches = fake.launches();
+  ASSERT_EQ(launches.size(), 2u);
+  EXPECT_EQ(launches[0].function, launches[1].function);
+}
+
+TEST_F(Modes, PreloadMakesTheFirstLaunchOneCall) {
+  for (load_mode mode : {load_mode::cubin_cached, load_mode::ptx_cached, load_mode::library}) {
+    SCOPED_TRACE(std::string(runtime::to_string(mode)));
+    runtime::runtime rt(mode);
+    ASSERT_TRUE(rt.preload(kernel.binary).ok());
+    EXPECT_EQ(fake.count("cuStreamIsCapturing"), 0);
+    fake.clear_calls();
+    ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    fake.clear_calls();
+  }
+}
+
+TEST_F(Modes, PreloadInPerCallModeLoadsNothing) {
+  runtime::runtime rt(load_mode::cubin);
+  ASSERT_TRUE(rt.preload(kernel.binary).ok());
+  EXPECT_EQ(fake.count("cuModuleLoadData"), 0);
+}
+
+TEST_F(Modes, DestructorUnloadsInTheOwningContext) {
+  {
+    runtime::runtime rt(load_mode::cubin_cached);
+    ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+    fake.clear_calls();
+  }
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetId", "cuCtxPushCurrent", "cuModuleUnload", "cuCtxPopCurrent"}));
+  EXPECT_EQ(fake.live_modules(), 0);
+}
+
+TEST_F(Modes, ReleaseCurrentContextUnloadsAndForgets) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  ASSERT_TRUE(rt.release_current_context().ok());
+  EXPECT_EQ(fake.live_modules(), 0);
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.count("cuModuleLoadData"), 1);  // loaded again
+}
+
+TEST_F(Modes, ZeroGridLaunchesNothing) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {0, 4, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.count("cuLaunchKernel"), 0);
+  EXPECT_EQ(fake.count("cuModuleLoadData"), 0);
+}
+
+TEST_F(Modes, SelectedImageIsQueryable) {
+  runtime::image_choice choice;
+  runtime::runtime cubin(load_mode::cubin_cached);
+  ASSERT_TRUE(cubin.selected_image(kernel.binary, choice).ok());
+  EXPECT_EQ(choice.arch, 90);
+  EXPECT_EQ(choice.format, runtime::image_format::cubin);
+  EXPECT_EQ(choice.device_arch, 90);
+  runtime::runtime ptx(load_mode::ptx_cached);
+  ASSERT_TRUE(ptx.selected_image(kernel.binary, choice).ok());
+  EXPECT_EQ(choice.arch, 80);
+  EXPECT_EQ(choice.format, runtime::image_format::ptx);
+  runtime::runtime forced(load_mode::cubin_cached, runtime::runtime_options{.force_ptx = true});
+  ASSERT_TRUE(forced.selected_image(kernel.binary, choice).ok());
+  EXPECT_EQ(choice.format, runtime::image_format::ptx);
+  EXPECT_EQ(choice.image, &kernel.images[1]);
+  ASSERT_TRUE(forced.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.loaded_images(), std::vector<const void*>{kernel.images[1].data});
+}
+
+// --- Launch shape ------------------------------------------------------------
+
+TEST_F(Modes, LargeSharedMemoryRaisesTheLimitOncePerFunctionAndContext) {
+  kernel.images[0].shared_bytes = 100 * 1024;
+  runtime::runtime rt(load_mode::cubin_cached);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  }
+  EXPECT_EQ(fake.func_attributes(),
+            (std::vector<std::pair<int, int>>{{CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, 100 * 1024}}));
+  EXPECT_EQ(fake.launches().back().shared, 100u * 1024);
+  fake.devices.push_back(fake_device{});
+  fake.make_current(1);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.func_attributes().size(), 2u);  // once more for the second context
+}
+
+TEST_F(Modes, LargeSharedMemoryInLibraryModeSetsTheKernelAttribute) {
+  kernel.images[0].shared_bytes = 64 * 1024;
+  runtime::runtime rt(load_mode::library);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.count("cuKernelSetAttribute"), 1);
+  EXPECT_EQ(fake.func_attributes(),
+            (std::vector<std::pair<int, int>>{{CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, 64 * 1024}}));
+}
+
+TEST_F(Modes, SmallSharedMemorySetsNoAttribute) {
+  kernel.images[0].shared_bytes = 48 * 1024;
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.count("cuFuncSetAttribute"), 0);
+  EXPECT_EQ(fake.launches().back().shared, 48u * 1024);
+}
+
+TEST_F(Modes, PlainLaunchUnlessClusterCooperativeOrPdl) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {3, 2, 1}, stream, params.data()).ok());
+  EXPECT_FALSE(fake.launches().back().ex);
+
+  test_kernel clustered("clustered", 1, {cubin90()});
+  clustered.images[0].num_ctas = 2;
+  ASSERT_TRUE(rt.launch(clustered.binary, {3, 2, 1}, stream, params.data()).ok());
+  fake_launch l = fake.launches().back();
+  ASSERT_TRUE(l.ex);
+  EXPECT_EQ(l.grid[0], 6u);  // one program = one cluster of num_ctas CTAs
+  EXPECT_EQ(l.grid[1], 2u);
+  ASSERT_GE(l.attrs.size(), 1u);
+  EXPECT_EQ(l.attrs[0].id, CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION);
+  EXPECT_EQ(l.attrs[0].value.clusterDim.x, 2u);
+  EXPECT_EQ(l.attrs[0].value.clusterDim.y, 1u);
+
+  test_kernel coop("coop", 1, {cubin90()});
+  coop.images[0].launch_cooperative_grid = true;
+  ASSERT_TRUE(rt.launch(coop.binary, {1, 1, 1}, stream, params.data()).ok());
+  l = fake.launches().back();
+  ASSERT_TRUE(l.ex);
+  ASSERT_EQ(l.attrs.size(), 1u);
+  EXPECT_EQ(l.attrs[0].id, CU_LAUNCH_ATTRIBUTE_COOPERATIVE);
+  EXPECT_EQ(l.attrs[0].value.cooperative, 1);
+
+  test_kernel pdl("pdl", 1, {cubin90()});
+  pdl.images[0].launch_pdl = true;
+  ASSERT_TRUE(rt.launch(pdl.binary, {1, 1, 1}, stream, params.data()).ok());
+  l = fake.launches().back();
+  ASSERT_TRUE(l.ex);
+  ASSERT_EQ(l.attrs.size(), 1u);
+  EXPECT_EQ(l.attrs[0].id, CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
+  EXPECT_EQ(l.attrs[0].value.programmaticStreamSerializationAllowed, 1);
+
+  test_kernel dims("cluster_dims", 1, {cubin90()});
+  dims.images[0].cluster_dims[0] = 2;
+  dims.images[0].cluster_dims[1] = 2;
+  ASSERT_TRUE(rt.launch(dims.binary, {1, 3, 1}, stream, params.data()).ok());
+  l = fake.launches().back();
+  EXPECT_EQ(l.grid[0], 2u);
+  EXPECT_EQ(l.grid[1], 6u);
+}
+
+// --- Scratch -------------------------------------------------------------------
+
+TEST_F(Modes, ScratchIsGridSizedAndReusedPerStream) {
+  kernel.images[0].global_scratch_size = 1000;
+  kernel.images[0].global_scratch_align = 128;
+  kernel.images[0].profile_scratch_size = 24;
+  kernel.images[0].profile_scratch_align = 8;
+  kernel.images[0].num_ctas = 2;
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {4, 2, 1}, stream, params.data()).ok());
+  ASSERT_EQ(fake.allocations().size(), 1u);
+  const std::size_t programs = 4 * 2 * 2;
+  EXPECT_GE(fake.allocations()[0], programs * 1000 + programs * 24);
+  fake_launch l = fake.launches().back();
+  EXPECT_NE(l.scratch[0], 0u);
+  EXPECT_EQ(l.scratch[0] % 128, 0u);
+  EXPECT_NE(l.scratch[1], 0u);
+  EXPECT_GE(l.scratch[1], l.scratch[0] + programs * 1000);
+  EXPECT_EQ(l.scratch[1] % 8, 0u);
+
+  // Warm: same or smaller grid, same stream: no allocation and no capture query.
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 2, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernelEx"}));
+  EXPECT_EQ(fake.launches().back().scratch[0], l.scratch[0]);
+
+  // Another stream gets its own arena; a much bigger grid grows it.
+  CUstream other = reinterpret_cast<CUstream>(0x6000);
+  ASSERT_TRUE(rt.launch(kernel.binary, {4, 2, 1}, other, params.data()).ok());
+  EXPECT_EQ(fake.allocations().size(), 1u);
+  EXPECT_NE(fake.launches().back().scratch[0], l.scratch[0]);
+  ASSERT_TRUE(rt.launch(kernel.binary, {4096, 2, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.allocations().size(), 2u);
+  EXPECT_GE(fake.allocations()[1], 4096u * 2 * 2 * 1000);
+}
+
+TEST_F(Modes, ScratchGrowthInsideCaptureIsRefused) {
+  kernel.images[0].global_scratch_size = 256;
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.capturing = true;
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());  // fits: fine
+  const runtime::status s = rt.launch(kernel.binary, {100000, 1, 1}, stream, params.data());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("capturing"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("scratch"), std::string::npos) << s.message();
+  EXPECT_EQ(fake.allocations().size(), 1u);
+}
+
+// --- Contexts, threads, capture ------------------------------------------------
+
+TEST_F(Modes, EachContextUsesItsOwnModuleAndImage) {
+  fake.devices = {fake_device{90, 227 * 1024}, fake_device{80, 163 * 1024}};
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.make_current(1);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.make_current(0);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.make_current(1);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  // sm_90 device: its cubin; sm_80 device: no sm_80 cubin, so the sm_80 PTX.
+  EXPECT_EQ(fake.loaded_images(), (std::vector<const void*>{kernel.images[0].data, kernel.images[1].data}));
+  const auto l = fake.launches();
+  ASSERT_EQ(l.size(), 4u);
+  EXPECT_NE(l[0].function, l[1].function);
+  EXPECT_EQ(l[0].function, l[2].function);
+  EXPECT_EQ(l[1].function, l[3].function);
+}
+
+TEST_F(Modes, ThirtyTwoThreadsRacingOnTheFirstLaunchLoadOnce) {
+  for (load_mode mode : {load_mode::cubin_cached, load_mode::ptx_cached, load_mode::library}) {
+    SCOPED_TRACE(std::string(runtime::to_string(mode)));
+    fake.clear_calls();
+    fake.load_delay = std::chrono::microseconds(2000);
+    runtime::runtime rt(mode);
+    constexpr int k_threads = 32;
+    std::latch start(k_threads);
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < k_threads; ++t) {
+      threads.emplace_back([&] {
+        fake.make_current(0);
+        param_pack p(1);
+        start.arrive_and_wait();
+        if (!rt.launch(kernel.binary, {1, 1, 1}, stream, p.data()).ok()) {
+          failures.fetch_add(1);
+        }
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(fake.loaded_images().size(), 1u);
+    EXPECT_EQ(fake.count("cuLaunchKernel"), k_threads);
+    std::set<CUfunction> functions;
+    for (const auto& l : fake.launches()) {
+      functions.insert(l.function);
+    }
+    EXPECT_EQ(functions.size(), 1u);
+  }
+}
+
+TEST_F(Modes, PerCallModeInsideCaptureIsRefusedWithoutDriverWork) {
+  for (load_mode mode : {load_mode::cubin, load_mode::ptx}) {
+    runtime::runtime rt(mode);
+    fake.capturing = true;
+    fake.clear_calls();
+    const runtime::status s = rt.launch(kernel.binary, {1, 1, 1}, stream, params.data());
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("capturing a CUDA graph"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find(std::string("mode ") + std::string(runtime::to_string(mode))),
+              std::string::npos)
+        << s.message();
+    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuStreamIsCapturing"}));
+  }
+}
+
+TEST_F(Modes, CachedFirstLaunchInsideCaptureIsRefusedAndLoadsNothing) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  fake.capturing = true;
+  const runtime::status s = rt.launch(kernel.binary, {1, 1, 1}, stream, params.data());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("preload"), std::string::npos) << s.message();
+  EXPECT_EQ(fake.count("cuModuleLoadData"), 0);
+}
+
+TEST_F(Modes, CachedLaunchInsideCaptureMakesNoLoadOrSyncCall) {
+  for (load_mode mode : {load_mode::cubin_cached, load_mode::ptx_cached, load_mode::library}) {
+    runtime::runtime rt(mode);
+    fake.capturing = false;
+    ASSERT_TRUE(rt.preload(kernel.binary).ok());
+    fake.capturing = true;
+    fake.clear_calls();
+    ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+  }
+}
+
+}  // namespace
+}  // namespace tb::test
