@@ -24,16 +24,19 @@ using tb::runtime::load_mode;
 
 tb::bench::launch_fixture g_fixture;
 
+// Argument values and the parameter array; the two scratch slots point at a null
+// pointer for raw cuLaunchKernel (the runtime overwrites them with its own).
 struct args4 {
   CUdeviceptr a, b, c;
   int n = 4096;
+  void* null_scratch = nullptr;
   void* params[6];
   explicit args4(const tb::bench::launch_fixture& f) : a(f.buffers[0]), b(f.buffers[1]), c(f.buffers[2]) {
     params[0] = &a;
     params[1] = &b;
     params[2] = &c;
     params[3] = &n;
-    params[4] = params[5] = nullptr;
+    params[4] = params[5] = &null_scratch;
   }
 };
 
@@ -44,6 +47,7 @@ struct args22 {
   CUdeviceptr p[5];
   int i[4] = {1, 2, 3, 4};
   long long l0 = 5;
+  void* null_scratch = nullptr;
   void* params[24];
   explicit args22(const tb::bench::launch_fixture& f) : out(f.buffers[0]) {
     int k = 0;
@@ -60,8 +64,8 @@ struct args22 {
       params[k++] = &v;
     }
     params[k++] = &l0;
-    params[k++] = nullptr;
-    params[k++] = nullptr;
+    params[k++] = &null_scratch;
+    params[k++] = &null_scratch;
   }
 };
 

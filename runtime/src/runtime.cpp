@@ -204,7 +204,12 @@ class runtime_impl {
 
   status driver(const driver_table*& out);
   status current_context(const driver_table& d, CUcontext& out) const;
-  status context_for(const driver_table& d, CUcontext context, const context_info*& out);
+  // `validate`: check with cuCtxGetId that a known context is still the same one.
+  status context_for(const driver_table& d, CUcontext context, const context_info*& out, bool validate);
+  // Forgets what was loaded for `context` (caller holds m_mutex); `unload` frees it
+  // through the driver, otherwise it died with the context.
+  status drop_context_locked(const driver_table& d, CUcontext context, bool unload);
+  bool forget_if_recreated(const driver_table& d, CUcontext context);
   status pick_image(const kernel_binary& kernel, const context_info& info, const kernel_image*& out) const;
   status shape_for(const kernel_binary& kernel, const kernel_image& image, const context_info& info,
                    launch_shape& out) const;
@@ -240,6 +245,7 @@ class runtime_impl {
   std::mutex m_mutex;  // everything below
   std::vector<std::unique_ptr<loaded_kernel>> m_loaded;  // owned; never freed before ~runtime_impl
   std::vector<std::unique_ptr<context_info>> m_contexts;
+  std::vector<std::unique_ptr<context_info>> m_dead_contexts;  // a racing reader may still point here
   std::vector<library_entry> m_libraries;
 
   std::mutex m_arena_mutex;  // arenas only, so a launch that needs scratch never waits on a load
@@ -306,11 +312,19 @@ status runtime_impl::current_context(const driver_table& d, CUcontext& out) cons
   return {};
 }
 
-status runtime_impl::context_for(const driver_table& d, CUcontext context, const context_info*& out) {
+status runtime_impl::context_for(const driver_table& d, CUcontext context, const context_info*& out,
+                                 bool validate) {
   for (const auto& c : m_contexts) {
     if (c->context == context) {
-      out = c.get();
-      return {};
+      unsigned long long id = 0;
+      if (!validate || (d.cuCtxGetId(context, &id) == CUDA_SUCCESS && id == c->id)) {
+        out = c.get();
+        return {};
+      }
+      if (status s = drop_context_locked(d, context, false); !s) {  // re-created at the same address
+        return s;
+      }
+      break;
     }
   }
   auto info = std::make_unique<context_info>();
@@ -508,7 +522,7 @@ status runtime_impl::load_cached(const driver_table& d, const kernel_binary& ker
       }
     }
     const context_info* info = nullptr;
-    if (status s = context_for(d, context, info); !s) {
+    if (status s = context_for(d, context, info, false); !s) {
       return s;
     }
     auto e = std::make_unique<loaded_kernel>();
@@ -705,7 +719,7 @@ status runtime_impl::launch_per_call(const driver_table& d, const kernel_binary&
   launch_shape shape;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (status s = context_for(d, context, info); !s) {
+    if (status s = context_for(d, context, info, true); !s) {
       return s;
     }
   }
@@ -769,7 +783,74 @@ status runtime_impl::launch(const kernel_binary& kernel, launch_grid grid, CUstr
       return s;
     }
   }
-  return launch_shaped(*d, kernel, *e->image, *e->info, e->shape, e->function, context, grid, stream, params);
+  status s = launch_shaped(*d, kernel, *e->image, *e->info, e->shape, e->function, context, grid, stream, params);
+  if (!s.ok() && (s.driver_code() == CUDA_ERROR_INVALID_HANDLE || s.driver_code() == CUDA_ERROR_CONTEXT_IS_DESTROYED ||
+                  s.driver_code() == CUDA_ERROR_INVALID_CONTEXT) &&
+      forget_if_recreated(*d, context)) {
+    // The context was destroyed and re-created at the same address: load again, once.
+    if (status l = load_cached(*d, kernel, context, &stream, e); !l) {
+      return l;
+    }
+    s = launch_shaped(*d, kernel, *e->image, *e->info, e->shape, e->function, context, grid, stream, params);
+  }
+  return s;
+}
+
+bool runtime_impl::forget_if_recreated(const driver_table& d, CUcontext context) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  for (const auto& c : m_contexts) {
+    if (c->context == context) {
+      unsigned long long id = 0;
+      if (d.cuCtxGetId(context, &id) != CUDA_SUCCESS || id == c->id) {
+        return false;  // the same context: the error is real
+      }
+      return drop_context_locked(d, context, false).ok();
+    }
+  }
+  return false;
+}
+
+status runtime_impl::drop_context_locked(const driver_table& d, CUcontext context, bool unload) {
+  status result;
+  m_kernels.erase_context(context);
+  for (auto& e : m_loaded) {
+    if (e->context == context && e->module != nullptr) {
+      if (unload) {
+        if (CUresult r = d.cuModuleUnload(e->module); r != CUDA_SUCCESS && result.ok()) {
+          result = driver_failure(d, r, "cuModuleUnload", *e->kernel, e->image, e->info);
+        }
+      }
+      e->module = nullptr;
+    }
+  }
+  // Loaded entries and context infos stay allocated: a racing reader may hold one.
+  for (auto& c : m_contexts) {
+    if (c->context == context) {
+      m_dead_contexts.push_back(std::move(c));
+    }
+  }
+  std::erase_if(m_contexts, [](const auto& c) { return c == nullptr; });
+  std::lock_guard<std::mutex> arena_lock(m_arena_mutex);
+  auto release = [&](CUdeviceptr base) {
+    if (unload) {
+      d.cuMemFree(base);
+    }
+  };
+  std::erase_if(m_arenas, [&](const arena& a) {
+    if (a.context != context) {
+      return false;
+    }
+    release(a.base);
+    return true;
+  });
+  std::erase_if(m_retired, [&](const retired_buffer& b) {
+    if (b.context != context) {
+      return false;
+    }
+    release(b.base);
+    return true;
+  });
+  return result;
 }
 
 status runtime_impl::preload(const kernel_binary& kernel) {
@@ -802,7 +883,7 @@ status runtime_impl::selected_image(const kernel_binary& kernel, image_choice& o
     const context_info* info = nullptr;
     {
       std::lock_guard<std::mutex> lock(m_mutex);
-      if (status s = context_for(*d, context, info); !s) {
+      if (status s = context_for(*d, context, info, true); !s) {
         return s;
       }
     }
@@ -822,50 +903,16 @@ status runtime_impl::selected_image(const kernel_binary& kernel, image_choice& o
 }
 
 status runtime_impl::release_current_context() {
-  try {
-    const driver_table* d = nullptr;
-    if (status s = driver(d); !s) {
-      return s;
-    }
-    CUcontext context = nullptr;
-    if (status s = current_context(*d, context); !s) {
-      return s;
-    }
-    status result;
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_kernels.erase_context(context);
-      for (auto& e : m_loaded) {
-        if (e->context == context && e->module != nullptr) {
-          if (CUresult r = d->cuModuleUnload(e->module); r != CUDA_SUCCESS && result.ok()) {
-            result = driver_failure(*d, r, "cuModuleUnload", *e->kernel, e->image, e->info);
-          }
-          e->module = nullptr;
-        }
-      }
-      // Entries stay allocated (a racing reader may hold one); contexts are forgotten.
-      std::erase_if(m_contexts, [context](const auto& c) { return c->context == context; });
-    }
-    std::lock_guard<std::mutex> lock(m_arena_mutex);
-    for (auto it = m_arenas.begin(); it != m_arenas.end();) {
-      if (it->context == context) {
-        d->cuMemFree(it->base);
-        it = m_arenas.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    std::erase_if(m_retired, [&](const retired_buffer& b) {
-      if (b.context != context) {
-        return false;
-      }
-      d->cuMemFree(b.base);
-      return true;
-    });
-    return result;
-  } catch (const std::bad_alloc&) {
-    return status::error("out of memory");
+  const driver_table* d = nullptr;
+  if (status s = driver(d); !s) {
+    return s;
   }
+  CUcontext context = nullptr;
+  if (status s = current_context(*d, context); !s) {
+    return s;
+  }
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return drop_context_locked(*d, context, true);
 }
 
 // Unloads what is left, in contexts that are still alive (cuCtxGetId answers with the

@@ -106,7 +106,7 @@ CUresult f_cuCtxGetDevice(CUdevice* d) {
 }
 CUresult f_cuCtxGetId(CUcontext c, unsigned long long* id) {
   TB_FAKE_ENTER("cuCtxGetId");
-  *id = reinterpret_cast<std::uintptr_t>(c);
+  *id = reinterpret_cast<std::uintptr_t>(c) + self().context_generation;
   return CUDA_SUCCESS;
 }
 CUresult f_cuCtxSynchronize() { TB_FAKE_ENTER("cuCtxSynchronize"); return CUDA_SUCCESS; }
@@ -309,6 +309,11 @@ CUresult fake_driver::enter(const char* name) {
   ++m_counts[name];
   if (auto it = fail.find(name); it != fail.end()) {
     return it->second;
+  }
+  if (auto it = fail_once.find(name); it != fail_once.end()) {
+    const CUresult r = it->second;
+    fail_once.erase(it);
+    return r;
   }
   return CUDA_SUCCESS;
 }

@@ -45,6 +45,8 @@ class fake_driver {
   // --- configuration (set before launching) ---
   std::vector<fake_device> devices{fake_device{}};
   std::map<std::string, CUresult> fail;   // entry point name -> result it returns
+  std::map<std::string, CUresult> fail_once;  // the same, for the next call only
+  unsigned long long context_generation = 0;  // added to cuCtxGetId: "the context was re-created"
   bool capturing = false;                  // what cuStreamIsCapturing reports
   bool record = true;                      // false: count only (benchmarks)
   std::uint32_t scratch_index = 0;         // kernel's num_params: where scratch slots are

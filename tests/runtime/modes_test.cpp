@@ -48,7 +48,8 @@ TEST_F(Modes, CubinPerCallLoadsLaunchesSynchronizesUnloadsEveryTime) {
   EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries, per_call}));
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {4, 1, 1}, stream, params.data()).ok());
-  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, per_call}));
+  // Known context: only checked to be the same one (cuCtxGetId), not queried again.
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing", "cuCtxGetId"}, per_call}));
   EXPECT_EQ(fake.loaded_images(), std::vector<const void*>{kernel.images[0].data});
   EXPECT_EQ(fake.live_modules(), 0);
   ASSERT_EQ(fake.launches().size(), 1u);
@@ -158,6 +159,47 @@ TEST_F(Modes, ReleaseCurrentContextUnloadsAndForgets) {
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
   EXPECT_EQ(fake.count("cuModuleLoadData"), 1);  // loaded again
+}
+
+TEST_F(Modes, ContextRecreatedAtTheSameAddressIsReloadedOnce) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  // The primary context was released and retained again: same CUcontext, new id; the
+  // kept CUfunction is now an invalid handle.
+  fake.context_generation = 1;
+  fake.fail_once["cuLaunchKernel"] = CUDA_ERROR_INVALID_HANDLE;
+  fake.clear_calls();
+  const runtime::status s = rt.launch(kernel.binary, {1, 1, 1}, stream, params.data());
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetId", "cuStreamIsCapturing"},
+                                  k_context_queries,
+                                  {"cuModuleLoadData", "cuModuleGetFunction", "cuLaunchKernel"}}));
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+}
+
+TEST_F(Modes, InvalidHandleOnTheSameContextIsReportedNotRetried) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.fail["cuLaunchKernel"] = CUDA_ERROR_INVALID_HANDLE;
+  fake.clear_calls();
+  const runtime::status s = rt.launch(kernel.binary, {1, 1, 1}, stream, params.data());
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.driver_code(), CUDA_ERROR_INVALID_HANDLE);
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetId"}));
+}
+
+TEST_F(Modes, PerCallModeNoticesARecreatedContext) {
+  fake.devices = {fake_device{90, 227 * 1024}};
+  runtime::runtime rt(load_mode::cubin);
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  fake.context_generation = 7;
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing", "cuCtxGetId"}, k_context_queries,
+                                  {"cuModuleLoadData", "cuModuleGetFunction", "cuLaunchKernel",
+                                   "cuStreamSynchronize", "cuModuleUnload"}}));
 }
 
 TEST_F(Modes, ZeroGridLaunchesNothing) {
