@@ -11,7 +11,7 @@
 namespace tb::compiler {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // the manifest keeps a reading order
 
 std::string image_symbol(const kernel_record& k, const variant_record& v, std::size_t spec_index,
                          const image_record& image) {

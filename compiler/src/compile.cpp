@@ -170,7 +170,7 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
 }
 
 // Maps a frontend error to one located diagnostic.
-[[noreturn]] void raise_frontend_error(const json& error, const job& j, const scenario::scenario& s) {
+[[noreturn]] void raise_frontend_error(const json& error, const job& j) {
   const std::string kind = error.value("kind", "internal");
   const std::string message = error.value("message", "unknown error");
   if (error.contains("file")) {
@@ -180,7 +180,6 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
   source_location where = j.kernel->where;
   if (kind == "param_mismatch") where = j.kernel->signature_where;
   if (kind.starts_with("constexpr")) where = j.variant->where;
-  where.file = s.file;
   const std::string context = kind == "internal" || kind == "compile"
                                   ? fmt::format(" (kernel '{}', variant '{}', {}, sm_{})", j.kernel->name,
                                                 j.variant->name, j.spec->name, j.arch)
@@ -217,7 +216,7 @@ image_record make_image(const job& j, const fs::path& entry, const char* format,
 }
 
 // Step 2: the cubin must take exactly the parameters the launcher will pass.
-void check_cubin(const job& j, image_record& cubin, const scenario::scenario& s) {
+void check_cubin(const job& j, image_record& cubin) {
   const std::vector<std::size_t> kept = kept_params(*j.kernel, *j.spec);
   std::vector<expected_param> expected;
   for (std::size_t index : kept) {
@@ -226,8 +225,7 @@ void check_cubin(const job& j, image_record& cubin, const scenario::scenario& s)
   }
   expected.push_back({"global_scratch", "*i8", 8});
   expected.push_back({"profile_scratch", "*i8", 8});
-  source_location where = j.kernel->signature_where;
-  where.file = s.file;
+  const source_location where = j.kernel->signature_where;
   const std::string what = fmt::format("cubin of kernel '{}' (variant '{}', {}, sm_{})", j.kernel->name,
                                        j.variant->name, j.spec->name, j.arch);
   cubin_info info;
@@ -411,7 +409,7 @@ compile_report compile_scenario(const compile_options& options) {
     });
     for (const json& result : results)
       if (!result.value("ok", false))
-        raise_frontend_error(result["error"], jobs[std::stoul(result["id"].get<std::string>())], s);
+        raise_frontend_error(result["error"], jobs[std::stoul(result["id"].get<std::string>())]);
     if (report.triton_version.empty()) throw diagnostic_error({python}, "the Triton frontend did not report its version");
 
     // Keys need the version; a run that had to ask Python for it keys only now.
@@ -440,7 +438,7 @@ compile_report compile_scenario(const compile_options& options) {
           if (j.kernel != &k || j.variant != &v || j.spec != &spec) continue;
           const json metadata = json::parse(read_text(j.cache_entry / fmt::format("sm_{}.json", j.arch)));
           image_record cubin = make_image(j, j.cache_entry, "cubin", metadata);
-          check_cubin(j, cubin, s);
+          check_cubin(j, cubin);
           image_record ptx = make_image(j, j.cache_entry, "ptx", metadata);
           ptx.registers = cubin.registers;
           ptx.static_shared = cubin.static_shared;

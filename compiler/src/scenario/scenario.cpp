@@ -41,8 +41,10 @@ class table_reader {
       if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
         std::string expected;
         for (auto a : allowed) expected += fmt::format("{}'{}'", expected.empty() ? "" : ", ", a);
-        throw diagnostic_error(located(file, node),
-                               fmt::format("unknown key '{}' in {} (expected one of {})", key.str(),
+        const auto& begin = key.source().begin;
+        const source_location at = begin.line ? source_location{file, static_cast<int>(begin.line), static_cast<int>(begin.column)}
+                                              : located(file, node);
+        throw diagnostic_error(at, fmt::format("unknown key '{}' in {} (expected one of {})", key.str(),
                                            m_what, expected));
       }
     }
@@ -317,7 +319,8 @@ fs::path resolve_scenario_file(const fs::path& path_or_dir) {
   return fs::is_directory(path_or_dir) ? path_or_dir / "scenario.toml" : path_or_dir;
 }
 
-scenario load_scenario(const fs::path& toml_path) {
+scenario load_scenario(const fs::path& path_or_dir) {
+  const fs::path toml_path = resolve_scenario_file(path_or_dir);
   scenario s;
   s.file = fs::absolute(toml_path).lexically_normal();
   s.dir = s.file.parent_path();

@@ -59,8 +59,9 @@ struct scenario {
   std::vector<kernel> kernels;
 };
 
-// Parse and check `scenario.toml`. Throws diagnostic_error located in the file.
-scenario load_scenario(const std::filesystem::path& toml_file);
+// Parse and check `scenario.toml` (or the one in the given folder). Throws
+// diagnostic_error located in the file.
+scenario load_scenario(const std::filesystem::path& path_or_dir);
 
 // Accepts a scenario folder or its scenario.toml.
 std::filesystem::path resolve_scenario_file(const std::filesystem::path& path_or_dir);

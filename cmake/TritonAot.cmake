@@ -1,0 +1,74 @@
+# triton_aot_add_library(<target> SCENARIO <dir-or-toml> [ARCHS sm_90 sm_80 ...]
+#                        [OUTPUT_DIR <dir>] [JOBS <n>])
+#
+# Compiles a scenario's Triton kernels at build time with triton-aot and makes
+# <target>, a static library of the generated launchers (images embedded), linked
+# to the triton-bench runtime. Include "<scenario>_kernels.hpp". The compile reruns
+# when scenario.toml or any Python file beside it changes; triton-aot's own cache
+# makes unchanged kernels free.
+#
+# Needs TRITON_AOT_EXECUTABLE (set by the triton-bench project or its package
+# config) and a runtime target tb::runtime.
+include_guard(GLOBAL)
+
+function(triton_aot_add_library target)
+  cmake_parse_arguments(AOT "" "SCENARIO;OUTPUT_DIR;JOBS" "ARCHS" ${ARGN})
+  if(NOT AOT_SCENARIO)
+    message(FATAL_ERROR "triton_aot_add_library(${target}): SCENARIO <folder or scenario.toml> is required")
+  endif()
+  get_filename_component(scenario_path "${AOT_SCENARIO}" ABSOLUTE)
+  if(IS_DIRECTORY "${scenario_path}")
+    set(scenario_dir "${scenario_path}")
+    set(scenario_toml "${scenario_path}/scenario.toml")
+  else()
+    get_filename_component(scenario_dir "${scenario_path}" DIRECTORY)
+    set(scenario_toml "${scenario_path}")
+  endif()
+  if(NOT EXISTS "${scenario_toml}")
+    message(FATAL_ERROR "triton_aot_add_library(${target}): ${scenario_toml} does not exist")
+  endif()
+  # The scenario's name decides the generated files' names: read it from the TOML.
+  file(STRINGS "${scenario_toml}" name_line REGEX "^name[ \t]*=[ \t]*\"[A-Za-z0-9_]+\"" LIMIT_COUNT 1)
+  string(REGEX REPLACE "^name[ \t]*=[ \t]*\"([A-Za-z0-9_]+)\".*" "\\1" scenario_name "${name_line}")
+  if(NOT scenario_name)
+    message(FATAL_ERROR "triton_aot_add_library(${target}): no name = \"...\" in ${scenario_toml}")
+  endif()
+  if(NOT AOT_ARCHS)
+    set(AOT_ARCHS sm_90)
+  endif()
+  if(NOT AOT_OUTPUT_DIR)
+    set(AOT_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/triton_aot/${scenario_name}")
+  endif()
+  if(NOT TRITON_AOT_EXECUTABLE)
+    message(FATAL_ERROR "triton_aot_add_library(${target}): TRITON_AOT_EXECUTABLE is not set")
+  endif()
+  set(arch_args)
+  foreach(arch IN LISTS AOT_ARCHS)
+    list(APPEND arch_args --arch ${arch})
+  endforeach()
+  set(job_args)
+  if(AOT_JOBS)
+    set(job_args --jobs ${AOT_JOBS})
+  endif()
+  file(GLOB kernel_sources CONFIGURE_DEPENDS "${scenario_dir}/*.py")
+  set(header "${AOT_OUTPUT_DIR}/${scenario_name}_kernels.hpp")
+  set(source "${AOT_OUTPUT_DIR}/${scenario_name}_kernels.cpp")
+  set(manifest "${AOT_OUTPUT_DIR}/manifest.json")
+  set(aot_depends "${scenario_toml}" ${kernel_sources})
+  if(TARGET triton-aot)
+    list(APPEND aot_depends triton-aot)
+  endif()
+  add_custom_command(
+    OUTPUT "${header}" "${source}" "${manifest}"
+    COMMAND "${TRITON_AOT_EXECUTABLE}" compile "${scenario_toml}" --out "${AOT_OUTPUT_DIR}" ${arch_args} ${job_args} --quiet
+    DEPENDS ${aot_depends}
+    COMMENT "triton-aot: compiling scenario ${scenario_name} for ${AOT_ARCHS}"
+    VERBATIM)
+  add_library(${target} STATIC "${source}" "${header}")
+  target_include_directories(${target} PUBLIC "${AOT_OUTPUT_DIR}")
+  target_link_libraries(${target} PUBLIC tb::runtime)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  set_target_properties(${target} PROPERTIES
+    TRITON_AOT_BUNDLE_DIR "${AOT_OUTPUT_DIR}"
+    TRITON_AOT_MANIFEST "${manifest}")
+endfunction()
