@@ -95,7 +95,9 @@ class runtime {
 
   // Launch on the calling thread's current context. `params` holds
   // kernel.num_params pointers to argument values followed by
-  // scratch_param_count free slots that the runtime fills.
+  // scratch_param_count free slots that the runtime fills. A grid with a zero
+  // dimension launches nothing. Warm cached launches take no lock and allocate
+  // nothing. See docs/runtime.md for the driver calls of each mode.
   status launch(const kernel_binary& kernel, launch_grid grid, stream_handle stream,
                 void** params) noexcept;
 
