@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <vector>
 
@@ -91,4 +93,43 @@ TEST(statistics, quantile_sorted_interpolates) {
   EXPECT_DOUBLE_EQ(quantile_sorted(x, 0.25), 12.5);
   EXPECT_DOUBLE_EQ(quantile_sorted(x, 1.0), 20);
   EXPECT_TRUE(std::isnan(quantile_sorted({}, 0.5)));
+}
+
+TEST(statistics, fast_paths_match_a_naive_computation) {
+  // Above 2048 samples the sort is a radix sort and the MAD a merge; compare with the
+  // textbook computation on values with negatives, fractions and duplicates.
+  for (const std::size_t n : {2047u, 2048u, 5001u, 10'000u}) {
+    std::vector<double> x(n);
+    std::uint64_t state = 12345;
+    for (auto& v : x) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      v = static_cast<double>(static_cast<std::int64_t>(state >> 40) % 20'001 - 10'000) / 4.0;
+    }
+    std::vector<double> sorted = x;
+    std::sort(sorted.begin(), sorted.end());
+    const double median = quantile_sorted(sorted, 0.5);
+    std::vector<double> dev(n);
+    for (std::size_t i = 0; i < n; ++i) dev[i] = std::fabs(x[i] - median);
+    std::sort(dev.begin(), dev.end());
+    const auto s = summarize(x);
+    EXPECT_EQ(s.median, median) << n;
+    EXPECT_EQ(s.min, sorted.front());
+    EXPECT_EQ(s.max, sorted.back());
+    EXPECT_EQ(s.p5, quantile_sorted(sorted, 0.05));
+    EXPECT_EQ(s.p99, quantile_sorted(sorted, 0.99));
+    EXPECT_EQ(s.mad, quantile_sorted(dev, 0.5)) << n;
+  }
+}
+
+TEST(statistics, bootstrap_of_even_sample) {
+  const std::vector<double> x{1, 2, 3, 4, 5, 6, 7, 8};
+  const auto s = summarize(x);
+  EXPECT_TRUE(s.ci_from_bootstrap);
+  EXPECT_DOUBLE_EQ(s.median, 4.5);
+  EXPECT_GE(s.ci_low, 1.0);
+  EXPECT_LE(s.ci_low, 4.5);
+  EXPECT_GE(s.ci_high, 4.5);
+  EXPECT_LE(s.ci_high, 8.0);
+  // Medians of resamples of 8 values are averages of two order statistics: halves.
+  EXPECT_EQ(s.ci_low * 2, std::floor(s.ci_low * 2));
 }

@@ -3,6 +3,8 @@
 // works on compact index lists. Definitions: docs/profiler.md, "Metrics".
 #include <tb/profiler/analysis.hpp>
 
+#include "analysis/statistics_scratch.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -25,10 +27,18 @@ enum name_flags : std::uint8_t {
   flag_target = 16,
 };
 
-// Open-addressing map from non-zero 64-bit keys (correlation ids) to 32-bit values.
+// Map from non-zero 64-bit keys (correlation ids) to 32-bit values. CUPTI hands out
+// correlation ids densely and in launch order, so when the keys span a small range a
+// direct table is used (sequential access); otherwise open addressing.
 class correlation_map {
  public:
-  explicit correlation_map(std::size_t expected) {
+  correlation_map(std::size_t expected, std::uint64_t min_key, std::uint64_t max_key) {
+    if (expected > 0 && max_key >= min_key && max_key - min_key < 4 * static_cast<std::uint64_t>(expected) + 1024) {
+      m_dense = true;
+      m_base = min_key;
+      m_values.assign(static_cast<std::size_t>(max_key - min_key + 1), no_index);
+      return;
+    }
     std::size_t capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
     m_keys.assign(capacity, 0);
@@ -37,6 +47,12 @@ class correlation_map {
   }
   // Returns the slot's value reference, inserting `fresh` when the key is new.
   std::uint32_t& get_or_insert(std::uint64_t key, std::uint32_t fresh, bool& inserted) {
+    if (m_dense) {
+      auto& v = m_values[static_cast<std::size_t>(key - m_base)];
+      inserted = v == no_index;
+      if (inserted) v = fresh;
+      return v;
+    }
     std::size_t i = slot(key);
     while (m_keys[i] != 0 && m_keys[i] != key) i = (i + 1) & m_mask;
     inserted = m_keys[i] == 0;
@@ -47,6 +63,9 @@ class correlation_map {
     return m_values[i];
   }
   std::uint32_t find(std::uint64_t key) const noexcept {
+    if (m_dense) {
+      return key >= m_base && key - m_base < m_values.size() ? m_values[static_cast<std::size_t>(key - m_base)] : no_index;
+    }
     std::size_t i = slot(key);
     while (m_keys[i] != 0) {
       if (m_keys[i] == key) return m_values[i];
@@ -62,6 +81,8 @@ class correlation_map {
     key ^= key >> 33;
     return static_cast<std::size_t>(key) & m_mask;
   }
+  bool m_dense = false;
+  std::uint64_t m_base = 0;
   std::vector<std::uint64_t> m_keys;
   std::vector<std::uint32_t> m_values;
   std::size_t m_mask = 0;
@@ -158,6 +179,7 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
   analysis_result r;
   r.target_pattern = options.target;
   r.metadata = t.metadata();
+  detail::summary_scratch scratch;
   const auto events = t.events();
   const auto& strings = t.strings();
   const std::size_t nstrings = strings.size();
@@ -175,11 +197,109 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
     flags[id] = f;
   }
 
-  // ---- one pass: collect what every metric needs -------------------------------------
+  auto resolve_target = [&](const std::vector<std::uint32_t>& kernel_count) {
+    // The target: exact name, else substring, else (no pattern) the most frequent kernel.
+    if (!options.target.empty()) {
+      if (auto exact = strings.find(options.target); exact && kernel_count[*exact] > 0) {
+        flags[*exact] |= flag_target;
+        r.target_exact = true;
+      } else {
+        for (std::size_t id = 0; id < nstrings; ++id) {
+          if (kernel_count[id] > 0 && strings.view(static_cast<string_id>(id)).find(options.target) != std::string_view::npos) {
+            flags[id] |= flag_target;
+          }
+        }
+      }
+    } else {
+      std::size_t best = 0;
+      for (std::size_t id = 0; id < nstrings; ++id) {
+        if (kernel_count[id] > kernel_count[best]) best = id;
+      }
+      if (kernel_count[best] > 0) flags[best] |= flag_target;
+    }
+    for (std::size_t id = 0; id < nstrings; ++id) {
+      if (flags[id] & flag_target) {
+        r.target_names.emplace_back(strings.view(static_cast<string_id>(id)));
+        r.target_kernels += kernel_count[id];
+      }
+    }
+    if (!options.target.empty() && r.target_names.empty()) {
+      std::string known;
+      std::size_t listed = 0;
+      for (std::size_t id = 0; id < nstrings && listed < 5; ++id) {
+        if (kernel_count[id] == 0) continue;
+        known += listed++ ? ", " : "";
+        known += strings.view(static_cast<string_id>(id));
+      }
+      throw analysis_error("no kernel name equals or contains \"" + options.target + "\"" +
+                           (known.empty() ? std::string(" (the trace has no kernels)") : " (kernels: " + known + ")"));
+    }
+  };
+
+  // ---- count first, so that every list below is allocated once ----------------------
+  const std::size_t ntracks = t.tracks().size();
+  std::vector<std::uint32_t> kernels_on_track(ntracks, 0), launches_on_track(ntracks, 0);
+  std::size_t n_gpu_work = 0, n_module = 0, n_iteration = 0, n_dispatch = 0;
+  std::uint64_t min_correlation = std::numeric_limits<std::uint64_t>::max(), max_correlation = 0;
   std::vector<std::uint32_t> kernel_count(nstrings, 0);
-  std::vector<std::vector<std::uint32_t>> kernels_by_track(t.tracks().size());
+  for (const event& e : events) {
+    switch (e.kind) {
+      case event_kind::kernel:
+        ++kernel_count[e.name];
+        ++kernels_on_track[e.track];
+        ++n_gpu_work;
+        if (e.correlation_id != 0) {
+          min_correlation = std::min(min_correlation, e.correlation_id);
+          max_correlation = std::max(max_correlation, e.correlation_id);
+        }
+        break;
+      case event_kind::memcpy:
+      case event_kind::memset: ++n_gpu_work; break;
+      case event_kind::driver_api:
+      case event_kind::runtime_api:
+        if (flags[e.name] & flag_launch) ++launches_on_track[e.track];
+        if (flags[e.name] & flag_module) ++n_module;
+        break;
+      case event_kind::nvtx_range:
+        if (flags[e.name] & flag_iteration) ++n_iteration;
+        if (flags[e.name] & flag_dispatch) ++n_dispatch;
+        break;
+      default: break;
+    }
+  }
+
+  for (auto c : kernel_count) r.kernels += c;
+  resolve_target(kernel_count);
+
+  // ---- one pass: collect what every metric needs -------------------------------------
+  metric kernel_duration = make_metric("kernel.duration", metric_unit::nanoseconds);
+  metric gap_before = make_metric("gap.before_target", metric_unit::nanoseconds);
+  metric gap_after = make_metric("gap.after_target", metric_unit::nanoseconds);
+  metric api_duration = make_metric("launch.api_duration", metric_unit::nanoseconds);
+  metric latency = make_metric("launch.latency", metric_unit::nanoseconds);
+  metric dispatch = make_metric("launch.dispatch_overhead", metric_unit::nanoseconds);
+  metric dispatch_range = make_metric("launch.dispatch_range_to_launch", metric_unit::nanoseconds);
+  metric module_duration = make_metric("module.call_duration", metric_unit::nanoseconds);
+  metric module_per_iter = make_metric("module.calls_per_iteration", metric_unit::count);
+  metric module_time_per_iter = make_metric("module.time_per_iteration", metric_unit::nanoseconds);
+  metric iteration_duration = make_metric("iteration.duration", metric_unit::nanoseconds);
+  metric busy_per_iter = make_metric("gpu.busy_per_iteration", metric_unit::percent);
+  kernel_duration.samples.reserve(r.target_kernels);
+  std::vector<std::vector<std::uint32_t>> kernels_by_track(ntracks);
+  std::vector<std::vector<std::uint32_t>> launches_by_track(ntracks);
+  std::size_t n_launches = 0;
+  for (std::size_t i = 0; i < ntracks; ++i) {
+    kernels_by_track[i].reserve(kernels_on_track[i]);
+    launches_by_track[i].reserve(launches_on_track[i]);
+    n_launches += launches_on_track[i];
+  }
   std::vector<std::uint32_t> launch_calls, module_calls, dispatch_ranges;
   std::vector<interval> iteration_ranges, gpu_work;
+  launch_calls.reserve(n_launches);
+  module_calls.reserve(n_module);
+  dispatch_ranges.reserve(n_dispatch);
+  iteration_ranges.reserve(n_iteration);
+  gpu_work.reserve(n_gpu_work);
   std::int64_t first_start = std::numeric_limits<std::int64_t>::max();
   std::int64_t last_end = std::numeric_limits<std::int64_t>::min();
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -189,8 +309,8 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
     const auto index = static_cast<std::uint32_t>(i);
     switch (e.kind) {
       case event_kind::kernel:
-        ++kernel_count[e.name];
         kernels_by_track[e.track].push_back(index);
+        if (flags[e.name] & flag_target) kernel_duration.samples.push_back(static_cast<double>(e.duration_ns()));
         gpu_work.push_back({e.start_ns, e.end_ns});
         break;
       case event_kind::memcpy:
@@ -207,44 +327,6 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
       default: break;
     }
   }
-  for (auto c : kernel_count) r.kernels += c;
-
-  // ---- the target -------------------------------------------------------------------
-  if (!options.target.empty()) {
-    if (auto exact = strings.find(options.target); exact && kernel_count[*exact] > 0) {
-      flags[*exact] |= flag_target;
-      r.target_exact = true;
-    } else {
-      for (std::size_t id = 0; id < nstrings; ++id) {
-        if (kernel_count[id] > 0 && strings.view(static_cast<string_id>(id)).find(options.target) != std::string_view::npos) {
-          flags[id] |= flag_target;
-        }
-      }
-    }
-  } else {
-    std::size_t best = 0;
-    for (std::size_t id = 0; id < nstrings; ++id) {
-      if (kernel_count[id] > kernel_count[best]) best = id;
-    }
-    if (kernel_count[best] > 0) flags[best] |= flag_target;
-  }
-  for (std::size_t id = 0; id < nstrings; ++id) {
-    if (flags[id] & flag_target) {
-      r.target_names.emplace_back(strings.view(static_cast<string_id>(id)));
-      r.target_kernels += kernel_count[id];
-    }
-  }
-  if (!options.target.empty() && r.target_names.empty()) {
-    std::string known;
-    std::size_t listed = 0;
-    for (std::size_t id = 0; id < nstrings && listed < 5; ++id) {
-      if (kernel_count[id] == 0) continue;
-      known += listed++ ? ", " : "";
-      known += strings.view(static_cast<string_id>(id));
-    }
-    throw analysis_error("no kernel name equals or contains \"" + options.target + "\"" +
-                         (known.empty() ? std::string(" (the trace has no kernels)") : " (kernels: " + known + ")"));
-  }
   const bool any_target = !r.target_names.empty();
   auto is_target_kernel = [&](const event& e) { return e.kind == event_kind::kernel && (flags[e.name] & flag_target); };
 
@@ -253,21 +335,9 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
   r.iterations = iteration_ranges.size();
   const iteration_index iterations(iteration_ranges);
 
-  metric kernel_duration = make_metric("kernel.duration", metric_unit::nanoseconds);
-  metric gap_before = make_metric("gap.before_target", metric_unit::nanoseconds);
-  metric gap_after = make_metric("gap.after_target", metric_unit::nanoseconds);
-  metric api_duration = make_metric("launch.api_duration", metric_unit::nanoseconds);
-  metric latency = make_metric("launch.latency", metric_unit::nanoseconds);
-  metric dispatch = make_metric("launch.dispatch_overhead", metric_unit::nanoseconds);
-  metric dispatch_range = make_metric("launch.dispatch_range_to_launch", metric_unit::nanoseconds);
-  metric module_duration = make_metric("module.call_duration", metric_unit::nanoseconds);
-  metric module_per_iter = make_metric("module.calls_per_iteration", metric_unit::count);
-  metric module_time_per_iter = make_metric("module.time_per_iteration", metric_unit::nanoseconds);
-  metric iteration_duration = make_metric("iteration.duration", metric_unit::nanoseconds);
-  metric busy_per_iter = make_metric("gpu.busy_per_iteration", metric_unit::percent);
 
   // ---- kernels: durations and gaps per stream ----------------------------------------
-  correlation_map kernel_of_correlation(r.kernels);
+  correlation_map kernel_of_correlation(r.kernels, min_correlation, max_correlation);
   for (std::size_t track = 0; track < kernels_by_track.size(); ++track) {
     auto& list = kernels_by_track[track];
     if (list.empty()) continue;
@@ -280,6 +350,8 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
     sg.stream_id = ti.tid;
     sg.gap_before = make_metric("gap.before_target", metric_unit::nanoseconds);
     sg.gap_after = make_metric("gap.after_target", metric_unit::nanoseconds);
+    sg.gap_before.samples.reserve(list.size());
+    sg.gap_after.samples.reserve(list.size());
     for (std::size_t j = 0; j < list.size(); ++j) {
       const event& k = events[list[j]];
       if (k.correlation_id != 0) {
@@ -294,20 +366,32 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
     }
     if (sg.target_kernels > 0) r.streams.push_back(std::move(sg));
   }
-  for (const auto& e : events) {
-    if (is_target_kernel(e)) kernel_duration.samples.push_back(static_cast<double>(e.duration_ns()));
-  }
+  gap_before.samples.reserve(r.target_kernels);
+  gap_after.samples.reserve(r.target_kernels);
   for (auto& sg : r.streams) {
     gap_before.samples.insert(gap_before.samples.end(), sg.gap_before.samples.begin(), sg.gap_before.samples.end());
     gap_after.samples.insert(gap_after.samples.end(), sg.gap_after.samples.begin(), sg.gap_after.samples.end());
-    sg.gap_before.stats = summarize(sg.gap_before.samples, options.statistics);
-    sg.gap_after.stats = summarize(sg.gap_after.samples, options.statistics);
+    if (r.streams.size() > 1) {  // with one stream they equal the overall summaries, set below
+      sg.gap_before.stats = detail::summarize(sg.gap_before.samples, options.statistics, scratch);
+      sg.gap_after.stats = detail::summarize(sg.gap_after.samples, options.statistics, scratch);
+    }
   }
 
   // ---- launches ------------------------------------------------------------------------
   // A driver launch nested in a runtime launch shares its correlation id: keep the runtime one.
   {
-    correlation_map runtime_launch(launch_calls.size());
+    std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
+    std::size_t n = 0;
+    for (auto i : launch_calls) {
+      const auto& e = events[i];
+      if (e.kind == event_kind::runtime_api && e.correlation_id != 0) {
+        lo = std::min(lo, e.correlation_id);
+        hi = std::max(hi, e.correlation_id);
+        ++n;
+      }
+    }
+    if (n > 0) {
+    correlation_map runtime_launch(n, lo, hi);
     for (auto i : launch_calls) {
       const auto& e = events[i];
       if (e.kind == event_kind::runtime_api && e.correlation_id != 0) {
@@ -320,10 +404,13 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
       return e.kind == event_kind::driver_api && e.correlation_id != 0 &&
              runtime_launch.find(e.correlation_id) != no_index;
     });
+    }
   }
   r.launches = launch_calls.size();
-  std::vector<std::vector<std::uint32_t>> launches_by_track(t.tracks().size());
   for (auto i : launch_calls) launches_by_track[events[i].track].push_back(i);
+  api_duration.samples.reserve(r.launches);
+  latency.samples.reserve(r.launches);
+  dispatch.samples.reserve(r.launches);
   std::vector<std::vector<std::uint32_t>> dispatch_by_track(t.tracks().size());
   for (auto i : dispatch_ranges) dispatch_by_track[events[i].track].push_back(i);
 
@@ -388,7 +475,7 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
       s.name = std::string(name);
       s.calls = durations.size();
       for (double d : durations) s.total_ns += static_cast<std::int64_t>(d);
-      s.duration = summarize(durations, options.statistics);
+      s.duration = detail::summarize(durations, options.statistics, scratch);
       r.module_apis.push_back(std::move(s));
     }
   }
@@ -429,11 +516,17 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
     }
   }
 
-  r.metrics = {std::move(kernel_duration), std::move(gap_before),      std::move(gap_after),
-               std::move(api_duration),    std::move(latency),         std::move(dispatch),
-               std::move(dispatch_range),  std::move(module_duration), std::move(module_per_iter),
-               std::move(module_time_per_iter), std::move(iteration_duration), std::move(busy_per_iter)};
-  for (auto& m : r.metrics) m.stats = summarize(m.samples, options.statistics);
+  // (Not an initializer list: that would copy every sample vector.)
+  r.metrics.reserve(12);
+  for (metric* m : {&kernel_duration, &gap_before, &gap_after, &api_duration, &latency, &dispatch, &dispatch_range,
+                    &module_duration, &module_per_iter, &module_time_per_iter, &iteration_duration, &busy_per_iter}) {
+    r.metrics.push_back(std::move(*m));
+  }
+  for (auto& m : r.metrics) m.stats = detail::summarize(m.samples, options.statistics, scratch);
+  if (r.streams.size() == 1) {
+    r.streams[0].gap_before.stats = r.metrics[1].stats;
+    r.streams[0].gap_after.stats = r.metrics[2].stats;
+  }
   return r;
 }
 

@@ -6,7 +6,7 @@
 // for even n. MAD is the median of |x - median|, not scaled by 1.4826.
 //
 // Confidence interval of the median (95 %), in the spirit of nvbench's noise estimates:
-//  * n <= bootstrap_max_samples: percentile bootstrap. B resamples (default 1000), each n
+//  * n <= bootstrap_max_samples (default 1000): percentile bootstrap. B resamples (default 1000), each n
 //    draws with replacement; the resample's median is computed; the interval is the
 //    type-7 2.5 % and 97.5 % quantiles of the B medians. The generator is splitmix64 with
 //    a fixed seed and the draws use Lemire's unbiased multiply-shift reduction, so results
@@ -19,8 +19,12 @@
 //    samples, where B * n resampling would dominate the analysis.
 #include <tb/profiler/statistics.hpp>
 
+#include "analysis/statistics_scratch.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -56,15 +60,71 @@ class splitmix64 {
   std::uint64_t m_state;
 };
 
-// Median of values (reorders them).
-double median_in_place(std::vector<double>& v) {
-  const std::size_t n = v.size();
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  const double upper = *mid;
-  if (n % 2 == 1) return upper;
-  const double lower = *std::max_element(v.begin(), mid);
-  return lower + (upper - lower) / 2;
+// Maps a double to an unsigned key with the same order (no NaNs here).
+std::uint64_t order_key(double d) noexcept {
+  std::uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
+}
+double from_order_key(std::uint64_t k) noexcept {
+  const std::uint64_t u = (k & 0x8000000000000000ULL) ? (k & ~0x8000000000000000ULL) : ~k;
+  double d;
+  std::memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+// Sorts samples into `out`: LSD radix sort on order keys, skipping the byte positions that
+// are equal in every key (most of them for nanosecond durations); std::sort when small.
+void sort_samples(std::span<const double> in, std::vector<double>& out, detail::summary_scratch& scratch) {
+  const std::size_t n = in.size();
+  out.assign(in.begin(), in.end());
+  if (n < 2048) {
+    std::sort(out.begin(), out.end());
+    return;
+  }
+  auto& keys = scratch.keys;
+  auto& tmp = scratch.tmp;
+  keys.resize(n);
+  tmp.resize(n);
+  std::uint64_t varying = 0;
+  const std::uint64_t first = order_key(in[0]);
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = order_key(in[i]);
+    varying |= keys[i] ^ first;
+  }
+  std::array<std::uint32_t, 256> counts;
+  for (int b = 0; b < 8; ++b) {
+    const int shift = 8 * b;
+    if (((varying >> shift) & 0xff) == 0) continue;  // this byte is the same in every key
+    counts.fill(0);
+    for (std::size_t i = 0; i < n; ++i) ++counts[(keys[i] >> shift) & 0xff];
+    std::uint32_t sum = 0;
+    for (auto& v : counts) {
+      const std::uint32_t count = v;
+      v = sum;
+      sum += count;
+    }
+    for (std::size_t i = 0; i < n; ++i) tmp[counts[(keys[i] >> shift) & 0xff]++] = keys[i];
+    keys.swap(tmp);
+  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = from_order_key(keys[i]);
+}
+
+// k-th smallest (0-based) of |x[i] - m| for sorted x, by merging the deviations of the
+// values below the median (growing leftwards) with those above it (growing rightwards).
+double kth_deviation(std::span<const double> x, double m, std::size_t k) {
+  std::size_t right = static_cast<std::size_t>(std::lower_bound(x.begin(), x.end(), m) - x.begin());
+  std::size_t left = right;  // x[left - 1] is the next value below m
+  double d = 0;
+  for (std::size_t taken = 0; taken <= k; ++taken) {
+    const bool has_left = left > 0, has_right = right < x.size();
+    if (has_right && (!has_left || x[right] - m <= m - x[left - 1])) {
+      d = x[right++] - m;
+    } else {
+      d = m - x[--left];
+    }
+  }
+  return d;
 }
 
 }  // namespace
@@ -79,6 +139,11 @@ double quantile_sorted(std::span<const double> sorted, double p) noexcept {
 }
 
 summary summarize(std::span<const double> samples, const summary_options& options) {
+  detail::summary_scratch scratch;
+  return detail::summarize(samples, options, scratch);
+}
+
+summary detail::summarize(std::span<const double> samples, const summary_options& options, summary_scratch& scratch) {
   summary s;
   s.n = samples.size();
   if (samples.empty()) {
@@ -86,8 +151,8 @@ summary summarize(std::span<const double> samples, const summary_options& option
     s.mean = s.median = s.p5 = s.p95 = s.p99 = s.min = s.max = s.mad = s.ci_low = s.ci_high = nan;
     return s;
   }
-  std::vector<double> x(samples.begin(), samples.end());
-  std::sort(x.begin(), x.end());
+  std::vector<double>& x = scratch.sorted;
+  sort_samples(samples, x, scratch);
   const std::size_t n = x.size();
   // Kahan-compensated mean: exact for the integer nanosecond samples we produce.
   double sum = 0, comp = 0;
@@ -105,9 +170,13 @@ summary summarize(std::span<const double> samples, const summary_options& option
   s.p95 = quantile_sorted(x, 0.95);
   s.p99 = quantile_sorted(x, 0.99);
 
-  std::vector<double> dev(n);
-  for (std::size_t i = 0; i < n; ++i) dev[i] = std::fabs(x[i] - s.median);
-  s.mad = median_in_place(dev);
+  if (n % 2 == 1) {
+    s.mad = kth_deviation(x, s.median, n / 2);
+  } else {
+    const double lower = kth_deviation(x, s.median, n / 2 - 1);
+    const double upper = kth_deviation(x, s.median, n / 2);
+    s.mad = lower + (upper - lower) / 2;
+  }
 
   if (n == 1) {
     s.ci_low = s.ci_high = x[0];
@@ -117,21 +186,25 @@ summary summarize(std::span<const double> samples, const summary_options& option
   if (n <= options.bootstrap_max_samples && options.bootstrap_resamples > 0 &&
       n < std::numeric_limits<std::uint32_t>::max()) {
     splitmix64 rng(options.seed);
-    std::vector<std::uint32_t> idx(n);
+    std::vector<std::uint32_t>& hits = scratch.hits;
+    hits.resize(n);
     std::vector<double> medians(options.bootstrap_resamples);
     const auto bound = static_cast<std::uint32_t>(n);
     for (auto& m : medians) {
-      for (auto& i : idx) i = rng.below(bound);
-      // x is sorted, so the median of the drawn indices picks the resample's median.
-      const auto mid = idx.begin() + static_cast<std::ptrdiff_t>(n / 2);
-      std::nth_element(idx.begin(), mid, idx.end());
-      const double upper = x[*mid];
-      if (n % 2 == 1) {
-        m = upper;
-      } else {
-        const double lower = x[*std::max_element(idx.begin(), mid)];
-        m = lower + (upper - lower) / 2;
+      // x is sorted, so the resample's order statistics are found by counting how often
+      // each index was drawn and walking the counts.
+      std::fill(hits.begin(), hits.end(), 0u);
+      for (std::size_t d = 0; d < n; ++d) ++hits[rng.below(bound)];
+      const std::size_t upper_rank = n / 2;  // 0-based rank of the upper middle element
+      std::size_t seen = 0, i = 0;
+      std::size_t lower_index = 0;
+      for (;; ++i) {
+        if (n % 2 == 0 && seen <= upper_rank - 1 && upper_rank - 1 < seen + hits[i]) lower_index = i;
+        seen += hits[i];
+        if (seen > upper_rank) break;
       }
+      const double upper = x[i];
+      m = n % 2 == 1 ? upper : x[lower_index] + (upper - x[lower_index]) / 2;
     }
     std::sort(medians.begin(), medians.end());
     s.ci_low = quantile_sorted(medians, 0.025);

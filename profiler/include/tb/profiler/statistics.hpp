@@ -13,7 +13,7 @@ struct summary_options {
   std::uint64_t seed = 0x7462'7072'6f66'696cULL;  ///< fixed: results are reproducible
   /// Above this many samples the Monte-Carlo bootstrap is replaced by its large-sample
   /// limit (order-statistic interval), which costs nothing after sorting.
-  std::size_t bootstrap_max_samples = 5000;
+  std::size_t bootstrap_max_samples = 1000;
 };
 
 /// Statistics of one metric. All values are NaN when n == 0.
