@@ -86,12 +86,17 @@ std::optional<std::uint64_t> parse_json_uint64(std::string_view token) noexcept 
   return v;
 }
 
-// One member of an event's "args", kept until the event is complete.
+// One member of an event's "args", kept until the event is complete. Key and text view
+// the input unless they held escapes; then they live in the arg's own storage.
 struct raw_arg {
-  std::string key;
-  std::string text;   // decoded content for strings, raw JSON text otherwise
+  std::string_view key_view, text_view;
+  std::string key_storage, text_storage;
+  bool key_owned = false, text_owned = false;
   json_type type = json_type::null;
   std::size_t offset = 0;
+
+  std::string_view key() const noexcept { return key_owned ? std::string_view(key_storage) : key_view; }
+  std::string_view text() const noexcept { return text_owned ? std::string_view(text_storage) : text_view; }
 };
 
 // An id that is a number or a string in the file ("pid": 3 or "pid": "Spans").
@@ -379,7 +384,7 @@ class reader {
         has_kernel = true;
         continue;
       }
-      m_event_args.push_back({m_trace.intern(a.key), m_trace.intern(a.text)});
+      m_event_args.push_back({m_trace.intern(a.key()), m_trace.intern(a.text())});
     }
     if (has_kernel) e.kernel = m_trace.add_kernel_info(k);
 
@@ -423,22 +428,23 @@ class reader {
   }
 
   bool interpret_common(event& e, const raw_arg& a) {
-    if (a.key == "correlation") {
-      const auto v = parse_json_uint64(a.text);
+    const auto key = a.key();
+    if (key == "correlation") {
+      const auto v = parse_json_uint64(a.text());
       if (!v) m_cur.fail(a.offset, "expected a non-negative 64-bit integer for \"correlation\"");
       e.correlation_id = *v;
       return true;
     }
-    if (a.key == "cbid") {
-      const auto v = parse_json_uint64(a.text);
+    if (key == "cbid") {
+      const auto v = parse_json_uint64(a.text());
       if (!v || *v > std::numeric_limits<std::uint32_t>::max()) {
         m_cur.fail(a.offset, "expected a 32-bit unsigned integer for \"cbid\"");
       }
       e.cbid = static_cast<std::uint32_t>(*v);
       return true;
     }
-    if (a.key == "return value") {
-      const auto v = detail::parse_json_int64(a.text);
+    if (key == "return value") {
+      const auto v = detail::parse_json_int64(a.text());
       if (!v || *v < std::numeric_limits<std::int32_t>::min() || *v > std::numeric_limits<std::int32_t>::max()) {
         m_cur.fail(a.offset, "expected a 32-bit integer for \"return value\"");
       }
@@ -450,26 +456,27 @@ class reader {
 
   template <class Int>
   Int arg_int(const raw_arg& a) {
-    if (a.type != json_type::number) m_cur.fail(a.offset, "expected an integer for \"" + a.key + "\"");
+    if (a.type != json_type::number) m_cur.fail(a.offset, "expected an integer for \"" + std::string(a.key()) + "\"");
     if constexpr (std::is_signed_v<Int>) {
-      const auto v = detail::parse_json_int64(a.text);
+      const auto v = detail::parse_json_int64(a.text());
       if (!v || *v < std::numeric_limits<Int>::min() || *v > std::numeric_limits<Int>::max()) {
-        m_cur.fail(a.offset, "expected an integer in range for \"" + a.key + "\"");
+        m_cur.fail(a.offset, "expected an integer in range for \"" + std::string(a.key()) + "\"");
       }
       return static_cast<Int>(*v);
     } else {
-      const auto v = parse_json_uint64(a.text);
+      const auto v = parse_json_uint64(a.text());
       if (!v || *v > std::numeric_limits<Int>::max()) {
-        m_cur.fail(a.offset, "expected a non-negative integer in range for \"" + a.key + "\"");
+        m_cur.fail(a.offset, "expected a non-negative integer in range for \"" + std::string(a.key()) + "\"");
       }
       return static_cast<Int>(*v);
     }
   }
 
   dim3i arg_dim(const raw_arg& a) {
-    const std::string what = "expected an array of 3 integers for \"" + a.key + "\"";
-    if (a.type != json_type::array) m_cur.fail(a.offset, what);
-    json_cursor c(a.text, m_source);
+    if (a.type != json_type::array) {
+      m_cur.fail(a.offset, "expected an array of 3 integers for \"" + std::string(a.key()) + "\"");
+    }
+    json_cursor c(a.text(), m_source);
     std::int32_t v[3] = {0, 0, 0};
     int n = 0;
     try {
@@ -484,14 +491,14 @@ class reader {
         v[n++] = static_cast<std::int32_t>(*x);
       }
     } catch (...) {
-      m_cur.fail(a.offset, what);
+      n = -1;
     }
-    if (n != 3) m_cur.fail(a.offset, what);
+    if (n != 3) m_cur.fail(a.offset, "expected an array of 3 integers for \"" + std::string(a.key()) + "\"");
     return {v[0], v[1], v[2]};
   }
 
   bool interpret_kernel(kernel_info& k, const raw_arg& a) {
-    const std::string_view key = a.key;
+    const std::string_view key = a.key();
     if (key == "grid") k.grid = arg_dim(a);
     else if (key == "block") k.block = arg_dim(a);
     else if (key == "registers per thread") k.registers_per_thread = arg_int<std::uint32_t>(a);
@@ -520,26 +527,31 @@ class reader {
     while (m_cur.next_member(key, m_key_scratch, first)) {
       if (m_nargs == m_args.size()) m_args.emplace_back();
       auto& a = m_args[m_nargs++];
-      a.key.assign(key);
+      a.key_owned = key.data() == m_key_scratch.data();  // it had escapes: copy it
+      if (a.key_owned) a.key_storage.assign(key);
+      else a.key_view = key;
       m_cur.peek();
       a.offset = m_cur.offset();
       a.type = m_cur.next_type("\"args\"");
       if (a.type == json_type::string) {
-        a.text.assign(m_cur.read_string(m_value_scratch, "\"args\""));
+        const auto v = m_cur.read_string(a.text_storage, "\"args\"");
+        a.text_owned = v.data() == a.text_storage.data();
+        a.text_view = v;
       } else {
-        a.text.assign(m_cur.skip_value("\"args\""));
+        a.text_owned = false;
+        a.text_view = m_cur.skip_value("\"args\"");
       }
     }
     // "static shared memory" may follow "shared memory": decide before interpreting.
     m_seen_static_shared = false;
     for (std::size_t i = 0; i < m_nargs; ++i) {
-      if (m_args[i].key == "static shared memory") m_seen_static_shared = true;
+      if (m_args[i].key() == "static shared memory") m_seen_static_shared = true;
     }
   }
 
   const raw_arg* find_arg(std::string_view key) const {
     for (std::size_t i = 0; i < m_nargs; ++i) {
-      if (m_args[i].key == key) return &m_args[i];
+      if (m_args[i].key() == key) return &m_args[i];
     }
     return nullptr;
   }
@@ -551,9 +563,9 @@ class reader {
     if (!m_pid.present) m_cur.fail(event_at, "expected a \"pid\" member in this metadata event");
     const auto process = process_for();
     if (name == "process_name") {
-      if (const auto* a = find_arg("name")) m_trace.process(process).name = m_trace.intern(a->text);
+      if (const auto* a = find_arg("name")) m_trace.process(process).name = m_trace.intern(a->text());
       if (const auto* a = find_arg("tb_kind"); a && a->type == json_type::string) {
-        m_trace.process(process).kind = a->text == "device" ? process_kind::device : process_kind::host;
+        m_trace.process(process).kind = a->text() == "device" ? process_kind::device : process_kind::host;
         m_process_kind_known[process] = true;
       }
       if (const auto* a = find_arg("tb_device")) m_trace.process(process).device_id = arg_int<std::int32_t>(*a);
@@ -562,9 +574,9 @@ class reader {
     } else {
       const auto track = track_for(event_at);
       if (name == "thread_name") {
-        if (const auto* a = find_arg("name")) m_trace.track(track).name = m_trace.intern(a->text);
+        if (const auto* a = find_arg("name")) m_trace.track(track).name = m_trace.intern(a->text());
         if (const auto* a = find_arg("tb_kind"); a && a->type == json_type::string) {
-          m_trace.track(track).kind = a->text == "stream" ? track_kind::gpu_stream : track_kind::cpu_thread;
+          m_trace.track(track).kind = a->text() == "stream" ? track_kind::gpu_stream : track_kind::cpu_thread;
           m_track_kind_known[track] = true;
         }
       } else if (const auto* a = find_arg("sort_index")) {

@@ -31,7 +31,18 @@ class json_out {
     const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
     m_buffer.append(tmp, r.ptr);
   }
-  void us(std::int64_t ns) { m_buffer.append(format_ns_as_us(ns)); }
+  void us(std::int64_t ns) {
+    std::uint64_t magnitude = static_cast<std::uint64_t>(ns);
+    if (ns < 0) {
+      m_buffer.push_back('-');
+      magnitude = ~magnitude + 1;
+    }
+    integer(magnitude / 1000);
+    const auto frac = static_cast<unsigned>(magnitude % 1000);
+    const char digits[4] = {'.', static_cast<char>('0' + frac / 100), static_cast<char>('0' + (frac / 10) % 10),
+                            static_cast<char>('0' + frac % 10)};
+    m_buffer.append(digits, 4);
+  }
   void string(std::string_view s) {
     m_buffer.push_back('"');
     std::size_t run = 0;
