@@ -154,7 +154,8 @@ BENCHMARK_CAPTURE(BM_runtime_launch, ptx_cached, load_mode::ptx_cached)->Arg(4)-
 // hits both sides alike. Counters: median ns per launch of each side, and the median
 // of the per-pair differences (runtime - raw), which is the number the <= 50 ns goal
 // is about; ctx_query_ns is what a raw loop pays for adding the one extra driver call
-// the runtime makes (cuCtxGetCurrent). The iteration time itself is one pair of blocks.
+// the runtime makes (cuCtxGetCurrent); library_delta_ns is library mode minus raw.
+// The iteration time itself is one pair of blocks (raw and cubin-cached).
 void BM_ab_raw_vs_runtime(benchmark::State& state) {
   const auto& d = tb::test::driver();
   const int nargs = static_cast<int>(state.range(0));
@@ -167,16 +168,18 @@ void BM_ab_raw_vs_runtime(benchmark::State& state) {
     return;
   }
   tb::runtime::runtime rt(load_mode::cubin_cached);
-  if (!rt.preload(k.binary).ok()) {
+  tb::runtime::runtime lib(load_mode::library);
+  if (!rt.preload(k.binary).ok() || !lib.preload(k.binary).ok()) {
     state.SkipWithError("preload failed");
     return;
   }
-  std::unique_ptr<args4> raw4, rt4;
-  std::unique_ptr<args22> raw22, rt22;
+  std::unique_ptr<args4> raw4, rt4, lib4;
+  std::unique_ptr<args22> raw22, rt22, lib22;
   void** raw_params = params_for(nargs, raw4, raw22);
   void** rt_params = params_for(nargs, rt4, rt22);
+  void** lib_params = params_for(nargs, lib4, lib22);
   const int block = g_fixture.sync_every;
-  std::vector<double> raw_ns, rt_ns, delta_ns, ctx_ns;
+  std::vector<double> raw_ns, rt_ns, delta_ns, ctx_ns, lib_delta_ns;
   bool ok = true;
   for (auto _ : state) {
     // Third side, untimed by the benchmark: raw launches each preceded by the one
@@ -189,6 +192,13 @@ void BM_ab_raw_vs_runtime(benchmark::State& state) {
       ok &= d.cuLaunchKernel(function, 8, 1, 1, 128, 1, 1, 0, g_fixture.stream, raw_params, nullptr) == CUDA_SUCCESS;
     }
     const auto c1 = std::chrono::steady_clock::now();
+    d.cuStreamSynchronize(g_fixture.stream);
+    // Fourth side, also untimed: library mode (a CUkernel, no context query).
+    const auto l0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < block; ++i) {
+      ok &= lib.launch(k.binary, {8, 1, 1}, g_fixture.stream, lib_params).ok();
+    }
+    const auto l1 = std::chrono::steady_clock::now();
     d.cuStreamSynchronize(g_fixture.stream);
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < block; ++i) {
@@ -208,6 +218,7 @@ void BM_ab_raw_vs_runtime(benchmark::State& state) {
     rt_ns.push_back(b);
     delta_ns.push_back(b - a);
     ctx_ns.push_back(std::chrono::duration<double, std::nano>(c1 - c0).count() / block - a);
+    lib_delta_ns.push_back(std::chrono::duration<double, std::nano>(l1 - l0).count() / block - a);
     state.SetIterationTime(std::chrono::duration<double>((t1 - t0) + (t3 - t2)).count());
   }
   d.cuModuleUnload(module);
@@ -223,6 +234,7 @@ void BM_ab_raw_vs_runtime(benchmark::State& state) {
   state.counters["runtime_ns"] = median(rt_ns);
   state.counters["delta_ns"] = median(delta_ns);
   state.counters["ctx_query_ns"] = median(ctx_ns);  // raw + cuCtxGetCurrent, minus raw
+  state.counters["library_delta_ns"] = median(lib_delta_ns);  // runtime library mode, minus raw
 }
 BENCHMARK(BM_ab_raw_vs_runtime)->Arg(4)->Arg(22)->UseManualTime()->MinTime(1.0);
 

@@ -210,6 +210,13 @@ class runtime_impl {
   // through the driver, otherwise it died with the context.
   status drop_context_locked(const driver_table& d, CUcontext context, bool unload);
   bool forget_if_recreated(const driver_table& d, CUcontext context);
+  // Library mode: whether a CUkernel may be launched with no context query at all
+  // (decided once: driver >= 12.3, which loads a library into a context lazily even
+  // inside graph capture, and every device of one arch, so one image fits all).
+  bool library_context_free(const driver_table& d);
+  // Publishes the context-free entry; false (and the per-context path stays in use)
+  // when a device refuses the kernel's attributes.
+  bool publish_context_free(const driver_table& d, const loaded_kernel& e, CUkernel handle);
   status pick_image(const kernel_binary& kernel, const context_info& info, const kernel_image*& out) const;
   status shape_for(const kernel_binary& kernel, const kernel_image& image, const context_info& info,
                    launch_shape& out) const;
@@ -219,13 +226,14 @@ class runtime_impl {
                      const context_info& info, CUkernel& out);
   status prepare_function(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
                           const context_info& info, const launch_shape& shape, CUfunction function);
+  // `info` is null on the context-free library path (error text then names no device).
   status launch_shaped(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
-                       const context_info& info, const launch_shape& shape, CUfunction function,
+                       const context_info* info, const launch_shape& shape, CUfunction function,
                        CUcontext context, launch_grid grid, CUstream stream, void** params);
   status launch_per_call(const driver_table& d, const kernel_binary& kernel, CUcontext context,
                          launch_grid grid, CUstream stream, void** params);
   status scratch_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
-                     const context_info& info, const launch_shape& shape, CUcontext context,
+                     const context_info* info, const launch_shape& shape, CUcontext context,
                      launch_grid grid, CUstream stream, CUdeviceptr out[2]);
   status refuse_if_capturing(const driver_table& d, const kernel_binary& kernel, CUstream stream,
                              const char* why) const;
@@ -247,6 +255,7 @@ class runtime_impl {
   std::vector<std::unique_ptr<context_info>> m_contexts;
   std::vector<std::unique_ptr<context_info>> m_dead_contexts;  // a racing reader may still point here
   std::vector<library_entry> m_libraries;
+  int m_library_context_free = -1;  // -1 unknown, 0 no, 1 yes
 
   std::mutex m_arena_mutex;  // arenas only, so a launch that needs scratch never waits on a load
   std::vector<arena> m_arenas;
@@ -506,6 +515,61 @@ status runtime_impl::library_for(const driver_table& d, const kernel_binary& ker
   return {};
 }
 
+bool runtime_impl::library_context_free(const driver_table& d) {
+  if (m_library_context_free < 0) {
+    m_library_context_free = 0;
+    int version = 0;
+    int count = 0;
+    if (d.cuDriverGetVersion(&version) == CUDA_SUCCESS && version >= 12030 &&
+        d.cuDeviceGetCount(&count) == CUDA_SUCCESS && count > 0) {
+      int first = -1;
+      bool same = true;
+      for (int i = 0; i < count && same; ++i) {
+        int major = 0;
+        int minor = 0;
+        CUdevice device = 0;
+        same = d.cuDeviceGet(&device, i) == CUDA_SUCCESS &&
+               d.cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device) == CUDA_SUCCESS &&
+               d.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device) == CUDA_SUCCESS &&
+               (first < 0 || first == major * 10 + minor);
+        first = major * 10 + minor;
+      }
+      m_library_context_free = same ? 1 : 0;
+    }
+  }
+  return m_library_context_free == 1;
+}
+
+// Caller holds m_mutex. The per-device attributes are set for every device now, since
+// later launches will not say which device they run on.
+bool runtime_impl::publish_context_free(const driver_table& d, const loaded_kernel& e, CUkernel handle) {
+  if (m_kernels.find(e.kernel, nullptr) != nullptr) {
+    return true;
+  }
+  int count = 0;
+  if (d.cuDeviceGetCount(&count) != CUDA_SUCCESS) {
+    return false;
+  }
+  for (CUdevice device = 0; device < count; ++device) {
+    if (e.shape.shared_bytes > k_default_shared_limit &&
+        d.cuKernelSetAttribute(CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                               static_cast<int>(e.shape.shared_bytes), handle, device) != CUDA_SUCCESS) {
+      return false;
+    }
+    if (e.shape.ctas_per_program > 8 &&
+        d.cuKernelSetAttribute(CU_FUNC_ATTRIBUTE_NON_PORTABLE_CLUSTER_SIZE_ALLOWED, 1, handle, device) !=
+            CUDA_SUCCESS) {
+      return false;
+    }
+  }
+  auto global = std::make_unique<loaded_kernel>(e);
+  global->context = nullptr;
+  global->info = nullptr;
+  m_kernels.insert(global.get());
+  m_loaded.push_back(std::move(global));
+  return true;
+}
+
 status runtime_impl::load_cached(const driver_table& d, const kernel_binary& kernel, CUcontext context,
                                  const CUstream* capture_stream, loaded_kernel*& out) {
   try {
@@ -564,6 +628,9 @@ status runtime_impl::load_cached(const driver_table& d, const kernel_binary& ker
         }
       }
       e->function = reinterpret_cast<CUfunction>(handle);  // the driver accepts a CUkernel here
+      if (!e->shape.needs_scratch && library_context_free(d)) {
+        publish_context_free(d, *e, handle);
+      }
     } else {
       if (CUresult r = d.cuModuleLoadData(&e->module, image.data); r != CUDA_SUCCESS) {
         return driver_failure(d, r, "cuModuleLoadData", kernel, &image, info);
@@ -593,7 +660,7 @@ status runtime_impl::load_cached(const driver_table& d, const kernel_binary& ker
 // Scratch
 
 status runtime_impl::scratch_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
-                                 const context_info& info, const launch_shape& shape, CUcontext context,
+                                 const context_info* info, const launch_shape& shape, CUcontext context,
                                  launch_grid grid, CUstream stream, CUdeviceptr out[2]) {
   // programs = grid x*y*z * CTAs per program; each gets `size` bytes of each scratch.
   std::uint64_t programs = 0;
@@ -606,7 +673,7 @@ status runtime_impl::scratch_for(const driver_table& d, const kernel_binary& ker
       global > (std::uint64_t{1} << 48) || profile > (std::uint64_t{1} << 48)) {
     return status::error("Triton scratch for a grid of " + std::to_string(grid.x) + "x" +
                          std::to_string(grid.y) + "x" + std::to_string(grid.z) + " is too large" +
-                         where(kernel, &image, &info));
+                         where(kernel, &image, info));
   }
   const std::uint64_t profile_offset = align_up(global, image.profile_scratch_align);
   const std::uint64_t base_align = image.global_scratch_align > 256 ? image.global_scratch_align : 1;
@@ -635,7 +702,7 @@ status runtime_impl::scratch_for(const driver_table& d, const kernel_binary& ker
     CUdeviceptr base = 0;
     if (CUresult r = d.cuMemAlloc(&base, bytes); r != CUDA_SUCCESS) {
       return status::error("cuMemAlloc(" + std::to_string(bytes) + ") for Triton scratch failed: " +
-                               detail::describe_result(d, r) + where(kernel, &image, &info),
+                               detail::describe_result(d, r) + where(kernel, &image, info),
                            static_cast<int>(r));
     }
     if (a == nullptr) {
@@ -657,7 +724,7 @@ status runtime_impl::scratch_for(const driver_table& d, const kernel_binary& ker
 // Launching
 
 status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
-                                   const context_info& info, const launch_shape& shape, CUfunction function,
+                                   const context_info* info, const launch_shape& shape, CUfunction function,
                                    CUcontext context, launch_grid grid, CUstream stream, void** params) {
   CUdeviceptr scratch[2] = {0, 0};
   if (shape.needs_scratch) {
@@ -673,7 +740,7 @@ status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& k
   constexpr std::uint64_t max_dim = std::numeric_limits<unsigned>::max();
   if (gx > max_dim || gy > max_dim || gz > max_dim) {
     return status::error("grid " + std::to_string(gx) + "x" + std::to_string(gy) + "x" + std::to_string(gz) +
-                         " CTAs does not fit 32 bits" + where(kernel, &image, &info));
+                         " CTAs does not fit 32 bits" + where(kernel, &image, info));
   }
   CUresult r;
   if (shape.num_attrs == 0) {
@@ -681,7 +748,7 @@ status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& k
                          static_cast<unsigned>(gz), shape.block_x, 1, 1, shape.shared_bytes, stream, params,
                          nullptr);
     if (r != CUDA_SUCCESS) {
-      return driver_failure(d, r, "cuLaunchKernel", kernel, &image, &info);
+      return driver_failure(d, r, "cuLaunchKernel", kernel, &image, info);
     }
   } else {
     CUlaunchConfig config{};
@@ -697,7 +764,7 @@ status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& k
     config.numAttrs = shape.num_attrs;
     r = d.cuLaunchKernelEx(&config, function, params, nullptr);
     if (r != CUDA_SUCCESS) {
-      return driver_failure(d, r, "cuLaunchKernelEx", kernel, &image, &info);
+      return driver_failure(d, r, "cuLaunchKernelEx", kernel, &image, info);
     }
   }
   return {};
@@ -741,7 +808,7 @@ status runtime_impl::launch_per_call(const driver_table& d, const kernel_binary&
   } else {
     result = prepare_function(d, kernel, *image, *info, shape, function);
     if (result.ok()) {
-      result = launch_shaped(d, kernel, *image, *info, shape, function, context, grid, stream, params);
+      result = launch_shaped(d, kernel, *image, info, shape, function, context, grid, stream, params);
       launched = result.ok();
     }
   }
@@ -770,6 +837,13 @@ status runtime_impl::launch(const kernel_binary& kernel, launch_grid grid, CUstr
   if (params == nullptr) {
     return status::error("params is null; it needs num_params + 2 slots" + where(kernel, nullptr, nullptr));
   }
+  if (m_mode == load_mode::library) {
+    // Context-free entry (see publish_context_free): the CUkernel runs in whatever
+    // context is current, so this launch is the only driver call.
+    if (const loaded_kernel* g = m_kernels.find(&kernel, nullptr)) {
+      return launch_shaped(*d, kernel, *g->image, nullptr, g->shape, g->function, nullptr, grid, stream, params);
+    }
+  }
   CUcontext context = nullptr;
   if (CUresult r = d->cuCtxGetCurrent(&context); r != CUDA_SUCCESS || context == nullptr) {
     return current_context(*d, context);
@@ -783,7 +857,7 @@ status runtime_impl::launch(const kernel_binary& kernel, launch_grid grid, CUstr
       return s;
     }
   }
-  status s = launch_shaped(*d, kernel, *e->image, *e->info, e->shape, e->function, context, grid, stream, params);
+  status s = launch_shaped(*d, kernel, *e->image, e->info, e->shape, e->function, context, grid, stream, params);
   if (!s.ok() && (s.driver_code() == CUDA_ERROR_INVALID_HANDLE || s.driver_code() == CUDA_ERROR_CONTEXT_IS_DESTROYED ||
                   s.driver_code() == CUDA_ERROR_INVALID_CONTEXT) &&
       forget_if_recreated(*d, context)) {
@@ -791,7 +865,7 @@ status runtime_impl::launch(const kernel_binary& kernel, launch_grid grid, CUstr
     if (status l = load_cached(*d, kernel, context, &stream, e); !l) {
       return l;
     }
-    s = launch_shaped(*d, kernel, *e->image, *e->info, e->shape, e->function, context, grid, stream, params);
+    s = launch_shaped(*d, kernel, *e->image, e->info, e->shape, e->function, context, grid, stream, params);
   }
   return s;
 }

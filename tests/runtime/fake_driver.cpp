@@ -27,7 +27,7 @@ int device_of(CUcontext context) {
 }
 
 CUresult f_cuInit(unsigned int) { TB_FAKE_ENTER("cuInit"); return CUDA_SUCCESS; }
-CUresult f_cuDriverGetVersion(int* v) { TB_FAKE_ENTER("cuDriverGetVersion"); *v = 13000; return CUDA_SUCCESS; }
+CUresult f_cuDriverGetVersion(int* v) { TB_FAKE_ENTER("cuDriverGetVersion"); *v = self().driver_version; return CUDA_SUCCESS; }
 
 CUresult f_cuGetErrorName(CUresult error, const char** name) {
   switch (error) {

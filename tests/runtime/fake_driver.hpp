@@ -48,6 +48,7 @@ class fake_driver {
   std::map<std::string, CUresult> fail_once;  // the same, for the next call only
   unsigned long long context_generation = 0;  // added to cuCtxGetId: "the context was re-created"
   bool capturing = false;                  // what cuStreamIsCapturing reports
+  int driver_version = 13000;              // what cuDriverGetVersion reports
   bool record = true;                      // false: count only (benchmarks)
   std::uint32_t scratch_index = 0;         // kernel's num_params: where scratch slots are
   std::chrono::microseconds load_delay{0}; // cuModuleLoadData/cuLibraryLoadData sleep (races)

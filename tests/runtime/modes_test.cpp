@@ -19,6 +19,11 @@ using calls_t = std::vector<std::string>;
 
 const calls_t k_context_queries = {"cuCtxGetDevice", "cuCtxGetId", "cuDeviceGetAttribute",
                                    "cuDeviceGetAttribute", "cuDeviceGetAttribute"};
+// Library mode, once per runtime: may a CUkernel run with no context query? (driver
+// version, then every device's arch; one device here), then the device count for the
+// per-device attributes.
+const calls_t k_library_context_free_check = {"cuDriverGetVersion", "cuDeviceGetCount", "cuDeviceGet",
+                                              "cuDeviceGetAttribute", "cuDeviceGetAttribute", "cuDeviceGetCount"};
 
 calls_t concat(std::initializer_list<calls_t> parts) {
   calls_t out;
@@ -93,22 +98,47 @@ TEST_F(Modes, PtxCachedLoadsThePtxOnce) {
   EXPECT_EQ(fake.count("cuLaunchKernel"), 2);
 }
 
-TEST_F(Modes, LibraryLoadsOnceAndLaunchesTheKernelHandle) {
+TEST_F(Modes, LibraryLoadsOnceThenLaunchesWithOneCallInAnyContext) {
   runtime::runtime rt(load_mode::library);
   ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
   EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries,
-                                  {"cuLibraryLoadData", "cuLibraryGetKernel", "cuKernelGetFunction",
-                                   "cuLaunchKernel"}}));
+                                  {"cuLibraryLoadData", "cuLibraryGetKernel", "cuKernelGetFunction"},
+                                  k_library_context_free_check, {"cuLaunchKernel"}}));
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
-  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
-  // A second context of the same arch reuses the library: only the per-context step.
+  EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel"}));
+  // Another context: still the one call (the driver loads the library there itself).
   fake.devices.push_back(fake_device{});
   fake.make_current(1);
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
-  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries,
-                                  {"cuKernelGetFunction", "cuLaunchKernel"}}));
+  EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel"}));
+}
+
+TEST_F(Modes, LibraryKeepsThePerContextPathWhereOneImageCannotServeAll) {
+  struct setup {
+    const char* why;
+    int driver_version;
+    std::vector<fake_device> devices;
+    bool scratch;
+  };
+  const setup setups[] = {
+      {"driver older than 12.3", 12020, {fake_device{}}, false},
+      {"devices of two archs", 13000, {fake_device{90, 227 * 1024}, fake_device{80, 163 * 1024}}, false},
+      {"kernel needs scratch (arenas are per context)", 13000, {fake_device{}}, true},
+  };
+  for (const setup& su : setups) {
+    SCOPED_TRACE(su.why);
+    fake.driver_version = su.driver_version;
+    fake.devices = su.devices;
+    test_kernel k("k", 1, {cubin90(), ptx80()});
+    k.images[0].global_scratch_size = su.scratch ? 64 : 0;
+    runtime::runtime rt(load_mode::library);
+    ASSERT_TRUE(rt.launch(k.binary, {1, 1, 1}, stream, params.data()).ok());
+    fake.clear_calls();
+    ASSERT_TRUE(rt.launch(k.binary, {1, 1, 1}, stream, params.data()).ok());
+    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+  }
 }
 
 TEST_F(Modes, LibraryLaunchUsesTheSameHandleInEveryContext) {
@@ -130,7 +160,8 @@ TEST_F(Modes, PreloadMakesTheFirstLaunchOneCall) {
     EXPECT_EQ(fake.count("cuStreamIsCapturing"), 0);
     fake.clear_calls();
     ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
-    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    EXPECT_EQ(fake.calls(), (mode == load_mode::library ? calls_t{"cuLaunchKernel"}
+                                                         : calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
     fake.clear_calls();
   }
 }
@@ -247,11 +278,15 @@ TEST_F(Modes, LargeSharedMemoryRaisesTheLimitOncePerFunctionAndContext) {
 
 TEST_F(Modes, LargeSharedMemoryInLibraryModeSetsTheKernelAttribute) {
   kernel.images[0].shared_bytes = 64 * 1024;
+  fake.devices.push_back(fake_device{});
   runtime::runtime rt(load_mode::library);
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
-  EXPECT_EQ(fake.count("cuKernelSetAttribute"), 1);
-  EXPECT_EQ(fake.func_attributes(),
-            (std::vector<std::pair<int, int>>{{CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, 64 * 1024}}));
+  // Once for the current device (per-context step), then for every device (the
+  // context-free entry serves launches on any of them).
+  EXPECT_EQ(fake.count("cuKernelSetAttribute"), 3);
+  for (const auto& attribute : fake.func_attributes()) {
+    EXPECT_EQ(attribute, (std::pair<int, int>{CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, 64 * 1024}));
+  }
 }
 
 TEST_F(Modes, SmallSharedMemorySetsNoAttribute) {
@@ -442,7 +477,8 @@ TEST_F(Modes, CachedLaunchInsideCaptureMakesNoLoadOrSyncCall) {
     fake.capturing = true;
     fake.clear_calls();
     ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
-    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    EXPECT_EQ(fake.calls(), (mode == load_mode::library ? calls_t{"cuLaunchKernel"}
+                                                         : calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
   }
 }
 
