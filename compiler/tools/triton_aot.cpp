@@ -17,11 +17,27 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int run_compile(const tb::compiler::compile_options& options, bool quiet) {
+void write_timings(const fs::path& path, const tb::compiler::compile_report& report) {
+  std::ofstream out(path);
+  out << "{\"triton_version\": \"" << report.triton_version << "\", \"seconds\": " << report.seconds
+      << ", \"python_started\": " << (report.python_started ? "true" : "false") << ", \"images\": [";
+  for (std::size_t i = 0; i < report.timings.size(); ++i) {
+    const auto& t = report.timings[i];
+    out << (i ? ",\n  " : "\n  ")
+        << fmt::format("{{\"kernel\": \"{}\", \"variant\": \"{}\", \"specialization\": \"{}\", \"arch\": {}, "
+                       "\"seconds\": {:.4f}, \"cached\": {}}}",
+                       t.kernel, t.variant, t.specialization, t.arch, t.seconds, t.cached ? "true" : "false");
+  }
+  out << "\n]}\n";
+  if (!out) throw tb::scenario::diagnostic_error({path}, "cannot write the timings file");
+}
+
+int run_compile(const tb::compiler::compile_options& options, bool quiet, const fs::path& timings) {
   tb::compiler::compile_options o = options;
   if (!quiet && ::isatty(2)) o.progress = [](std::string_view line) { fmt::print(stderr, "\r\033[K{}", line); };
   else if (!quiet) o.progress = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
   const auto report = tb::compiler::compile_scenario(o);
+  if (!timings.empty()) write_timings(timings, report);
   if (!quiet && ::isatty(2) && report.compiled) fmt::print(stderr, "\n");
   if (!quiet)
     fmt::print("{}: {} images ({} compiled, {} from cache) for Triton {} in {:.2f} s -> {}\n",
@@ -116,6 +132,7 @@ int main(int argc, char** argv) {
   tb::compiler::compile_options options;
   std::vector<std::string> archs;
   bool quiet = false;
+  fs::path timings;
   auto* compile = app.add_subcommand(
       "compile",
       "Compile every kernel x variant x specialisation x arch of a scenario with Triton (in the project's Python "
@@ -132,6 +149,7 @@ int main(int argc, char** argv) {
   compile->add_option("--python", options.python, "Python with Triton 3.6.0 (default $TRITON_AOT_PYTHON, else the "
                                                   "project's .venv)");
   compile->add_flag("--quiet,-q", quiet, "print nothing but errors");
+  compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
 
   std::string inspect_file, expect;
   auto* inspect = app.add_subcommand(
@@ -151,7 +169,7 @@ int main(int argc, char** argv) {
       if (archs.empty()) archs.push_back("sm_90");
       options.archs.clear();
       for (const auto& a : archs) options.archs.push_back(tb::compiler::parse_arch(a, "--arch"));
-      return run_compile(options, quiet);
+      return run_compile(options, quiet, timings);
     }
     return run_inspect(inspect_file, expect);
   } catch (const tb::scenario::diagnostic_error& error) {
