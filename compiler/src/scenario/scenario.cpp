@@ -1,10 +1,16 @@
 #include <tb/scenario/scenario.hpp>
 #include <tb/scenario/types.hpp>
 
+#include "expression.ipp"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -313,6 +319,286 @@ kernel parse_kernel(const fs::path& file, const fs::path& dir, const toml::table
   return k;
 }
 
+// ---- Run sections: [scalars], [buffers], [[launch]], [run] ----
+
+std::optional<number> number_of(const toml::node& node) {
+  if (node.is_integer()) return number{*node.value<std::int64_t>()};
+  if (node.is_floating_point()) return number{*node.value<double>()};
+  return std::nullopt;
+}
+
+// A TOML value that is a number or an expression string.
+expression expression_of(const fs::path& file, const toml::node& node, std::string_view what) {
+  if (auto n = number_of(node)) return expression::constant(*n, located(file, node));
+  if (node.is_string()) return expression::parse(*node.value<std::string_view>(), located(file, node));
+  throw diagnostic_error(located(file, node), fmt::format("{} must be a number or an expression string such as "
+                                                          "\"cdiv(N, BLOCK_SIZE)\"", what));
+}
+
+bool fits(std::string_view type, std::int64_t v) {
+  if (type == "i1" || type == "u1") return v == 0 || v == 1;
+  if (type == "i8") return v >= INT8_MIN && v <= INT8_MAX;
+  if (type == "i16") return v >= INT16_MIN && v <= INT16_MAX;
+  if (type == "i32") return v >= INT32_MIN && v <= INT32_MAX;
+  if (type == "u8") return v >= 0 && v <= UINT8_MAX;
+  if (type == "u16") return v >= 0 && v <= UINT16_MAX;
+  if (type == "u32") return v >= 0 && v <= static_cast<std::int64_t>(UINT32_MAX);
+  if (type == "u64") return v >= 0;
+  return true;
+}
+
+void parse_scalars(const fs::path& file, const toml::table& table, scenario& s) {
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    const auto& begin = key.source().begin;
+    const source_location at = begin.line ? source_location{file, static_cast<int>(begin.line), static_cast<int>(begin.column)}
+                                          : located(file, node);
+    if (!is_identifier(name)) throw diagnostic_error(at, fmt::format("scalar name '{}' must be letters, digits and '_'", name));
+    const auto value = number_of(node);
+    if (!value)
+      throw diagnostic_error(located(file, node), fmt::format("scalar '{}' must be an integer or a float", name));
+    s.scalars.push_back({name, *value, at});
+  }
+}
+
+void parse_buffers(const fs::path& file, const toml::table& table, scenario& s) {
+  const auto lookup = [&](std::string_view n) -> std::optional<number> {
+    if (const auto* sc = s.find_scalar(n)) return sc->value;
+    return std::nullopt;
+  };
+  for (const auto& [key, node] : table) {
+    buffer_def b;
+    b.name = std::string(key.str());
+    b.where = located(file, node);
+    if (!is_identifier(b.name))
+      throw diagnostic_error(b.where, fmt::format("buffer name '{}' must be letters, digits and '_'", b.name));
+    if (s.find_scalar(b.name))
+      throw diagnostic_error(b.where, fmt::format("'{}' is both a scalar and a buffer", b.name));
+    if (!node.is_table())
+      throw diagnostic_error(b.where, fmt::format("buffer '{}' must be a table such as "
+                                                  "{{ dtype = \"fp32\", size = \"N\", init = \"random\", seed = 1 }}",
+                                                  b.name));
+    const std::string what = fmt::format("buffer '{}'", b.name);
+    const table_reader r(file, *node.as_table(), what, {"dtype", "size", "init", "seed", "low", "high"});
+    b.dtype = r.required_string("dtype");
+    const auto type = lookup_type(b.dtype);
+    if (!type || type->is_pointer)
+      throw diagnostic_error(located(file, *r.find("dtype")),
+                             fmt::format("unknown dtype '{}' for buffer '{}' (expected one of {})", b.dtype, b.name,
+                                         known_types_text()));
+    const toml::node* size = r.find("size");
+    if (!size) throw diagnostic_error(b.where, fmt::format("buffer '{}' has no 'size' (elements)", b.name));
+    b.size_expr = expression_of(file, *size, fmt::format("'size' of buffer '{}'", b.name));
+    const number n = b.size_expr.evaluate(lookup);
+    if (!std::holds_alternative<std::int64_t>(n) || std::get<std::int64_t>(n) < 1)
+      throw diagnostic_error(located(file, *size), fmt::format("size of buffer '{}' must be a positive integer, "
+                                                               "'{}' is {}", b.name, b.size_expr.text(), to_string(n)));
+    b.size = std::get<std::int64_t>(n);
+    if (const toml::node* init = r.find("init")) {
+      if (auto v = number_of(*init)) {
+        b.init = buffer_init::constant;
+        b.value = to_double(*v);
+      } else if (init->is_string() && *init->value<std::string_view>() == "random") {
+        b.init = buffer_init::random;
+      } else {
+        throw diagnostic_error(located(file, *init), fmt::format("'init' of buffer '{}' must be a number (every "
+                                                                 "element that value) or \"random\"", b.name));
+      }
+    }
+    const auto read_double = [&](std::string_view k, double fallback) {
+      const toml::node* v = r.find(k);
+      if (!v) return fallback;
+      const auto n2 = number_of(*v);
+      if (!n2) throw diagnostic_error(located(file, *v), fmt::format("'{}' of buffer '{}' must be a number", k, b.name));
+      return to_double(*n2);
+    };
+    b.low = read_double("low", -1.0);
+    b.high = read_double("high", 1.0);
+    if (const toml::node* seed = r.find("seed")) {
+      const auto v = seed->value<std::int64_t>();
+      if (!seed->is_integer() || !v || *v < 0)
+        throw diagnostic_error(located(file, *seed), fmt::format("'seed' of buffer '{}' must be a non-negative integer",
+                                                                 b.name));
+      b.seed = static_cast<std::uint64_t>(*v);
+    }
+    if (b.init != buffer_init::random && (r.find("seed") || r.find("low") || r.find("high")))
+      throw diagnostic_error(b.where, fmt::format("buffer '{}' has 'seed', 'low' or 'high' but its init is not "
+                                                  "\"random\"", b.name));
+    if (b.init == buffer_init::random && !(b.low < b.high))
+      throw diagnostic_error(b.where, fmt::format("buffer '{}': 'low' must be below 'high'", b.name));
+    s.buffers.push_back(std::move(b));
+  }
+}
+
+launch_def parse_launch(const fs::path& file, const toml::table& table, const scenario& s) {
+  const table_reader r(file, table, "[[launch]]", {"kernel", "variant", "grid", "args"});
+  launch_def l;
+  l.where = r.where();
+  const std::string kernel_name = r.required_string("kernel");
+  const auto kit = std::find_if(s.kernels.begin(), s.kernels.end(), [&](const kernel& k) { return k.name == kernel_name; });
+  if (kit == s.kernels.end())
+    throw diagnostic_error(located(file, *r.find("kernel")),
+                           fmt::format("[[launch]] names kernel '{}', which is not in [[kernels]]", kernel_name));
+  l.kernel = static_cast<std::size_t>(kit - s.kernels.begin());
+  const kernel& k = *kit;
+  if (const toml::node* v = r.find("variant")) {
+    const std::string name = r.required_string("variant");
+    const auto vit = std::find_if(k.variants.begin(), k.variants.end(), [&](const variant& x) { return x.name == name; });
+    if (vit == k.variants.end()) {
+      std::string known;
+      for (const auto& x : k.variants) known += fmt::format("{}'{}'", known.empty() ? "" : ", ", x.name);
+      throw diagnostic_error(located(file, *v), fmt::format("kernel '{}' has no variant '{}' (it has {})", k.name,
+                                                            name, known));
+    }
+    l.variant = static_cast<std::size_t>(vit - k.variants.begin());
+  }
+  const variant& var = k.variants[l.variant];
+  const auto lookup = [&](std::string_view n) -> std::optional<number> {
+    if (const auto* sc = s.find_scalar(n)) return sc->value;
+    for (const auto& [key, value] : var.constexprs) {
+      if (key != n) continue;
+      if (const auto* i = std::get_if<std::int64_t>(&value)) return number{*i};
+      if (const auto* d = std::get_if<double>(&value)) return number{*d};
+      if (const auto* b = std::get_if<bool>(&value)) return number{std::int64_t{*b ? 1 : 0}};
+    }
+    return std::nullopt;
+  };
+
+  const toml::node* grid = r.find("grid");
+  if (!grid) throw diagnostic_error(l.where, "[[launch]] has no 'grid' (e.g. grid = \"cdiv(N, BLOCK_SIZE)\")");
+  std::vector<const toml::node*> dims;
+  if (const toml::array* a = grid->as_array()) {
+    if (a->empty() || a->size() > 3)
+      throw diagnostic_error(located(file, *grid), "'grid' must have 1 to 3 dimensions");
+    for (const auto& d : *a) dims.push_back(&d);
+  } else {
+    dims.push_back(grid);
+  }
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    const expression e = expression_of(file, *dims[i], "a 'grid' dimension");
+    const number n = e.evaluate(lookup);
+    if (!std::holds_alternative<std::int64_t>(n) || std::get<std::int64_t>(n) < 1 ||
+        std::get<std::int64_t>(n) > INT32_MAX)
+      throw diagnostic_error(located(file, *dims[i]), fmt::format("grid dimension '{}' must be a positive integer, "
+                                                                  "found {}", e.text(), to_string(n)));
+    l.grid[i] = std::get<std::int64_t>(n);
+  }
+
+  const toml::table* args = r.optional_table("args");
+  if (!args) throw diagnostic_error(l.where, fmt::format("[[launch]] of '{}' has no 'args' table", k.name));
+  for (const auto& [key, node] : *args) {
+    if (std::none_of(k.params.begin(), k.params.end(), [&](const param& p) { return p.name == key.str(); })) {
+      const auto& begin = key.source().begin;
+      throw diagnostic_error({file, static_cast<int>(begin.line), static_cast<int>(begin.column)},
+                             fmt::format("'{}' is not an argument of kernel '{}'", key.str(), k.name));
+    }
+  }
+  for (std::size_t pi = 0; pi < k.params.size(); ++pi) {
+    const param& p = k.params[pi];
+    const toml::node* node = args->get(p.name);
+    if (!node)
+      throw diagnostic_error(located(file, *r.find("args")),
+                             fmt::format("[[launch]] of '{}' gives no value for argument '{}'", k.name, p.name));
+    launch_arg a;
+    a.param = pi;
+    a.where = located(file, *node);
+    const auto type = lookup_type(p.type);
+    if (type->is_pointer) {
+      if (!node->is_string())
+        throw diagnostic_error(a.where, fmt::format("pointer argument '{}' needs a buffer name, e.g. \"x\" or \"x + 1\"",
+                                                    p.name));
+      const std::string_view text = trim(*node->value<std::string_view>());
+      std::size_t end = 0;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+      const std::string name(text.substr(0, end));
+      const buffer_def* b = s.find_buffer(name);
+      if (!b)
+        throw diagnostic_error(a.where, fmt::format("argument '{}' names buffer '{}', which is not in [buffers]",
+                                                    p.name, name));
+      a.is_buffer = true;
+      a.buffer = static_cast<std::size_t>(b - s.buffers.data());
+      if (b->dtype != std::string_view(p.type).substr(1))
+        throw diagnostic_error(a.where, fmt::format("argument '{}' is {} but buffer '{}' holds {}", p.name, p.type,
+                                                    name, b->dtype));
+      const std::string_view rest = trim(text.substr(end));
+      if (!rest.empty()) {
+        if (rest.front() != '+')
+          throw diagnostic_error(a.where, fmt::format("pointer argument '{}' must be \"buffer\" or \"buffer + "
+                                                      "elements\", found '{}'", p.name, text));
+        source_location offset_at = a.where;
+        if (offset_at.column > 0)
+          offset_at.column += static_cast<int>(text.size() - rest.size() + 1);
+        a.expr = expression::parse(rest.substr(1), offset_at);
+        const number off = a.expr.evaluate(lookup);
+        if (!std::holds_alternative<std::int64_t>(off) || std::get<std::int64_t>(off) < 0 ||
+            std::get<std::int64_t>(off) >= b->size)
+          throw diagnostic_error(a.where, fmt::format("offset {} of argument '{}' lies outside buffer '{}' ({} elements)",
+                                                      to_string(off), p.name, name, b->size));
+        a.offset = std::get<std::int64_t>(off);
+      }
+    } else {
+      a.expr = expression_of(file, *node, fmt::format("argument '{}'", p.name));
+      a.value = a.expr.evaluate(lookup);
+      if (type->is_integer) {
+        if (!std::holds_alternative<std::int64_t>(a.value))
+          throw diagnostic_error(a.where, fmt::format("argument '{}' is {} but '{}' is {}", p.name, p.type,
+                                                      a.expr.text(), to_string(a.value)));
+        if (!fits(p.type, std::get<std::int64_t>(a.value)))
+          throw diagnostic_error(a.where, fmt::format("value {} of argument '{}' does not fit {}",
+                                                      to_string(a.value), p.name, p.type));
+      }
+    }
+    l.args.push_back(std::move(a));
+  }
+  return l;
+}
+
+void parse_run(const fs::path& file, const toml::table* table, scenario& s) {
+  if (table) {
+    const table_reader r(file, *table, "[run]", {"target", "iterations", "warmup", "time_limit_s", "rtol", "atol"});
+    s.run.given = true;
+    s.run.where = r.where();
+    s.run.target = r.optional_string("target", "");
+    s.run.iterations = r.optional_positive_int("iterations", 100, 1000000);
+    if (const toml::node* w = r.find("warmup")) {
+      const auto v = w->value<std::int64_t>();
+      if (!w->is_integer() || !v || *v < 0 || *v > 1000000)
+        throw diagnostic_error(located(file, *w), "'warmup' in [run] must be an integer from 0 to 1000000");
+      s.run.warmup = static_cast<int>(*v);
+    }
+    const auto positive = [&](std::string_view k, double fallback) {
+      const toml::node* v = r.find(k);
+      if (!v) return fallback;
+      const auto n = number_of(*v);
+      if (!n || !(to_double(*n) > 0))
+        throw diagnostic_error(located(file, *v), fmt::format("'{}' in [run] must be a positive number", k));
+      return to_double(*n);
+    };
+    s.run.time_limit_s = positive("time_limit_s", 20);
+    s.run.rtol = positive("rtol", 1e-4);
+    s.run.atol = positive("atol", 1e-5);
+    if (s.launches.empty())
+      throw diagnostic_error(s.run.where, "[run] needs a launch sequence: add [[launch]] tables");
+  }
+  if (s.launches.empty()) return;
+  if (s.run.target.empty()) {
+    const std::size_t first = s.launches.front().kernel;
+    for (const auto& l : s.launches)
+      if (l.kernel != first)
+        throw diagnostic_error(table ? s.run.where : s.launches.front().where,
+                               "the launch sequence runs several kernels: name the one to measure with "
+                               "[run] target = \"...\"");
+    s.run.target = s.kernels[first].name;
+  }
+  const auto it = std::find_if(s.kernels.begin(), s.kernels.end(), [&](const kernel& k) { return k.name == s.run.target; });
+  const source_location at = table && table->get("target") ? located(file, *table->get("target")) : s.run.where;
+  if (it == s.kernels.end())
+    throw diagnostic_error(at, fmt::format("target '{}' is not a kernel of this scenario", s.run.target));
+  s.run.target_kernel = static_cast<std::size_t>(it - s.kernels.begin());
+  if (std::none_of(s.launches.begin(), s.launches.end(), [&](const launch_def& l) { return l.kernel == s.run.target_kernel; }))
+    throw diagnostic_error(at, fmt::format("target '{}' is never launched in [[launch]]", s.run.target));
+}
+
 }  // namespace
 
 fs::path resolve_scenario_file(const fs::path& path_or_dir) {
@@ -335,7 +621,8 @@ scenario load_scenario(const fs::path& path_or_dir) {
     throw diagnostic_error({shown, static_cast<int>(begin.line), static_cast<int>(begin.column)},
                            fmt::format("invalid TOML: {}", error.description()));
   }
-  const table_reader top(shown, root, "the scenario file", {"scenario", "kernels"});
+  const table_reader top(shown, root, "the scenario file",
+                         {"scenario", "kernels", "scalars", "buffers", "launch", "run"});
   const toml::table* header = top.optional_table("scenario");
   if (!header) throw diagnostic_error({shown, 1, 0}, "missing [scenario] table with the scenario's name");
   const table_reader info(shown, *header, "[scenario]", {"name", "description"});
@@ -355,7 +642,33 @@ scenario load_scenario(const fs::path& path_or_dir) {
         throw diagnostic_error(k.where, fmt::format("kernel '{}' is listed twice", k.name));
     s.kernels.push_back(std::move(k));
   }
+  if (const toml::table* scalars = top.optional_table("scalars")) parse_scalars(shown, *scalars, s);
+  if (const toml::table* buffers = top.optional_table("buffers")) parse_buffers(shown, *buffers, s);
+  if (const toml::array* launches = top.optional_array("launch")) {
+    for (const auto& node : *launches) {
+      if (!node.is_table()) throw diagnostic_error(located(shown, node), "each [[launch]] entry must be a table");
+      s.launches.push_back(parse_launch(shown, *node.as_table(), s));
+    }
+  }
+  parse_run(shown, top.optional_table("run"), s);
   return s;
+}
+
+const buffer_def* scenario::find_buffer(std::string_view n) const noexcept {
+  for (const auto& b : buffers)
+    if (b.name == n) return &b;
+  return nullptr;
+}
+
+const scalar_def* scenario::find_scalar(std::string_view n) const noexcept {
+  for (const auto& v : scalars)
+    if (v.name == n) return &v;
+  return nullptr;
+}
+
+std::size_t dtype_size(std::string_view dtype) noexcept {
+  const auto t = lookup_type(dtype);
+  return t && !t->is_pointer ? t->size : 0;
 }
 
 std::string to_string(const constexpr_value& value) {

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <tb/scenario/diagnostic.hpp>
+#include <tb/scenario/expression.hpp>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -51,12 +54,73 @@ struct kernel {
   source_location signature_where;
 };
 
+// ---- What the harness runs (docs/scenario-format.md, "Running a scenario") ----
+// Every value below is evaluated when the file is loaded, so a scenario that loads
+// is runnable: sizes are positive, offsets lie inside their buffers, each argument
+// fits its type.
+
+struct scalar_def {  // [scalars]: NAME = integer or float, usable in expressions
+  std::string name;
+  number value;
+  source_location where;
+};
+
+enum class buffer_init : std::uint8_t { constant, random };
+
+struct buffer_def {  // [buffers]: NAME = { dtype, size, init, seed, low, high }
+  std::string name;
+  std::string dtype;          // a scalar type name: "fp32", "fp16", "i32", ...
+  std::int64_t size = 0;      // elements
+  expression size_expr;
+  buffer_init init = buffer_init::constant;
+  double value = 0;           // constant init
+  std::uint64_t seed = 0;     // random init: uniform in [low, high), from `seed`
+  double low = -1, high = 1;
+  source_location where;
+};
+
+struct launch_arg {  // one runtime argument of a [[launch]], in the kernel's order
+  std::size_t param = 0;        // index into kernel::params
+  bool is_buffer = false;
+  std::size_t buffer = 0;       // index into scenario::buffers (pointer arguments)
+  std::int64_t offset = 0;      // elements into that buffer ("x + 1")
+  number value{std::int64_t{0}};  // scalar arguments
+  expression expr;
+  source_location where;
+};
+
+struct launch_def {  // [[launch]]: one kernel launch of an iteration
+  std::size_t kernel = 0;       // index into scenario::kernels
+  std::size_t variant = 0;      // index into kernel::variants
+  std::array<std::int64_t, 3> grid{1, 1, 1};
+  std::vector<launch_arg> args;  // one per kernel::params entry, in order
+  source_location where;
+};
+
+struct run_settings {  // [run]
+  bool given = false;
+  std::string target;           // the kernel whose gaps are measured
+  std::size_t target_kernel = 0;
+  int iterations = 100;         // measured iterations per mode and round
+  int warmup = 10;              // untimed iterations per mode before the first round
+  double time_limit_s = 20;     // stop adding rounds after this long
+  double rtol = 1e-4, atol = 1e-5;  // output check against the host reference
+  source_location where;
+};
+
 struct scenario {
   std::string name;
   std::string description;
   std::filesystem::path file;   // absolute path of scenario.toml
   std::filesystem::path dir;    // its folder
   std::vector<kernel> kernels;
+  std::vector<scalar_def> scalars;
+  std::vector<buffer_def> buffers;
+  std::vector<launch_def> launches;  // one iteration, in order (empty: compile-only)
+  run_settings run;
+
+  const buffer_def* find_buffer(std::string_view name) const noexcept;
+  const scalar_def* find_scalar(std::string_view name) const noexcept;
 };
 
 // Parse and check `scenario.toml` (or the one in the given folder). Throws
@@ -66,6 +130,9 @@ scenario load_scenario(const std::filesystem::path& path_or_dir);
 // Accepts a scenario folder or its scenario.toml.
 std::filesystem::path resolve_scenario_file(const std::filesystem::path& path_or_dir);
 
-std::string to_string(const constexpr_value& value);  // 1024, 0.5, true, "s" (TOML-ish)
+std::string to_string(const constexpr_value& value);
+
+// Size in bytes of one element of a buffer dtype (fp32: 4).
+std::size_t dtype_size(std::string_view dtype) noexcept;  // 1024, 0.5, true, "s" (TOML-ish)
 
 }  // namespace tb::scenario

@@ -1,0 +1,52 @@
+// Host-side buffers of a scenario: initial values (the same bytes on every mode and
+// in the JIT runner, which reads them from files), element conversion, and the
+// output check against the host reference.
+#pragma once
+
+#include <tb/scenario/scenario.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tb::bench {
+
+// One buffer's bytes on the host, element type as in the scenario.
+struct host_buffer {
+  std::string name;
+  std::string dtype;
+  std::int64_t size = 0;            // elements
+  std::vector<unsigned char> bytes; // size * dtype_size(dtype)
+
+  double get(std::int64_t i) const;          // element i as a double
+  void set(std::int64_t i, double value);    // stores, rounding to the dtype
+};
+
+// splitmix64: the generator behind "random" initial values (documented, stable).
+std::uint64_t splitmix64(std::uint64_t& state) noexcept;
+
+// Every buffer of the scenario with its initial values.
+std::vector<host_buffer> initial_buffers(const tb::scenario::scenario& s);
+
+// IEEE binary16 / bfloat16 conversions (round to nearest even).
+std::uint16_t float_to_half(float value) noexcept;
+float half_to_float(std::uint16_t bits) noexcept;
+std::uint16_t float_to_bfloat16(float value) noexcept;
+float bfloat16_to_float(std::uint16_t bits) noexcept;
+
+struct check_result {
+  bool ok = true;
+  std::size_t buffers = 0;
+  std::size_t elements = 0;
+  std::size_t mismatches = 0;
+  double max_abs_error = 0;
+  std::string message;  // the first mismatch: "buffer 'c'[17]: got 1.5, expected 2.5 (...)"
+};
+
+// |got - want| <= atol + rtol * |want| for every element of every buffer (NaN equal
+// only to NaN). Buffers are matched by position.
+check_result compare_buffers(const std::vector<host_buffer>& got, const std::vector<host_buffer>& want, double rtol,
+                             double atol);
+
+}  // namespace tb::bench

@@ -1,0 +1,134 @@
+#include "method.hpp"
+
+#include <tb/profiler/analysis.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+
+namespace tb::bench {
+
+namespace tp = tb::profiler;
+
+bool median_converged(std::span<const double> samples, const stopping_rule& rule) {
+  if (samples.size() < rule.min_samples) return false;
+  const tp::summary s = tp::summarize(samples);
+  if (!(s.median > 0)) return false;
+  return (s.ci_high - s.ci_low) / 2.0 <= rule.target_ci_fraction * s.median;
+}
+
+std::string stop_reason(const std::vector<std::vector<double>>& per_mode, int rounds_done, double elapsed_s,
+                        const stopping_rule& rule) {
+  if (rule.fixed_rounds > 0) return rounds_done >= rule.fixed_rounds ? "rounds" : "";
+  if (rounds_done >= rule.min_rounds &&
+      std::all_of(per_mode.begin(), per_mode.end(), [&](const auto& s) { return median_converged(s, rule); }))
+    return "converged";
+  if (elapsed_s >= rule.time_limit_s && rounds_done >= 1) return "time_limit";
+  return "";
+}
+
+int batch_iterations(double iteration_ns, int max_iterations, double batch_seconds) {
+  if (!(iteration_ns > 0)) return std::max(1, max_iterations);
+  const double n = batch_seconds * 1e9 / iteration_ns;
+  return static_cast<int>(std::clamp(n, 1.0, static_cast<double>(std::max(1, max_iterations))));
+}
+
+double measure_clock_floor_ns() {
+  using clock = std::chrono::steady_clock;
+  std::int64_t best = INT64_MAX;
+  for (int i = 0; i < 2000; ++i) {
+    const auto a = clock::now();
+    auto b = clock::now();
+    while (b == a) b = clock::now();
+    best = std::min<std::int64_t>(best, std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+  }
+  return static_cast<double>(std::max<std::int64_t>(best, 1));
+}
+
+tp::trace extract_ranges(const tp::trace& all, std::string_view range_name, std::string_view mode) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> windows;
+  for (const auto& e : all.events())
+    if (e.kind == tp::event_kind::nvtx_range && all.str(e.name) == range_name) windows.emplace_back(e.start_ns, e.end_ns);
+  std::sort(windows.begin(), windows.end());
+  tp::trace out;
+  out.metadata() = all.metadata();
+  out.metadata().mode = std::string(mode);
+  std::vector<std::uint32_t> process_map(all.processes().size(), tp::no_index);
+  std::vector<std::uint32_t> track_map(all.tracks().size(), tp::no_index);
+  auto map_process = [&](std::uint32_t p) {
+    if (process_map[p] == tp::no_index) {
+      tp::process_info info = all.processes()[p];
+      info.name = out.intern(all.str(info.name));
+      process_map[p] = out.add_process(info);
+    }
+    return process_map[p];
+  };
+  auto map_track = [&](std::uint32_t t) {
+    if (track_map[t] == tp::no_index) {
+      tp::track_info info = all.tracks()[t];
+      info.process = map_process(info.process);
+      info.name = out.intern(all.str(info.name));
+      track_map[t] = out.add_track(info);
+    }
+    return track_map[t];
+  };
+  auto inside = [&](std::int64_t t) {
+    auto it = std::upper_bound(windows.begin(), windows.end(), std::make_pair(t, INT64_MAX));
+    if (it == windows.begin()) return false;
+    --it;
+    return t >= it->first && t <= it->second;
+  };
+  std::vector<tp::event_arg> args;
+  for (const auto& e : all.events()) {
+    if (windows.empty() || !inside(e.start_ns)) continue;
+    tp::event copy = e;
+    copy.name = out.intern(all.str(e.name));
+    copy.track = map_track(e.track);
+    copy.process = out.tracks()[copy.track].process;
+    if (const tp::kernel_info* k = all.kernel_of(e)) copy.kernel = out.add_kernel_info(*k);
+    args.clear();
+    for (const auto& a : all.args_of(e)) args.push_back({out.intern(all.str(a.key)), out.intern(all.str(a.value))});
+    out.add_event(copy, args);
+  }
+  out.sort_by_start();
+  return out;
+}
+
+metric_result make_metric(std::string id, std::string unit, std::vector<double> samples, double clock_floor_ns) {
+  metric_result m;
+  m.id = std::move(id);
+  m.unit = std::move(unit);
+  m.stats = tp::summarize(samples);
+  if (m.unit == "ns")
+    m.at_clock_floor = static_cast<std::size_t>(
+        std::count_if(samples.begin(), samples.end(), [&](double v) { return v <= clock_floor_ns; }));
+  m.samples = std::move(samples);
+  return m;
+}
+
+std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view target, std::uint64_t launches_per_iteration,
+                                        std::span<const double> host_iteration_ns, double clock_floor_ns) {
+  std::vector<metric_result> out;
+  if (!t.events().empty()) {
+    tp::analysis_options options;
+    options.target = std::string(target);
+    const tp::analysis_result a = tp::analyze(t, options);
+    for (const auto& row : table_metrics()) {
+      const tp::metric* m = a.find(row.id);
+      if (!m) continue;
+      out.push_back(make_metric(m->name, std::string(tp::to_string(m->unit)),
+                                m->samples, clock_floor_ns));
+      if (m->name == "iteration.duration" && launches_per_iteration > 0) {
+        std::vector<double> per_launch;
+        per_launch.reserve(m->samples.size());
+        for (double v : m->samples) per_launch.push_back(v / static_cast<double>(launches_per_iteration));
+        out.push_back(make_metric("host.time_per_launch", "ns", std::move(per_launch), clock_floor_ns));
+      }
+    }
+  }
+  out.push_back(make_metric("host.iteration", "ns", {host_iteration_ns.begin(), host_iteration_ns.end()}, clock_floor_ns));
+  return out;
+}
+
+}  // namespace tb::bench

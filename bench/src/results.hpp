@@ -1,0 +1,124 @@
+// The results of a triton-bench run: the model, its JSON form (schema
+// "triton-bench/results", docs/results-schema.md), a validator for that JSON, and the
+// table printed for one or several modes.
+#pragma once
+
+#include <tb/profiler/statistics.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tb::bench {
+
+inline constexpr std::string_view results_schema = "triton-bench/results";
+inline constexpr int results_version = 1;
+inline constexpr std::string_view reference_mode = "cubin-cached";
+
+struct metric_result {
+  std::string id;     // "gap.before_target", "host.time_per_launch", ...
+  std::string unit;   // "ns", "percent", "count"
+  std::vector<double> samples;
+  tb::profiler::summary stats;
+  std::size_t at_clock_floor = 0;  // samples at or below the clock floor
+};
+
+struct cubin_check {  // jit only: Triton's cubin against the AOT one, per launch
+  bool compared = false;
+  bool identical = false;
+  std::vector<std::string> differences;  // "launch 2 (target_kernel): AOT 6936 bytes sha256 .., JIT .."
+};
+
+struct mode_result {
+  std::string mode;
+  std::string status = "ok";          // ok | failed | skipped
+  std::string error;                  // why, when not ok
+  std::string check = "unchecked";    // passed | failed | unchecked
+  std::string check_message;
+  double check_max_abs_error = 0;
+  cubin_check cubin;
+  std::string trace_file;             // empty: none written
+  std::uint64_t iterations = 0;       // measured
+  std::uint64_t dropped_records = 0;
+  std::vector<metric_result> metrics;
+
+  const metric_result* find(std::string_view id) const noexcept;
+};
+
+struct kernel_image_result {
+  std::size_t launch = 0;  // index into the launch sequence
+  std::string kernel, variant, specialization;
+  int arch = 0;
+  std::string format;      // cubin | ptx
+  std::string sha256;
+  std::uint64_t size = 0;
+};
+
+struct cold_start_result {
+  std::string label;  // "cubin-cached", "jit (empty Triton cache)", "jit (warm Triton cache)"
+  std::string status = "ok";
+  std::string error;
+  std::vector<double> samples_ns;
+  tb::profiler::summary stats;
+};
+
+struct results {
+  std::string created;      // ISO 8601 UTC
+  std::string git_commit;
+  std::string git_source;   // "git" (asked at run time) | "build" (recorded when built) | "unknown"
+  std::string hostname;
+  // machine
+  std::string gpu_name;
+  int gpu_ordinal = 0;
+  int compute_capability = 0;
+  std::string driver_version, cuda_version, cupti_version, triton_version, torch_version;
+  // scenario
+  std::string scenario, scenario_file, target, bundle_dir;
+  std::uint64_t launches_per_iteration = 0;
+  std::vector<kernel_image_result> kernels;
+  // method
+  int warmup = 0;
+  int iterations_per_round = 0;
+  int rounds = 0;
+  double time_limit_s = 0;
+  double target_ci_percent = 1.0;
+  std::string stop_reason;  // converged | time_limit | rounds
+  double elapsed_s = 0;
+  double clock_floor_ns = 0;
+  std::vector<mode_result> modes;
+  std::vector<cold_start_result> cold_start;
+
+  const mode_result* find(std::string_view mode) const noexcept;
+};
+
+nlohmann::json summary_to_json(const tb::profiler::summary& s);
+nlohmann::json to_json(const results& r);
+// Reads what to_json wrote. Throws std::runtime_error naming the first bad item.
+results results_from_json(const nlohmann::json& j);
+
+// Every way `j` departs from the schema, each "path: problem"; empty when valid.
+std::vector<std::string> validate_results_json(const nlohmann::json& j);
+
+// The metrics the table shows, in order: id, label.
+struct metric_label {
+  std::string_view id;
+  std::string_view label;
+};
+const std::vector<metric_label>& table_metrics();
+
+// One mode: per metric n, median, 95 % interval, spread (p5-p95, MAD). Several: one
+// column per mode (median +-CI half-width), then each mode's ratio to cubin-cached.
+void print_results_table(std::ostream& out, const results& r);
+
+// The same for a recording, under a banner saying where and when it was measured.
+void print_recorded(std::ostream& out, const results& r, std::string_view source);
+
+// "4.32 us", "850 ns", "61.2 %", "3".
+std::string format_value(double value, std::string_view unit);
+
+}  // namespace tb::bench
