@@ -1,0 +1,58 @@
+// Several traces stacked on one time scale, aligned at a chosen iteration start, beside
+// the analysis metrics per trace and a histogram of the gap before the target kernel.
+#pragma once
+
+#include "../models/comparemodels.hpp"
+#include "timelineview.hpp"
+
+#include <QWidget>
+
+class QComboBox;
+class QSpinBox;
+class QLabel;
+class QTableView;
+class QChartView;
+class QChart;
+
+namespace tb::gui {
+
+class CompareView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit CompareView(QWidget* parent = nullptr);
+
+  void setDocuments(std::vector<TraceDocumentPtr> docs, const QString& target);
+  void setTarget(const QString& target);
+  /// Aligns every trace at its k-th (0-based) point of `mode`; traces without one stay at
+  /// their start (reported in the status label).
+  void setAlignment(AlignMode mode, int k);
+
+  TimelineView* timeline() const noexcept { return m_timeline; }
+  const MetricsTableModel& metrics() const noexcept { return m_metrics; }
+  QChart* histogram() const noexcept { return m_chart; }
+  const Histogram& histogramData() const noexcept { return m_histogram; }
+  QString statusText() const;
+
+ signals:
+  void selectionChanged(const tb::gui::EventRef& ref);
+
+ private:
+  void rebuild();
+  void updateAnalysis();
+
+  std::vector<TraceDocumentPtr> m_docs;
+  QString m_target;
+  AlignMode m_mode = AlignMode::iteration;
+  int m_k = 0;
+  TimelineView* m_timeline = nullptr;
+  QComboBox* m_modeBox = nullptr;
+  QSpinBox* m_kBox = nullptr;
+  QLabel* m_status = nullptr;
+  QTableView* m_table = nullptr;
+  QChartView* m_chartView = nullptr;
+  QChart* m_chart = nullptr;
+  MetricsTableModel m_metrics;
+  Histogram m_histogram;
+};
+
+}  // namespace tb::gui

@@ -1,0 +1,276 @@
+#include "mainwindow.hpp"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+
+namespace tb::gui {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle(tr("triton-bench trace viewer"));
+  setAcceptDrops(true);
+  resize(1600, 900);
+
+  auto* file = menuBar()->addMenu(tr("&File"));
+  auto* open = file->addAction(tr("&Open..."), this, [this] {
+    openFiles(QFileDialog::getOpenFileNames(this, tr("Open traces"), {}, tr("Chrome traces (*.json);;All files (*)")));
+  });
+  open->setShortcut(QKeySequence::Open);
+  file->addSeparator();
+  auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  auto* bar = addToolBar(tr("Trace"));
+  bar->setObjectName(QStringLiteral("mainToolBar"));
+  bar->setMovable(false);
+  bar->addWidget(new QLabel(tr(" Trace ")));
+  m_traceBox = new QComboBox;
+  m_traceBox->setObjectName(QStringLiteral("traceBox"));
+  m_traceBox->setMinimumContentsLength(18);
+  bar->addWidget(m_traceBox);
+  bar->addSeparator();
+  bar->addWidget(new QLabel(tr(" Target kernel ")));
+  m_targetEdit = new QLineEdit;
+  m_targetEdit->setObjectName(QStringLiteral("targetEdit"));
+  m_targetEdit->setPlaceholderText(tr("name or part of it"));
+  m_targetEdit->setMaximumWidth(200);
+  bar->addWidget(m_targetEdit);
+  bar->addSeparator();
+  bar->addWidget(new QLabel(tr(" Search ")));
+  m_searchEdit = new QLineEdit;
+  m_searchEdit->setObjectName(QStringLiteral("searchEdit"));
+  m_searchEdit->setPlaceholderText(tr("event name"));
+  m_searchEdit->setMaximumWidth(200);
+  bar->addWidget(m_searchEdit);
+  auto* prev = bar->addAction(tr("◀ Prev"), this, &MainWindow::findPrevious);
+  prev->setShortcut(QKeySequence::FindPrevious);
+  auto* next = bar->addAction(tr("Next ▶"), this, &MainWindow::findNext);
+  next->setShortcut(QKeySequence::FindNext);
+  m_filterBox = new QCheckBox(tr("Filter"));
+  m_filterBox->setObjectName(QStringLiteral("filterBox"));
+  m_filterBox->setToolTip(tr("Hide every event whose name does not contain the search text"));
+  bar->addWidget(m_filterBox);
+  bar->addSeparator();
+  bar->addAction(tr("Fit all (0)"), this, [this] { m_timeline->fitAll(); });
+
+  m_timeline = new TimelineView;
+  m_timeline->setObjectName(QStringLiteral("timeline"));
+  m_details = new DetailsPanel;
+  auto* split = new QSplitter(Qt::Horizontal);
+  split->addWidget(m_timeline);
+  split->addWidget(m_details);
+  split->setStretchFactor(0, 4);
+  split->setStretchFactor(1, 1);
+  split->setSizes({1250, 350});
+  m_compare = new CompareView;
+  m_tabs = new QTabWidget;
+  m_tabs->addTab(split, tr("Timeline"));
+  m_tabs->addTab(m_compare, tr("Compare"));
+  setCentralWidget(m_tabs);
+
+  m_status = new QLabel;
+  m_status->setObjectName(QStringLiteral("statusLabel"));
+  statusBar()->addWidget(m_status, 1);
+  m_progress = new QProgressBar;
+  m_progress->setObjectName(QStringLiteral("loadProgress"));
+  m_progress->setMaximumWidth(260);
+  m_progress->setVisible(false);
+  statusBar()->addPermanentWidget(m_progress);
+
+  connect(&m_loader, &TraceLoader::loaded, this, &MainWindow::onLoaded);
+  connect(&m_loader, &TraceLoader::failed, this, &MainWindow::onFailed);
+  connect(&m_loader, &TraceLoader::progress, this, [this](const QString& path, int percent, const QString& stage) {
+    // The reader gives no progress while it parses: busy indicator until indexing starts.
+    if (stage == QLatin1String("reading")) {
+      m_progress->setRange(0, 0);
+    } else {
+      m_progress->setRange(0, 100);
+      m_progress->setValue(percent);
+    }
+    m_progress->setFormat(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), stage));
+    m_progress->setVisible(true);
+  });
+  connect(&m_loader, &TraceLoader::idle, this, [this] { m_progress->setVisible(false); });
+  connect(m_traceBox, &QComboBox::currentIndexChanged, this, &MainWindow::setCurrentDocument);
+  connect(m_targetEdit, &QLineEdit::editingFinished, this, [this] { setTarget(m_targetEdit->text()); });
+  connect(m_searchEdit, &QLineEdit::returnPressed, this, &MainWindow::findNext);
+  connect(m_searchEdit, &QLineEdit::textChanged, this, [this] {
+    if (m_filterBox->isChecked()) setFilterEnabled(true);
+  });
+  connect(m_filterBox, &QCheckBox::toggled, this, &MainWindow::setFilterEnabled);
+  connect(m_timeline, &TimelineView::selectionChanged, this, [this](const EventRef& ref) { onSelection(ref, false); });
+  connect(m_compare, &CompareView::selectionChanged, this, [this](const EventRef& ref) { onSelection(ref, true); });
+  connect(m_timeline, &TimelineView::rangeSelected, this,
+          [this](double ns) { m_status->setText(tr("selected range: %1").arg(formatDuration(ns, 4))); });
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+  for (const auto& path : paths) {
+    if (path.isEmpty()) continue;
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(true);
+    m_loader.load(path);
+  }
+}
+
+bool MainWindow::waitForLoads(int timeoutMs) {
+  QElapsedTimer timer;
+  timer.start();
+  while (m_loader.pending() > 0 && timer.elapsed() < timeoutMs) {
+    QEventLoop loop;
+    QTimer::singleShot(20, &loop, &QEventLoop::quit);
+    connect(&m_loader, &TraceLoader::idle, &loop, &QEventLoop::quit);
+    loop.exec();
+  }
+  return m_loader.pending() == 0;
+}
+
+TraceDocumentPtr MainWindow::currentDocument() const {
+  return m_current >= 0 && m_current < static_cast<int>(m_docs.size()) ? m_docs[static_cast<std::size_t>(m_current)]
+                                                                          : nullptr;
+}
+
+void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
+  doc->setTarget(m_targetEdit->text());
+  m_docs.push_back(doc);
+  const QSignalBlocker block(m_traceBox);
+  m_traceBox->addItem(QStringLiteral("%1 (%2)").arg(doc->title(), QFileInfo(path).fileName()));
+  m_traceBox->setCurrentIndex(static_cast<int>(m_docs.size()) - 1);
+  setCurrentDocument(static_cast<int>(m_docs.size()) - 1);
+  m_compare->setDocuments(m_docs, m_targetEdit->text());
+  m_status->setText(tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
+                        .arg(QFileInfo(path).fileName())
+                        .arg(doc->eventCount())
+                        .arg(doc->tracks().size())
+                        .arg(doc->flowCount()));
+  emit documentLoaded(path);
+}
+
+void MainWindow::onFailed(const QString& path, const QString& message) {
+  if (m_errorDialog) m_errorDialog->close();
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open trace"),
+                              tr("Could not open %1").arg(QFileInfo(path).fileName()), QMessageBox::Ok, this);
+  box->setObjectName(QStringLiteral("traceErrorDialog"));
+  box->setInformativeText(message);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setModal(false);
+  box->open();
+  m_errorDialog = box;
+  m_status->setText(message);
+  emit loadFailed(path, message);
+}
+
+void MainWindow::setCurrentDocument(int index) {
+  if (index < 0 || index >= static_cast<int>(m_docs.size())) return;
+  m_current = index;
+  if (m_traceBox->currentIndex() != index) {
+    const QSignalBlocker block(m_traceBox);
+    m_traceBox->setCurrentIndex(index);
+  }
+  m_hits.clear();
+  m_hitsFor.clear();
+  m_hitIndex = -1;
+  showCurrent();
+}
+
+void MainWindow::showCurrent() {
+  const auto doc = currentDocument();
+  if (!doc) return;
+  doc->setFilter(m_filterBox->isChecked() ? m_searchEdit->text() : QString());
+  m_timeline->setSections({Section{doc, 0.0, doc->title()}});
+  m_details->showEvent(nullptr, kNoEvent);
+}
+
+void MainWindow::setTarget(const QString& target) {
+  if (m_targetEdit->text() != target) m_targetEdit->setText(target);
+  int matches = 0;
+  for (const auto& doc : m_docs) matches += doc->setTarget(target);
+  m_timeline->viewport()->update();
+  m_compare->setTarget(target);
+  if (!target.isEmpty()) m_status->setText(tr("target '%1': %2 kernel name(s) matched").arg(target).arg(matches));
+}
+
+void MainWindow::setSearchText(const QString& text) {
+  m_searchEdit->setText(text);
+  updateSearch();
+}
+
+void MainWindow::updateSearch() {
+  const auto doc = currentDocument();
+  const QString text = m_searchEdit->text();
+  if (!doc || text == m_hitsFor) return;
+  m_hitsFor = text;
+  m_hits = doc->find(text);
+  m_hitIndex = -1;
+}
+
+void MainWindow::stepSearch(int direction) {
+  updateSearch();
+  const auto doc = currentDocument();
+  if (!doc || m_hits.empty()) {
+    m_status->setText(tr("no event named like '%1'").arg(m_searchEdit->text()));
+    return;
+  }
+  const int n = static_cast<int>(m_hits.size());
+  m_hitIndex = m_hitIndex < 0 ? (direction > 0 ? 0 : n - 1) : ((m_hitIndex + direction) % n + n) % n;
+  m_timeline->selectEvent({0, m_hits[static_cast<std::size_t>(m_hitIndex)]}, true);
+  m_status->setText(tr("match %1 of %2").arg(m_hitIndex + 1).arg(n));
+}
+
+void MainWindow::findNext() { stepSearch(1); }
+void MainWindow::findPrevious() { stepSearch(-1); }
+
+void MainWindow::setFilterEnabled(bool on) {
+  if (m_filterBox->isChecked() != on) {
+    const QSignalBlocker block(m_filterBox);
+    m_filterBox->setChecked(on);
+  }
+  const QString text = on ? m_searchEdit->text() : QString();
+  for (const auto& doc : m_docs) doc->setFilter(text);
+  m_timeline->relayout();
+  m_compare->timeline()->relayout();
+}
+
+QString MainWindow::statusText() const { return m_status->text(); }
+
+void MainWindow::onSelection(const EventRef& ref, bool fromCompare) {
+  if (!ref.valid()) {
+    m_details->showEvent(nullptr, kNoEvent);
+    return;
+  }
+  const auto& sections = (fromCompare ? m_compare->timeline() : m_timeline)->layout().sections();
+  if (ref.section >= sections.size()) return;
+  m_details->showEvent(sections[ref.section].doc.get(), ref.event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const auto& url : event->mimeData()->urls()) {
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  }
+  openFiles(paths);
+  event->acceptProposedAction();
+}
+
+}  // namespace tb::gui
