@@ -8,6 +8,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QFont>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -130,7 +131,7 @@ void CompareView::updateAnalysis() {
     m_chart->removeAxis(axis);
     delete axis;
   }
-  constexpr int kBins = 16;
+  constexpr int kBins = 12;
   m_histogram = makeHistogram(gaps, kBins);
   auto* series = new QBarSeries;
   int maxCount = 1;
@@ -150,7 +151,10 @@ void CompareView::updateAnalysis() {
   auto* x = new QBarCategoryAxis;
   x->append(categories);
   x->setTitleText(tr("gap before target (bin start; last bin holds the rest)"));
-  x->setLabelsAngle(-60);
+  x->setLabelsAngle(-90);
+  QFont small = x->labelsFont();
+  small.setPointSizeF(7);
+  x->setLabelsFont(small);
   auto* y = new QValueAxis;
   y->setRange(0, maxCount);
   y->setLabelFormat(QStringLiteral("%d"));

@@ -1,6 +1,9 @@
 #include "mainwindow.hpp"
 
 #include <QAction>
+
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDragEnterEvent>
@@ -126,6 +129,7 @@ void MainWindow::openFiles(const QStringList& paths) {
     if (path.isEmpty()) continue;
     m_progress->setRange(0, 0);
     m_progress->setVisible(true);
+    m_requests[path].push_back(m_nextRequest++);
     m_loader.load(path);
   }
 }
@@ -149,11 +153,17 @@ TraceDocumentPtr MainWindow::currentDocument() const {
 
 void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
   doc->setTarget(m_targetEdit->text());
-  m_docs.push_back(doc);
+  // Loads finish in any order; keep the documents in the order they were asked for.
+  auto& pending = m_requests[path];
+  const std::uint64_t request = pending.empty() ? m_nextRequest++ : pending.front();
+  if (!pending.empty()) pending.erase(pending.begin());
+  const auto at = static_cast<std::size_t>(std::upper_bound(m_docOrder.begin(), m_docOrder.end(), request) - m_docOrder.begin());
+  m_docOrder.insert(m_docOrder.begin() + static_cast<std::ptrdiff_t>(at), request);
+  m_docs.insert(m_docs.begin() + static_cast<std::ptrdiff_t>(at), doc);
   const QSignalBlocker block(m_traceBox);
-  m_traceBox->addItem(QStringLiteral("%1 (%2)").arg(doc->title(), QFileInfo(path).fileName()));
-  m_traceBox->setCurrentIndex(static_cast<int>(m_docs.size()) - 1);
-  setCurrentDocument(static_cast<int>(m_docs.size()) - 1);
+  m_traceBox->insertItem(static_cast<int>(at), QStringLiteral("%1 (%2)").arg(doc->title(), QFileInfo(path).fileName()));
+  m_traceBox->setCurrentIndex(static_cast<int>(at));
+  setCurrentDocument(static_cast<int>(at));
   m_compare->setDocuments(m_docs, m_targetEdit->text());
   m_status->setText(tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
                         .arg(QFileInfo(path).fileName())
@@ -164,14 +174,16 @@ void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
 }
 
 void MainWindow::onFailed(const QString& path, const QString& message) {
+  auto& pending = m_requests[path];
+  if (!pending.empty()) pending.erase(pending.begin());
   if (m_errorDialog) m_errorDialog->close();
   auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open trace"),
                               tr("Could not open %1").arg(QFileInfo(path).fileName()), QMessageBox::Ok, this);
   box->setObjectName(QStringLiteral("traceErrorDialog"));
   box->setInformativeText(message);
   box->setAttribute(Qt::WA_DeleteOnClose);
-  box->setModal(false);
-  box->open();
+  box->setWindowModality(Qt::NonModal);  // the app stays usable; tests find it by name
+  box->show();
   m_errorDialog = box;
   m_status->setText(message);
   emit loadFailed(path, message);

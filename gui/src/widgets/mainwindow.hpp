@@ -11,6 +11,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <map>
+
 class QComboBox;
 class QLineEdit;
 class QCheckBox;
@@ -69,6 +71,9 @@ class MainWindow : public QMainWindow {
 
   TraceLoader m_loader;
   std::vector<TraceDocumentPtr> m_docs;
+  std::vector<std::uint64_t> m_docOrder;  ///< request number of each document (docs stay in opening order)
+  std::map<QString, std::vector<std::uint64_t>> m_requests;
+  std::uint64_t m_nextRequest = 0;
   int m_current = -1;
   TimelineView* m_timeline = nullptr;
   DetailsPanel* m_details = nullptr;
