@@ -1,12 +1,14 @@
 // triton-bench: what does launching a Triton kernel cost, ahead of time from C++
-// versus through Triton's Python JIT, and where does the time go?
-//
-// This first version lists scenarios and modes, reports the GPU, and on a machine
-// without one compiles the scenario ahead of time and shows its kernels. The timed
-// modes are the next milestone; --help says which parts exist.
+// versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
+#include "aot_runner.hpp"
 #include "gpu_probe.hpp"
+#include "harness.hpp"
+#include "results.hpp"
+#include "sha256.hpp"
 
-#include <tb/runtime/runtime.hpp>
+#include <tb/profiler/analysis.hpp>
+#include <tb/profiler/trace_error.hpp>
+#include <tb/profiler/trace_reader.hpp>
 #include <tb/scenario/scenario.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,9 +27,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* all_modes[] = {"jit", "ptx", "cubin", "ptx-cached", "cubin-cached", "library", "graph"};
+fs::path source_dir() {
+  if (const char* d = std::getenv("TB_SOURCE_DIR"); d && *d) return d;
+  return TB_SOURCE_DIR;
+}
 
-fs::path source_dir() { return TB_SOURCE_DIR; }
+fs::path self_path() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec);
+}
 
 fs::path resolve_scenario(const std::string& name_or_path) {
   if (fs::exists(name_or_path)) return name_or_path;
@@ -42,32 +51,80 @@ int list_scenarios() {
   for (const auto& dir : dirs) {
     try {
       const auto s = tb::scenario::load_scenario(dir);
-      fmt::print("  {:<16} {:>2} kernel{}  {}\n", s.name, s.kernels.size(), s.kernels.size() == 1 ? " " : "s",
-                 s.description);
+      fmt::print("  {:<16} {:>2} kernel{} {:>2} launch{}/iteration  target {:<18} {}\n", s.name, s.kernels.size(),
+                 s.kernels.size() == 1 ? " " : "s", s.launches.size(), s.launches.size() == 1 ? " " : "es",
+                 s.run.target.empty() ? "-" : s.run.target, s.description);
     } catch (const tb::scenario::diagnostic_error& error) {
       fmt::print("  {:<16} (invalid: {})\n", dir.filename().string(), error.what());
     }
   }
-  fmt::print("\nModes: {}\n", fmt::join(all_modes, ", "));
-  fmt::print("  runtime load modes available now: ptx, cubin, ptx-cached, cubin-cached, library\n");
-  fmt::print("  timed runs of any mode, jit and graph: not implemented yet\n");
+  const auto& modes = tb::bench::all_mode_names();
+  fmt::print("\nModes (--mode, repeatable; all = {}):\n", fmt::join(modes, ", "));
+  fmt::print("  jit            Triton's Python JIT (bench/jit_runner.py), traced by libtb_cupti_inject.so\n"
+             "  ptx, cubin     load the module at every launch, launch, synchronize, unload\n"
+             "  ptx-cached     PTX loaded once per context, CUfunction kept\n"
+             "  cubin-cached   cubin loaded once per context, CUfunction kept (ratios are to this mode)\n"
+             "  library        cuLibraryLoadData once, CUkernel launched\n"
+             "  graph          one iteration's cubin-cached launches captured in a CUDA graph, replayed\n");
   return 0;
 }
 
-// Runs triton-aot (built beside this program) on the scenario; returns its exit code.
-int compile_ahead_of_time(const fs::path& scenario, const fs::path& out) {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  const fs::path aot = self.parent_path() / "triton-aot";
-  if (!fs::exists(aot)) {
-    fmt::print(stderr, "triton-bench: {} not found: build the target triton-aot\n", aot.string());
-    return 1;
-  }
-  const std::string command = fmt::format("'{}' compile '{}' --out '{}' --arch sm_90 --arch sm_80", aot.string(),
-                                          scenario.string(), out.string());
+fs::path triton_aot_path() {
+  const fs::path beside = self_path().parent_path() / "triton-aot";
+  if (fs::exists(beside)) return beside;
+  if (const char* e = std::getenv("TRITON_AOT"); e && fs::exists(e)) return e;
+  return {};
+}
+
+int run_command(const std::string& command) {
   std::fflush(stdout);
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int compile_ahead_of_time(const fs::path& scenario, const fs::path& out, bool quiet) {
+  const fs::path aot = triton_aot_path();
+  if (aot.empty()) {
+    fmt::print(stderr, "triton-bench: triton-aot not found beside {} (build the target triton-aot)\n",
+               self_path().string());
+    return 1;
+  }
+  return run_command(fmt::format("'{}' compile '{}' --out '{}' --arch sm_90 --arch sm_80{}", aot.string(),
+                                 scenario.string(), out.string(), quiet ? " --quiet" : ""));
+}
+
+// The bundle to run: --bundle-dir (the folder itself or DIR/<scenario>); else a
+// content-addressed cache entry compiled with triton-aot; else the bundles the build made.
+fs::path find_bundle(const tb::scenario::scenario& s, const std::string& given, bool quiet) {
+  if (!given.empty()) {
+    if (fs::exists(fs::path(given) / "manifest.json")) return given;
+    if (fs::exists(fs::path(given) / s.name / "manifest.json")) return fs::path(given) / s.name;
+    throw std::runtime_error(fmt::format("--bundle-dir {}: neither it nor {}/{} holds a manifest.json", given, given, s.name));
+  }
+  if (!triton_aot_path().empty()) {
+    tb::bench::sha256 h;
+    h.update("triton-bench-bundle-1 sm_90 sm_80\n");
+    for (const auto& entry : fs::directory_iterator(s.dir)) {
+      const auto ext = entry.path().extension();
+      if (entry.is_regular_file() && (ext == ".py" || ext == ".toml")) {
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        h.update(entry.path().filename().string() + "\n" + std::to_string(text.size()) + "\n");
+        h.update(text);
+      }
+    }
+    const char* home = std::getenv("HOME");
+    const fs::path cache = (home && *home ? fs::path(home) / ".cache" : fs::temp_directory_path()) / "triton-bench" /
+                           "bundles" / fmt::format("{}-{}", s.name, h.hex().substr(0, 16));
+    if (!fs::exists(cache / "manifest.json") && compile_ahead_of_time(s.file, cache, quiet) != 0)
+      throw std::runtime_error(fmt::format("triton-aot could not compile {}", s.file.string()));
+    return cache;
+  }
+  for (const fs::path& dir : {self_path().parent_path().parent_path() / "bench" / "bundles" / s.name,
+                              self_path().parent_path().parent_path() / "tests" / "compiler" / "triton_aot" / s.name})
+    if (fs::exists(dir / "manifest.json")) return dir;
+  throw std::runtime_error(fmt::format("no AOT bundle for '{}': give --bundle-dir, or build triton-aot (or the bundles: "
+                                       "target triton_bench_bundles)", s.name));
 }
 
 void print_bundle(const fs::path& bundle) {
@@ -86,51 +143,169 @@ void print_bundle(const fs::path& bundle) {
         }
 }
 
+// No GPU: the recording under bench/recorded (or --recorded DIR), clearly labelled.
+int show_recording(const fs::path& dir, const fs::path& scenario_path, const std::string& why, bool quiet) {
+  fmt::print("triton-bench: no GPU on this machine: {}.\n", why);
+  const fs::path file = dir / "results.json";
+  if (fs::exists(file)) {
+    try {
+      std::ifstream in(file);
+      const auto r = tb::bench::results_from_json(nlohmann::json::parse(in));
+      fmt::print("Launch timing needs a GPU. Showing the recording in {} instead.\n\n", dir.string());
+      tb::bench::print_recorded(std::cout, r, file.string());
+      std::vector<std::string> traces;
+      for (const auto& m : r.modes)
+        if (!m.trace_file.empty()) traces.push_back(fs::path(m.trace_file).filename().string());
+      if (!traces.empty())
+        fmt::print("\nTraces of the recording (open in Perfetto, or `triton-bench analyze {}/FILE`): {}\n", dir.string(),
+                   fmt::join(traces, ", "));
+      return 0;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "triton-bench: {}: {}\n", file.string(), e.what());
+      return 1;
+    }
+  }
+  fmt::print("No recording exists yet ({} is missing; it comes from `triton-bench --mode all --scenario sandwich "
+             "--json ... --trace ...` on the GPU machine: bench/run_gpu_checks.sh).\n",
+             file.string());
+  fmt::print("Doing what can be done here: compiling '{}' ahead of time.\n\n", scenario_path.filename().string());
+  const fs::path out = fs::current_path() / "build" / "aot" / scenario_path.filename();
+  if (const int rc = compile_ahead_of_time(scenario_path, out, quiet); rc != 0) return rc;
+  print_bundle(out);
+  return 0;
+}
+
+int analyze_command(const std::string& trace_path, const std::string& target, const std::string& json_out) {
+  try {
+    const auto t = tb::profiler::read_chrome_trace_file(trace_path);
+    tb::profiler::analysis_options options;
+    options.target = target;
+    const auto result = tb::profiler::analyze(t, options);
+    tb::profiler::print_analysis_table(std::cout, result);
+    if (!json_out.empty()) {
+      std::ofstream out(json_out);
+      tb::profiler::write_analysis_json(out, result, trace_path);
+      if (!out) throw std::runtime_error(fmt::format("{}: cannot write", json_out));
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "triton-bench analyze: {}\n", e.what());
+    return 1;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "triton-bench: what does it cost to launch a Triton kernel ahead of time from C++ versus through Triton's "
-      "Python JIT, and where does the time go?\n\n"
-      "Status of this build:\n"
-      "  exists:  scenarios (--list), AOT compilation of a scenario (triton-aot), the runtime's load modes\n"
-      "           (ptx, cubin, ptx-cached, cubin-cached, library), GPU detection\n"
-      "  missing: timed runs per mode against the JIT, traces, statistics, results JSON (next milestone)\n\n"
-      "Without a GPU it says so, compiles the scenario ahead of time and shows its kernels.",
-      "triton-bench"};
+  CLI::App app{"triton-bench: what does it cost to launch a Triton kernel ahead of time from C++ versus through "
+               "Triton's Python JIT, and where does the time go? (docs/bench.md)",
+               "triton-bench"};
   std::vector<std::string> modes;
   std::string scenario = "sandwich";
-  bool list = false;
-  app.add_option("--mode,-m", modes, fmt::format("launch mode, repeatable: {} or all", fmt::join(all_modes, ", ")))
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> allowed(std::begin(all_modes), std::end(all_modes));
-        allowed.push_back("all");
-        return allowed;
-      }()));
+  std::string bundle_dir, trace_dir, json_file, recorded, python, inject, cold_child_mode;
+  int iterations = 0, rounds = 0, device = 0, cold_repeats = 3;
+  double time_limit = 0;
+  bool list = false, quiet = false, cold_start = false, no_gpu = false;
+  std::vector<std::string> allowed_modes = tb::bench::all_mode_names();
+  allowed_modes.push_back("all");
+  app.add_option("--mode,-m", modes, fmt::format("launch mode, repeatable: {} or all (default cubin-cached)",
+                                                 fmt::join(tb::bench::all_mode_names(), ", ")))
+      ->check(CLI::IsMember(allowed_modes));
   app.add_option("--scenario,-s", scenario, "scenario name (scenarios/NAME) or path (default: sandwich)");
+  app.add_option("--iterations,-n", iterations, "measured iterations per mode and round (default: the scenario's)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--rounds", rounds, "exactly this many rounds (default: until the 95% interval of every mode's "
+                                     "median is within 1%, or the time limit)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--time-limit", time_limit, "seconds of rounds at most (default: the scenario's, 20)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--device,-d", device, "CUDA device ordinal (default 0)")->check(CLI::NonNegativeNumber);
+  app.add_option("--trace", trace_dir, "write one Chrome trace per mode into DIR");
+  app.add_option("--json", json_file, "write the results (docs/results-schema.md) to FILE");
+  app.add_option("--bundle-dir", bundle_dir, "prebuilt AOT bundle: the folder with manifest.json, or DIR/<scenario>");
+  app.add_option("--python", python, "Python for the jit mode (default: $TB_PYTHON or python3)");
+  app.add_option("--inject", inject, "CUPTI injection library for the jit mode (default: libtb_cupti_inject.so "
+                                     "beside this program's lib/, or $CUDA_INJECTION64_PATH)");
+  app.add_option("--recorded", recorded, "folder of the recording shown without a GPU (default bench/recorded)");
+  app.add_flag("--cold-start", cold_start, "also measure process start to first kernel completion per mode");
+  app.add_option("--cold-start-repeats", cold_repeats, "fresh processes per cold-start mode (default 3)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--no-gpu", no_gpu, "act as on a machine without a GPU (show the recording)");
   app.add_flag("--list", list, "list scenarios and modes");
+  app.add_flag("--quiet,-q", quiet, "no progress bar or warnings; the table only");
+  app.add_option("--cold-child", cold_child_mode)->group("");  // internal: one cold start
+  std::string trace_path, target, analysis_json;
+  CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON): launch gaps, module "
+                                                    "loads, dispatch overhead, latency");
+  analyze->add_option("trace", trace_path, "TRACE.json")->required();
+  analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
+  analyze->add_option("--json", analysis_json, "write the summary JSON to OUT");
   CLI11_PARSE(app, argc, argv);
 
+  if (analyze->parsed()) return analyze_command(trace_path, target, analysis_json);
   if (list) return list_scenarios();
   const fs::path path = resolve_scenario(scenario);
+  tb::scenario::scenario s;
   try {
-    tb::scenario::load_scenario(path);
+    s = tb::scenario::load_scenario(path);
   } catch (const tb::scenario::diagnostic_error& error) {
     fmt::print(stderr, "{}\n", error.what());
     return 1;
   }
-  const auto probe = tb::bench::probe_gpus();
-  if (probe.gpus.empty()) {
-    fmt::print("triton-bench: no GPU on this machine: {}.\n", probe.why_none);
-    fmt::print("Launch timing needs a GPU. Doing what can be done here: compiling '{}' ahead of time.\n\n",
-               path.filename().string());
-    const fs::path out = fs::current_path() / "build" / "aot" / path.filename();
-    if (const int rc = compile_ahead_of_time(path, out); rc != 0) return rc;
-    print_bundle(out);
-    return 0;
+  try {
+    if (!cold_child_mode.empty()) return tb::bench::cold_child(s, cold_child_mode, find_bundle(s, bundle_dir, true), device);
+
+    const auto probe = no_gpu ? tb::bench::gpu_probe{{}, "--no-gpu given"} : tb::bench::probe_gpus();
+    if (probe.gpus.empty())
+      return show_recording(recorded.empty() ? source_dir() / "bench" / "recorded" : fs::path(recorded), path,
+                            probe.why_none, quiet);
+
+    tb::bench::run_options o;
+    if (modes.empty()) modes = {"cubin-cached"};
+    for (const auto& m : modes) {
+      if (m == "all") {
+        for (const auto& a : tb::bench::all_mode_names())
+          if (std::find(o.modes.begin(), o.modes.end(), a) == o.modes.end()) o.modes.push_back(a);
+      } else if (std::find(o.modes.begin(), o.modes.end(), m) == o.modes.end()) {
+        o.modes.push_back(m);
+      }
+    }
+    o.device = device;
+    o.iterations = iterations;
+    o.rounds = rounds;
+    o.time_limit_s = time_limit;
+    o.trace_dir = trace_dir;
+    o.source_dir = source_dir();
+    o.self = self_path();
+    o.quiet = quiet;
+    o.progress = ::isatty(2) != 0;
+    o.cold_start = cold_start;
+    o.cold_start_repeats = cold_repeats;
+    const char* env_python = std::getenv("TB_PYTHON");
+    o.python = !python.empty() ? python : env_python && *env_python ? env_python : "python3";
+    if (!inject.empty()) o.inject_library = inject;
+    else if (const char* e = std::getenv("CUDA_INJECTION64_PATH"); e && *e) o.inject_library = e;
+    else if (const fs::path lib = o.self.parent_path().parent_path() / "lib" / "libtb_cupti_inject.so"; fs::exists(lib))
+      o.inject_library = lib;
+    o.bundle_dir = find_bundle(s, bundle_dir, quiet);
+    if (!quiet)
+      for (const auto& gpu : probe.gpus)
+        if (gpu.ordinal == device) fmt::print(stderr, "GPU {}: {} (sm_{})\n", gpu.ordinal, gpu.name, gpu.compute_capability);
+
+    tb::bench::results r = tb::bench::run_benchmark(s, o);
+    for (const auto& gpu : probe.gpus)
+      if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
+    tb::bench::print_results_table(std::cout, r);
+    if (!json_file.empty()) {
+      std::ofstream out(json_file);
+      out << tb::bench::to_json(r).dump(1) << "\n";
+      if (!out) throw std::runtime_error(fmt::format("{}: cannot write", json_file));
+    }
+    bool failed = false;
+    for (const auto& m : r.modes) failed = failed || m.status != "ok";
+    return failed ? 3 : 0;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "triton-bench: {}\n", e.what());
+    return 1;
   }
-  for (const auto& gpu : probe.gpus) fmt::print("GPU {}: {} (sm_{})\n", gpu.ordinal, gpu.name, gpu.compute_capability);
-  fmt::print(stderr, "triton-bench: timed runs ({}) are not implemented yet; the GPU tests run with "
-                     "`ctest -L gpu`\n", modes.empty() ? "cubin-cached" : fmt::format("{}", fmt::join(modes, ", ")));
-  return 2;
 }

@@ -1,0 +1,505 @@
+#include "harness.hpp"
+
+#include "aot_runner.hpp"
+#include "child_process.hpp"
+#include "host_data.hpp"
+#include "launch_plan.hpp"
+#include "method.hpp"
+#include "reference.hpp"
+#include "sha256.hpp"
+
+#include <tb/profiler/trace_reader.hpp>
+#include <tb/profiler/trace_writer.hpp>
+#include <tb/profiler/tracer.hpp>
+#include <tb/runtime/bundle.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <nvtx3/nvToolsExt.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <unistd.h>
+
+#ifndef TB_GIT_COMMIT
+#define TB_GIT_COMMIT ""
+#endif
+
+namespace tb::bench {
+
+namespace fs = std::filesystem;
+namespace rt = tb::runtime;
+namespace tp = tb::profiler;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+std::int64_t monotonic_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A mode under measurement: an AOT runner or the JIT process.
+struct mode_state {
+  mode_result result;
+  std::unique_ptr<aot_mode_runner> aot;
+  std::vector<double> host_ns;  // measured iterations, host clock
+  int batch = 1;
+  bool ok() const { return result.status == "ok"; }
+};
+
+class jit_process {
+ public:
+  jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& init_dir, const fs::path& trace_out) {
+    std::vector<std::pair<std::string, std::string>> env = {
+        {"TB_TRACE_OUT", trace_out.string()}, {"TB_TRACE_MODE", "jit"}, {"TB_TRACE_SCENARIO", s.name},
+        {"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
+    if (!o.inject_library.empty()) env.emplace_back("CUDA_INJECTION64_PATH", o.inject_library.string());
+    m_child = std::make_unique<child_process>(
+        std::vector<std::string>{o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--scenario",
+                                 s.file.string(), "--init-dir", init_dir.string(), "--frontend",
+                                 (o.source_dir / "compiler" / "python").string()},
+        env);
+    ready = expect("start-up");
+  }
+  json request(const json& command) {
+    m_child->write_line(command.dump());
+    return expect(command.value("cmd", "?"));
+  }
+  int quit() {
+    try {
+      m_child->write_line(R"({"cmd": "quit"})");
+      m_child->read_line();
+    } catch (const std::exception&) {
+    }
+    return m_child->wait();
+  }
+  json ready;
+
+ private:
+  json expect(const std::string& what) {
+    const auto line = m_child->read_line();
+    if (!line) throw std::runtime_error(fmt::format("the JIT runner exited during '{}' (exit status {}; its messages "
+                                                    "are above)", what, m_child->wait()));
+    json reply;
+    try {
+      reply = json::parse(*line);
+    } catch (const json::exception&) {
+      throw std::runtime_error(fmt::format("the JIT runner answered '{}' with something that is not JSON: {}", what, *line));
+    }
+    if (!reply.value("ok", false))
+      throw std::runtime_error(fmt::format("the JIT runner failed '{}': {}", what, reply.value("error", "?")));
+    return reply;
+  }
+  std::unique_ptr<child_process> m_child;
+};
+
+void progress_bar(bool enabled, double fraction, const std::string& what) {
+  if (!enabled) return;
+  const int width = 30;
+  const int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * width);
+  std::fprintf(stderr, "\r[%s%s] %3d%% %-40.40s", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+               std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), static_cast<int>(fraction * 100),
+               what.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> git_commit(const fs::path& source_dir) {
+  const std::string command = fmt::format("git -C '{}' rev-parse HEAD 2>/dev/null", source_dir.string());
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char text[128] = {};
+    const bool got = std::fgets(text, sizeof text, p) != nullptr;
+    const int rc = ::pclose(p);
+    std::string commit = got ? std::string(text) : "";
+    while (!commit.empty() && (commit.back() == '\n' || commit.back() == '\r')) commit.pop_back();
+    if (rc == 0 && commit.size() == 40) return {commit, "git"};
+  }
+  if (std::string(TB_GIT_COMMIT).size() == 40) return {TB_GIT_COMMIT, "build"};
+  return {"", "unknown"};
+}
+
+results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
+  if (s.launches.empty())
+    throw std::runtime_error(fmt::format("{}: scenario '{}' has no [[launch]] sequence: nothing to run",
+                                         s.file.string(), s.name));
+  const auto started = clock_type::now();
+  results r;
+  r.created = now_iso8601();
+  std::tie(r.git_commit, r.git_source) = git_commit(o.source_dir);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  r.hostname = host;
+  r.scenario = s.name;
+  r.scenario_file = s.file.string();
+  r.target = s.run.target;
+  r.launches_per_iteration = s.launches.size();
+  r.bundle_dir = o.bundle_dir.string();
+  r.warmup = s.run.warmup;
+  r.iterations_per_round = o.iterations > 0 ? o.iterations : s.run.iterations;
+  r.time_limit_s = o.time_limit_s > 0 ? o.time_limit_s : s.run.time_limit_s;
+  r.clock_floor_ns = measure_clock_floor_ns();
+  r.gpu_ordinal = o.device;
+
+  // Inputs and the reference, once.
+  const std::vector<host_buffer> initial = initial_buffers(s);
+  std::vector<host_buffer> expected = initial;
+  const auto missing_reference = kernels_without_reference(s);
+  if (missing_reference.empty()) run_reference(s, expected);
+
+  rt::bundle bundle;
+  if (const rt::status st = rt::bundle::load(o.bundle_dir, bundle); !st) throw std::runtime_error(st.message());
+  r.triton_version = bundle.triton_version();
+
+  // The tracer first, so module loads and NVTX ranges are recorded.
+  std::unique_ptr<tp::tracer> tracer;
+  std::string tracer_problem;
+  try {
+    tracer = std::make_unique<tp::tracer>(tp::tracer_options{.mode = "aot", .scenario = s.name});
+    tracer->start();
+    r.cupti_version = std::to_string(tp::tracer::runtime_cupti_version());
+  } catch (const std::exception& e) {
+    tracer.reset();
+    tracer_problem = e.what();
+    if (!o.quiet) std::cerr << "triton-bench: warning: not tracing (only host-clock metrics): " << e.what() << "\n";
+  }
+
+  device_session session(o.device);
+  r.compute_capability = session.compute_capability();
+  r.cuda_version = fmt::format("{}.{}", session.driver_version() / 1000, (session.driver_version() % 1000) / 10);
+  const auto& addresses = session.allocate(initial);
+  const std::vector<planned_launch> plan = plan_launches(s, bundle, addresses);
+
+  std::vector<mode_state> modes;
+  for (const auto& m : o.modes) {
+    mode_state st;
+    st.result.mode = m;
+    modes.push_back(std::move(st));
+  }
+
+  // Which cubin each launch runs (cubin-cached's choice), for the JSON and the JIT check.
+  std::vector<std::string> aot_cubin_paths(plan.size());
+  {
+    aot_mode_runner probe("cubin-cached", session, plan);
+    const auto sel = probe.selections();
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      if (!sel[i].spec || !sel[i].image.image) continue;
+      const auto& spec = *sel[i].spec;
+      for (std::size_t k = 0; k < spec.images.size(); ++k) {
+        if (&spec.images[k] != sel[i].image.image) continue;
+        const auto& info = spec.image_info[k];
+        kernel_image_result kr{i,
+                               plan[i].kernel->name,
+                               plan[i].variant->name,
+                               spec.name,
+                               spec.images[k].arch,
+                               std::string(rt::to_string(spec.images[k].format)),
+                               info.sha256,
+                               spec.images[k].size};
+        r.kernels.push_back(kr);
+        aot_cubin_paths[i] = (o.bundle_dir / info.path).string();
+      }
+    }
+  }
+
+  // Check every mode once against the host reference; a failure is never timed.
+  const fs::path work = fs::temp_directory_path() / fmt::format("triton-bench-{}", ::getpid());
+  fs::create_directories(work / "init");
+  for (const auto& b : initial) std::ofstream(work / "init" / (b.name + ".bin"), std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
+  std::unique_ptr<jit_process> jit;
+  const fs::path jit_trace = o.trace_dir.empty() ? work / "jit_trace.json" : o.trace_dir / fmt::format("{}.jit.raw.json", s.name);
+  auto record_check = [&](mode_state& st, const std::vector<host_buffer>& got) {
+    if (!missing_reference.empty()) {
+      st.result.check = "unchecked";
+      st.result.check_message = fmt::format("no host reference for {}", fmt::join(missing_reference, ", "));
+      return;
+    }
+    const check_result c = compare_buffers(got, expected, s.run.rtol, s.run.atol);
+    st.result.check = c.ok ? "passed" : "failed";
+    st.result.check_message = c.ok ? fmt::format("{} elements in {} buffers", c.elements, c.buffers) : c.message;
+    st.result.check_max_abs_error = c.max_abs_error;
+    if (!c.ok) {
+      st.result.status = "failed";
+      st.result.error = "wrong results: " + c.message;
+    }
+  };
+  for (auto& st : modes) {
+    try {
+      if (st.result.mode == "jit") {
+        jit = std::make_unique<jit_process>(s, o, work / "init", jit_trace);
+        r.torch_version = jit->ready.value("torch", "");
+        r.triton_version = jit->ready.value("triton", r.triton_version);
+        jit->request({{"cmd", "check"}, {"dir", (work / "jit_check").string()}});
+        std::vector<host_buffer> got = initial;
+        for (auto& b : got) {
+          const std::string bytes = read_text(work / "jit_check" / (b.name + ".bin"));
+          if (bytes.size() != b.bytes.size())
+            throw std::runtime_error(fmt::format("the JIT runner wrote {} bytes for buffer '{}', {} expected",
+                                                 bytes.size(), b.name, b.bytes.size()));
+          std::copy(bytes.begin(), bytes.end(), b.bytes.begin());
+        }
+        record_check(st, got);
+        st.result.cubin.compared = true;
+        st.result.cubin.identical = true;
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+          const fs::path jit_cubin = work / "jit_check" / fmt::format("launch_{}.cubin", i);
+          const std::string a = aot_cubin_paths[i].empty() ? "" : read_text(aot_cubin_paths[i]);
+          const std::string j = fs::exists(jit_cubin) ? read_text(jit_cubin) : "";
+          if (!a.empty() && a == j) continue;
+          st.result.cubin.identical = false;
+          st.result.cubin.differences.push_back(fmt::format(
+              "launch {} ({}): AOT {} bytes sha256 {}, JIT {} bytes sha256 {}", i + 1, plan[i].kernel->name, a.size(),
+              a.empty() ? "-" : sha256::of(a).substr(0, 16), j.size(), j.empty() ? "-" : sha256::of(j).substr(0, 16)));
+        }
+      } else {
+        st.aot = std::make_unique<aot_mode_runner>(st.result.mode, session, plan);
+        session.upload(initial);
+        st.aot->prepare();
+        st.aot->run_iteration();
+        session.synchronize();
+        std::vector<host_buffer> got = initial;
+        session.download(got);
+        record_check(st, got);
+      }
+    } catch (const std::exception& e) {
+      st.result.status = "failed";
+      st.result.error = e.what();
+    }
+    if (!st.ok() && !o.quiet)
+      std::cerr << fmt::format("triton-bench: mode {} FAILED: {}\n", st.result.mode, st.result.error);
+  }
+
+  // Warm-up, then the batch size per mode.
+  for (auto& st : modes) {
+    if (!st.ok()) continue;
+    try {
+      const int n = std::max(1, s.run.warmup);
+      std::vector<double> times;
+      if (st.aot) {
+        for (int i = 0; i < n; ++i) {
+          const auto t0 = clock_type::now();
+          st.aot->run_iteration();
+          times.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - t0).count());
+        }
+        session.synchronize();
+      } else {
+        for (const auto& v : jit->request({{"cmd", "warmup"}, {"n", n}}).at("iteration_ns")) times.push_back(v.get<double>());
+      }
+      std::sort(times.begin(), times.end());
+      st.batch = batch_iterations(times[times.size() / 2], r.iterations_per_round);
+    } catch (const std::exception& e) {
+      st.result.status = "failed";
+      st.result.error = e.what();
+    }
+  }
+
+  // Rounds: every mode's batch in turn (A B C A B C ...) until the rule stops them.
+  stopping_rule rule;
+  rule.time_limit_s = r.time_limit_s;
+  rule.fixed_rounds = o.rounds;
+  const auto rounds_started = clock_type::now();
+  std::string reason;
+  int rounds = 0;
+  while (reason.empty()) {
+    for (auto& st : modes) {
+      if (!st.ok()) continue;
+      try {
+        if (st.aot) {
+          const std::string range = fmt::format("{}{}", mode_range_prefix, st.result.mode);
+          nvtxRangePushA(range.c_str());
+          for (int i = 0; i < st.batch; ++i) {
+            const auto t0 = clock_type::now();
+            nvtxRangePushA("iteration");
+            st.aot->run_iteration();
+            nvtxRangePop();
+            st.host_ns.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - t0).count());
+          }
+          session.synchronize();
+          nvtxRangePop();
+        } else {
+          for (const auto& v : jit->request({{"cmd", "run"}, {"n", st.batch}}).at("iteration_ns"))
+            st.host_ns.push_back(v.get<double>());
+        }
+        st.result.iterations = st.host_ns.size();
+      } catch (const std::exception& e) {
+        st.result.status = "failed";
+        st.result.error = e.what();
+      }
+    }
+    ++rounds;
+    std::vector<std::vector<double>> per_mode;
+    for (const auto& st : modes)
+      if (st.ok()) per_mode.push_back(st.host_ns);
+    const double elapsed = std::chrono::duration<double>(clock_type::now() - rounds_started).count();
+    reason = per_mode.empty() ? "none" : stop_reason(per_mode, rounds, elapsed, rule);
+    const double fraction = rule.fixed_rounds > 0 ? static_cast<double>(rounds) / rule.fixed_rounds
+                                                  : std::min(1.0, elapsed / rule.time_limit_s);
+    progress_bar(o.progress && !o.quiet && std::chrono::duration<double>(clock_type::now() - started).count() > 1.0,
+                 fraction, fmt::format("round {} ({})", rounds, s.name));
+  }
+  if (o.progress && !o.quiet) std::fprintf(stderr, "\r%80s\r", "");
+  r.rounds = rounds;
+  r.stop_reason = reason;
+
+  // Traces: split the process's trace per mode; the JIT's comes from its own process.
+  tp::trace all;
+  if (tracer) {
+    try {
+      tracer->stop();
+      all = tracer->take_trace();
+      r.driver_version = all.metadata().driver_version;
+      r.gpu_name = all.metadata().gpu_name;
+    } catch (const std::exception& e) {
+      tracer_problem = e.what();
+    }
+  }
+  if (jit) {
+    const int rc = jit->quit();
+    if (rc != 0 && !o.quiet) std::cerr << fmt::format("triton-bench: the JIT runner exited with status {}\n", rc);
+  }
+  if (!o.trace_dir.empty()) fs::create_directories(o.trace_dir);
+  for (auto& st : modes) {
+    if (!st.ok()) continue;
+    tp::trace t;
+    try {
+      if (st.aot) {
+        if (tracer) t = extract_ranges(all, fmt::format("{}{}", mode_range_prefix, st.result.mode), st.result.mode);
+      } else if (fs::exists(jit_trace)) {
+        t = extract_ranges(tp::read_chrome_trace_file(jit_trace), "mode:jit", "jit");
+      } else if (!o.quiet) {
+        std::cerr << "triton-bench: warning: no JIT trace (is CUDA_INJECTION64_PATH's library there?); jit has "
+                     "host-clock metrics only\n";
+      }
+      st.result.dropped_records = t.metadata().dropped_records;
+      if (!o.trace_dir.empty() && !t.events().empty()) {
+        const fs::path file = o.trace_dir / fmt::format("{}.{}.json", s.name, st.result.mode);
+        tp::write_chrome_trace_file(t, file);
+        st.result.trace_file = file.string();
+      }
+      st.result.metrics = mode_metrics(t, s.run.target, s.launches.size(), st.host_ns, r.clock_floor_ns);
+    } catch (const std::exception& e) {
+      st.result.metrics = mode_metrics(tp::trace{}, s.run.target, s.launches.size(), st.host_ns, r.clock_floor_ns);
+      if (!o.quiet) std::cerr << fmt::format("triton-bench: mode {}: trace analysis failed: {}\n", st.result.mode, e.what());
+    }
+  }
+  for (auto& st : modes) r.modes.push_back(std::move(st.result));
+  std::error_code ec;
+  fs::remove_all(work, ec);
+
+  if (o.cold_start) {
+    for (const auto& m : o.modes) {
+      auto measure = [&](const std::string& label, const std::vector<std::string>& argv,
+                         const std::vector<std::pair<std::string, std::string>>& env, bool fresh_cache) {
+        cold_start_result c;
+        c.label = label;
+        try {
+          for (int i = 0; i < o.cold_start_repeats; ++i) {
+            std::vector<std::pair<std::string, std::string>> e = env;
+            fs::path cache;
+            if (fresh_cache) {
+              cache = fs::temp_directory_path() / fmt::format("triton-bench-cache-{}-{}", ::getpid(), i);
+              fs::remove_all(cache, ec);
+              e.emplace_back("TRITON_CACHE_DIR", cache.string());
+            }
+            const std::int64_t t0 = monotonic_ns();
+            child_process child(argv, e);
+            std::optional<std::string> line;
+            while ((line = child.read_line()) && line->find("cold_start_done_ns") == std::string::npos) {
+            }
+            const int rc = child.wait();
+            if (!line || rc != 0) throw std::runtime_error(fmt::format("the child exited with status {}", rc));
+            const auto done = json::parse(*line).at("cold_start_done_ns").get<std::int64_t>();
+            c.samples_ns.push_back(static_cast<double>(done - t0));
+            if (fresh_cache) fs::remove_all(cache, ec);
+          }
+          c.stats = tp::summarize(c.samples_ns);
+        } catch (const std::exception& e) {
+          c.status = "failed";
+          c.error = e.what();
+        }
+        r.cold_start.push_back(std::move(c));
+      };
+      if (m == "jit") {
+        const std::vector<std::string> argv = {o.python, (o.source_dir / "bench" / "jit_runner.py").string(),
+                                               "--scenario", s.file.string(), "--init-dir", (work / "init").string(),
+                                               "--frontend", (o.source_dir / "compiler" / "python").string(),
+                                               "--cold-start"};
+        fs::create_directories(work / "init");
+        for (const auto& b : initial) std::ofstream(work / "init" / (b.name + ".bin"), std::ios::binary)
+            .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
+        const std::vector<std::pair<std::string, std::string>> env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
+        measure("jit (empty Triton cache)", argv, env, true);
+        const fs::path warm = fs::temp_directory_path() / fmt::format("triton-bench-warm-cache-{}", ::getpid());
+        auto warm_env = env;
+        warm_env.emplace_back("TRITON_CACHE_DIR", warm.string());
+        {  // fill the cache once
+          child_process fill(argv, warm_env);
+          while (fill.read_line()) {
+          }
+          fill.wait();
+        }
+        measure("jit (warm Triton cache)", argv, warm_env, false);
+        fs::remove_all(warm, ec);
+        fs::remove_all(work, ec);
+      } else {
+        measure(m, {o.self.string(), "--cold-child", m, "--scenario", s.file.string(), "--bundle-dir",
+                    o.bundle_dir.string(), "--device", std::to_string(o.device)},
+                {}, false);
+      }
+    }
+  }
+  r.elapsed_s = std::chrono::duration<double>(clock_type::now() - started).count();
+  if (!tracer_problem.empty() && r.cupti_version.empty()) r.cupti_version = "not traced: " + tracer_problem;
+  return r;
+}
+
+int cold_child(const tb::scenario::scenario& s, const std::string& mode, const fs::path& bundle_dir, int device) {
+  try {
+    rt::bundle bundle;
+    if (const rt::status st = rt::bundle::load(bundle_dir, bundle); !st) throw std::runtime_error(st.message());
+    const std::vector<host_buffer> initial = initial_buffers(s);
+    device_session session(device);
+    const auto& addresses = session.allocate(initial);
+    const auto plan = plan_launches(s, bundle, addresses);
+    session.upload(initial);
+    aot_mode_runner runner(mode, session, plan);
+    if (mode == "graph") {
+      runner.prepare();
+      runner.run_iteration();
+    } else {
+      runner.run_first_launch();
+    }
+    session.synchronize();
+    std::printf("{\"cold_start_done_ns\": %lld}\n", static_cast<long long>(monotonic_ns()));
+    std::fflush(stdout);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "triton-bench --cold-child %s: %s\n", mode.c_str(), e.what());
+    return 1;
+  }
+}
+
+}  // namespace tb::bench

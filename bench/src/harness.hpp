@@ -1,0 +1,45 @@
+// The timed run: every requested mode of one scenario, interleaved in rounds, traced,
+// checked against the host reference first; and the cold-start measurements.
+#pragma once
+
+#include "results.hpp"
+
+#include <tb/scenario/scenario.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tb::bench {
+
+struct run_options {
+  std::vector<std::string> modes;       // expanded, in order
+  int device = 0;
+  int iterations = 0;                   // 0: the scenario's [run] iterations
+  int rounds = 0;                       // 0: stopping rule
+  double time_limit_s = 0;              // 0: the scenario's [run] time_limit_s
+  std::filesystem::path bundle_dir;     // the scenario's bundle (manifest.json inside)
+  std::filesystem::path trace_dir;      // empty: no traces kept
+  std::filesystem::path source_dir;     // the repository (bench/jit_runner.py, compiler/python)
+  std::string python = "python3";
+  std::filesystem::path inject_library; // libtb_cupti_inject.so for the JIT process
+  std::filesystem::path self;           // this executable, for cold-start children
+  bool cold_start = false;
+  int cold_start_repeats = 3;
+  bool quiet = false;
+  bool progress = false;                // draw a progress bar on stderr
+};
+
+// Runs everything; throws std::runtime_error for what stops the whole run (no
+// device, unreadable bundle). Failed modes are reported in the results.
+results run_benchmark(const tb::scenario::scenario& s, const run_options& options);
+
+// The hidden --cold-child entry: one AOT mode from a fresh process; prints the
+// CLOCK_MONOTONIC time at which the first kernel completed. Returns the exit code.
+int cold_child(const tb::scenario::scenario& s, const std::string& mode, const std::filesystem::path& bundle_dir,
+               int device);
+
+// The repository's git commit (asked at run time, else the one recorded at build).
+std::pair<std::string, std::string> git_commit(const std::filesystem::path& source_dir);
+
+}  // namespace tb::bench

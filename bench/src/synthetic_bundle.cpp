@@ -1,0 +1,60 @@
+#include "synthetic_bundle.hpp"
+
+#include "sha256.hpp"
+
+#include <tb/scenario/types.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace tb::bench {
+
+void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesystem::path& dir) {
+  using nlohmann::json;
+  namespace fs = std::filesystem;
+  json kernels = json::array();
+  for (const auto& k : s.kernels) {
+    json params = json::array();
+    for (const auto& p : k.params) {
+      const auto t = tb::scenario::lookup_type(p.type);
+      params.push_back({{"name", p.name}, {"type", p.type}, {"cpp_type", std::string(t->cpp)}, {"size", t->size}});
+    }
+    json variants = json::array();
+    for (const auto& v : k.variants) {
+      json specs = json::array();
+      for (const auto& sp : k.specializations) {
+        json hints = json::object();
+        json kernel_params = json::array();
+        for (const auto& [index, hint] : sp.hints) hints[k.params[index].name] = hint;
+        for (std::size_t i = 0; i < k.params.size(); ++i) {
+          bool folded = false;
+          for (const auto& [index, hint] : sp.hints) folded = folded || (index == i && hint == 1);
+          if (!folded) kernel_params.push_back(i);
+        }
+        const std::string rel = fmt::format("images/{}/{}/{}/sm_90.cubin", k.name, v.name, sp.name);
+        const std::string bytes = fmt::format("fake cubin {} {} {}", k.name, v.name, sp.name);
+        fs::create_directories((dir / rel).parent_path());
+        std::ofstream(dir / rel, std::ios::binary) << bytes;
+        json image = {{"arch", 90},          {"format", "cubin"},       {"path", rel},
+                      {"sha256", sha256::of(bytes)}, {"size", bytes.size()}, {"symbol", k.name},
+                      {"num_warps", v.num_warps}, {"num_ctas", 1}, {"cluster_dims", {1, 1, 1}},
+                      {"shared", 0},         {"global_scratch_size", 0}, {"global_scratch_align", 1},
+                      {"profile_scratch_size", 0}, {"profile_scratch_align", 1},
+                      {"launch_cooperative_grid", false}, {"launch_pdl", false}, {"registers", 16},
+                      {"triton_hash", "synthetic"}};
+        specs.push_back({{"name", sp.name}, {"hints", hints}, {"kernel_params", kernel_params}, {"images", {image}}});
+      }
+      variants.push_back({{"name", v.name}, {"num_warps", v.num_warps}, {"num_stages", v.num_stages},
+                          {"constexprs", json::object()}, {"specializations", specs}});
+    }
+    kernels.push_back({{"name", k.name}, {"source", k.source}, {"params", params}, {"variants", variants}});
+  }
+  const json manifest = {{"schema", "triton-bench/aot-manifest"}, {"version", 1}, {"scenario", s.name},
+                         {"triton_version", "synthetic"}, {"archs", {90}}, {"kernels", kernels}};
+  fs::create_directories(dir);
+  std::ofstream(dir / "manifest.json") << manifest.dump(1);
+}
+
+}  // namespace tb::bench
