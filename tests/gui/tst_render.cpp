@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <QImage>
+#include <QScrollBar>
 #include <set>
 
 using namespace tb::gui;
@@ -20,13 +21,15 @@ void TestRender::rendersTracksToPng() {
   doc->setTarget(QStringLiteral("add_kernel"));
   TimelineView view;
   view.resize(1200, 300);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
   view.setSections({Section{doc, 0, {}}});
   view.fitAll();
-  const QImage image = view.renderImage(QSize(1200, 300));
+  const QImage image = view.renderImage(view.viewport()->size());
   const QString out = TB_GUI_TEST_OUT "/timeline.png";
   QVERIFY(image.save(out));
   QImage png(out);
-  QCOMPARE(png.size(), QSize(1200, 300));
+  QCOMPARE(png.size(), view.viewport()->size());
 
   // Not blank: many colours, and the kinds' colours are there.
   std::set<QRgb> colours;

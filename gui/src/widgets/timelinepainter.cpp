@@ -123,7 +123,7 @@ void TimelinePainter::paint(QPainter& p, QSize size, const TimelineLayout& layou
       p.setPen(color.darker(140));
       p.drawRect(rect.adjusted(0, 0, -1, -1));
     }
-    if (rect.width() > 24) {
+    if (rect.width() > 36) {
       const auto& doc = *layout.sections()[rows[item.row].section].doc;
       const QString text = smallMetrics.elidedText(doc.name(item.event), Qt::ElideRight, static_cast<int>(rect.width()) - 6);
       if (!text.isEmpty() && text != QStringLiteral("…")) {
