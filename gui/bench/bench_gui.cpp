@@ -98,14 +98,14 @@ void redraws(const char* label, const TraceDocumentPtr& doc, QImage& image) {
     panDeep.push_back(frame(layout, deep, image));
   }
   auto print = [&](const char* what, const Stats& s) {
-    std::printf("  %-8s %-34s frames %3zu  median %7.2f ms  p95 %7.2f ms  max %7.2f ms\n", label, what, s.n, s.median,
+    std::printf("  %-4s %-36s frames %3zu  median %7.2f ms  p95 %7.2f ms  max %7.2f ms\n", label, what, s.n, s.median,
                 s.p95, s.max);
   };
-  print("redraw", stats(fitAll));
+  print("fit all", stats(fitAll));
   std::printf("           (fit all: %zu draw items for %zu events)\n", items, doc->eventCount());
-  print("redraw", stats(zoom));
-  print("redraw", stats(panMid));
-  print("redraw", stats(panDeep));
+  print("zoom in x1.25 steps to 5 ns/px", stats(zoom));
+  print("pan 10% at 1/50 of the trace", stats(panMid));
+  print("pan 10% at 50 ns/px (names drawn)", stats(panDeep));
   std::vector<double> all;
   for (const auto* v : {&fitAll, &zoom, &panMid, &panDeep}) all.insert(all.end(), v->begin(), v->end());
   const Stats s = stats(all);
