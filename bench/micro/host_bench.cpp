@@ -5,6 +5,7 @@
 #include "fake_driver.hpp"
 #include "fake_kernels.hpp"
 
+#include <launch_overhead_kernels.hpp>
 #include <tb/runtime/runtime.hpp>
 
 #include <benchmark/benchmark.h>
@@ -88,6 +89,27 @@ void BM_runtime_launch_among_many(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_runtime_launch_among_many)->Arg(1)->Arg(64)->Arg(4096);
+
+// triton-aot's generated launchers for the launch_overhead scenario's Triton kernels:
+// what dispatch (alignment/divisibility tests) and argument packing add on top of
+// runtime::launch, with the fake driver behind both.
+void BM_generated_launcher(benchmark::State& state) {
+  namespace aot = tb_aot::launch_overhead;
+  fake();
+  const auto nargs = static_cast<int>(state.range(0));
+  fake().scratch_index = static_cast<std::uint32_t>(nargs);
+  tb::runtime::runtime rt(load_mode::cubin_cached);
+  const tb::runtime::device_ptr p = 0x7f0000000000;
+  const tb::runtime::launch_grid grid{8, 1, 1};
+  for (auto _ : state) {
+    tb::runtime::status s =
+        nargs == 4 ? aot::args4_kernel(nullptr, grid, p, p + 4096, p + 8192, 4096, aot::args4_kernel_variant::w4_s3, rt)
+                   : aot::args22_kernel(nullptr, grid, p, 4096, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, p, p + 4096, p + 8192,
+                                        p + 12288, p + 16384, 2, 3, 4, 5, 6, aot::args22_kernel_variant::w4_s3, rt);
+    benchmark::DoNotOptimize(s);
+  }
+}
+BENCHMARK(BM_generated_launcher)->Arg(4)->Arg(22);
 
 }  // namespace
 

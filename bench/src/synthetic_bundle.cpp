@@ -44,7 +44,20 @@ void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesyst
                       {"profile_scratch_size", 0}, {"profile_scratch_align", 1},
                       {"launch_cooperative_grid", false}, {"launch_pdl", false}, {"registers", 16},
                       {"triton_hash", "synthetic"}};
-        specs.push_back({{"name", sp.name}, {"hints", hints}, {"kernel_params", kernel_params}, {"images", {image}}});
+        // and PTX for sm_80, which any newer device loads (the PTX modes take it)
+        const std::string ptx_rel = fmt::format("images/{}/{}/{}/sm_80.ptx", k.name, v.name, sp.name);
+        const std::string ptx = fmt::format(".version 8.0\n.target sm_80\n.address_size 64\n// {}\n", k.name);
+        std::ofstream(dir / ptx_rel, std::ios::binary) << ptx;
+        json ptx_image = image;
+        ptx_image["arch"] = 80;
+        ptx_image["format"] = "ptx";
+        ptx_image["path"] = ptx_rel;
+        ptx_image["sha256"] = sha256::of(ptx);
+        ptx_image["size"] = ptx.size();
+        specs.push_back({{"name", sp.name},
+                         {"hints", hints},
+                         {"kernel_params", kernel_params},
+                         {"images", {image, ptx_image}}});
       }
       variants.push_back({{"name", v.name}, {"num_warps", v.num_warps}, {"num_stages", v.num_stages},
                           {"constexprs", json::object()}, {"specializations", specs}});
@@ -52,7 +65,7 @@ void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesyst
     kernels.push_back({{"name", k.name}, {"source", k.source}, {"params", params}, {"variants", variants}});
   }
   const json manifest = {{"schema", "triton-bench/aot-manifest"}, {"version", 1}, {"scenario", s.name},
-                         {"triton_version", "synthetic"}, {"archs", {90}}, {"kernels", kernels}};
+                         {"triton_version", "synthetic"}, {"archs", {90, 80}}, {"kernels", kernels}};
   fs::create_directories(dir);
   std::ofstream(dir / "manifest.json") << manifest.dump(1);
 }

@@ -1,0 +1,84 @@
+// The stopping rule, batch sizing and the split of a process trace per mode.
+#include "method.hpp"
+
+#include <tb/profiler/trace.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace tb::bench;
+namespace tp = tb::profiler;
+
+TEST(Method, StopsWhenEveryMedianIsTight) {
+  stopping_rule rule;
+  std::vector<double> tight(100, 1000.0), noisy;
+  for (int i = 0; i < 100; ++i) noisy.push_back(i % 2 ? 500.0 : 1500.0);
+  EXPECT_TRUE(median_converged(tight, rule));
+  EXPECT_FALSE(median_converged(noisy, rule));
+  EXPECT_FALSE(median_converged(std::vector<double>(5, 1.0), rule));  // too few samples
+  EXPECT_EQ(stop_reason({tight, tight}, 3, 1.0, rule), "converged");
+  EXPECT_EQ(stop_reason({tight, tight}, 2, 1.0, rule), "");         // at least 3 rounds
+  EXPECT_EQ(stop_reason({tight, noisy}, 5, 1.0, rule), "");
+  EXPECT_EQ(stop_reason({tight, noisy}, 5, 25.0, rule), "time_limit");
+  rule.fixed_rounds = 4;
+  EXPECT_EQ(stop_reason({tight}, 3, 100.0, rule), "");
+  EXPECT_EQ(stop_reason({noisy}, 4, 0.0, rule), "rounds");
+}
+
+TEST(Method, BatchSizeAimsAtAQuarterSecond) {
+  EXPECT_EQ(batch_iterations(1e6, 1000), 250);   // 1 ms iterations
+  EXPECT_EQ(batch_iterations(1e3, 300), 300);    // capped
+  EXPECT_EQ(batch_iterations(1e9, 300), 1);      // at least one
+}
+
+TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
+  tp::trace t;
+  const auto host = t.add_process({1, t.intern("host"), tp::process_kind::host, -1, 0});
+  const auto thread = t.add_track({host, 1, t.intern("main"), tp::track_kind::cpu_thread, 0});
+  const auto gpu = t.add_process({1 << 30, t.intern("GPU 0"), tp::process_kind::device, 0, 1});
+  const auto stream = t.add_track({gpu, 7, t.intern("stream 7"), tp::track_kind::gpu_stream, 0});
+  auto add = [&](tp::event_kind k, const char* name, std::uint32_t track, std::uint32_t process, std::int64_t a,
+                 std::int64_t b, std::uint64_t corr) {
+    tp::event e;
+    e.kind = k;
+    e.name = t.intern(name);
+    e.track = track;
+    e.process = process;
+    e.start_ns = a;
+    e.end_ns = b;
+    e.correlation_id = corr;
+    if (k == tp::event_kind::kernel) e.kernel = t.add_kernel_info({});
+    t.add_event(e);
+  };
+  std::uint64_t c = 1;
+  for (const auto& [mode, base] : {std::pair{"mode:cubin-cached", 0}, std::pair{"mode:jit", 100000}}) {
+    add(tp::event_kind::nvtx_range, mode, thread, host, base, base + 50000, 0);
+    for (int i = 0; i < 3; ++i) {
+      const std::int64_t at = base + 1000 + i * 10000;
+      add(tp::event_kind::nvtx_range, "iteration", thread, host, at, at + 5000, 0);
+      add(tp::event_kind::driver_api, "cuLaunchKernel", thread, host, at + 100, at + 2100, c);
+      add(tp::event_kind::kernel, "add_kernel", stream, gpu, at + 3000, at + 4000, c++);
+    }
+  }
+  add(tp::event_kind::driver_api, "cuLaunchKernel", thread, host, 60000, 61000, 999);  // warm-up: outside
+  t.sort_by_start();
+  const auto part = extract_ranges(t, "mode:cubin-cached", "cubin-cached");
+  EXPECT_EQ(part.metadata().mode, "cubin-cached");
+  EXPECT_EQ(part.events().size(), 1u + 3 * 3);
+  const std::vector<double> host_ns = {5000, 5000, 5000};
+  const auto metrics = mode_metrics(part, "add_kernel", 1, host_ns, 20);
+  auto find = [&](const char* id) -> const metric_result* {
+    for (const auto& m : metrics)
+      if (m.id == id) return &m;
+    return nullptr;
+  };
+  ASSERT_NE(find("kernel.duration"), nullptr);
+  EXPECT_EQ(find("kernel.duration")->samples, (std::vector<double>{1000, 1000, 1000}));
+  EXPECT_EQ(find("gap.before_target")->samples, (std::vector<double>{9000, 9000}));
+  EXPECT_EQ(find("launch.latency")->samples, (std::vector<double>{2900, 2900, 2900}));
+  EXPECT_EQ(find("host.time_per_launch")->samples, (std::vector<double>{5000, 5000, 5000}));
+  EXPECT_EQ(find("host.iteration")->samples, host_ns);
+}
+
+}  // namespace

@@ -1,0 +1,159 @@
+// Argument packing and the dispatcher against a bundle, and the AOT modes launching
+// through tb::runtime with the runtime's fake driver behind them.
+#include "aot_runner.hpp"
+#include "fake_driver.hpp"
+#include "host_data.hpp"
+#include "launch_plan.hpp"
+#include "synthetic_bundle.hpp"
+
+#include <tb/runtime/bundle.hpp>
+#include <tb/scenario/scenario.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace sc = tb::scenario;
+namespace rt = tb::runtime;
+using namespace tb::bench;
+const fs::path scenarios = TB_SCENARIOS_DIR;
+
+struct loaded {
+  sc::scenario s;
+  rt::bundle b;
+  explicit loaded(const char* name) {
+    s = sc::load_scenario(scenarios / name);
+    const fs::path dir = fs::temp_directory_path() / ("tb-packing-" + std::to_string(::getpid()) + "-" + name);
+    write_synthetic_bundle(s, dir);
+    const auto st = rt::bundle::load(dir, b);
+    EXPECT_TRUE(st.ok()) << st.message();
+  }
+};
+
+std::vector<std::uint64_t> aligned_addresses(std::size_t n) {
+  std::vector<std::uint64_t> a;
+  for (std::size_t i = 0; i < n; ++i) a.push_back(0x7f0000000000ULL + (i << 24));
+  return a;
+}
+
+TEST(Packing, ValuesAreStoredAsTheKernelTakesThem) {
+  loaded l("sandwich");
+  const auto addresses = aligned_addresses(l.s.buffers.size());
+  const auto plan = plan_launches(l.s, l.b, addresses);
+  ASSERT_EQ(plan.size(), 3u);
+  const auto& target = plan[1];
+  EXPECT_EQ(target.grid.x, 1024u);
+  // a, y, b, alpha (fp32: 4 bytes, never a double), n_elements (i32)
+  // buffers in name order: a, b, c, x, y
+  EXPECT_EQ(target.args[0].slot, addresses[0]);
+  EXPECT_EQ(target.args[1].slot, addresses[4]);
+  float alpha = 0;
+  std::memcpy(&alpha, &target.args[3].slot, 4);
+  EXPECT_EQ(alpha, 0.5f);
+  EXPECT_EQ(target.args[3].slot >> 32, 0u);
+  std::int32_t n = 0;
+  std::memcpy(&n, &target.args[4].slot, 4);
+  EXPECT_EQ(n, 1048576);
+  const auto* spec = choose_specialization(target);
+  ASSERT_NE(spec, nullptr);
+  EXPECT_NE(spec->name, "generic");
+  void* params[max_kernel_params + 2];
+  std::fill(std::begin(params), std::end(params), reinterpret_cast<void*>(1));
+  ASSERT_EQ(pack_params(target, *spec, params), 5u);
+  EXPECT_EQ(params[3], &target.args[3].slot);
+  EXPECT_EQ(params[5], nullptr);  // scratch slots cleared for the runtime
+  EXPECT_EQ(params[6], nullptr);
+}
+
+TEST(Packing, DispatcherPicksTheMostSpecialisedMatch) {
+  loaded l("dynamic_shapes");
+  const auto plan = plan_launches(l.s, l.b, aligned_addresses(l.s.buffers.size()));
+  ASSERT_EQ(plan.size(), 4u);
+  std::vector<std::string> chosen;
+  for (const auto& p : plan) chosen.push_back(choose_specialization(p)->name);
+  EXPECT_EQ(chosen, (std::vector<std::string>{"x_ptr16.out_ptr16.n_elements16", "x_ptr16.out_ptr16",
+                                              "x_ptr16.out_ptr16.n_elements1", "generic"}));
+  // n_elements == 1 is folded into the code: the kernel takes one parameter fewer
+  void* params[max_kernel_params + 2];
+  EXPECT_EQ(pack_params(plan[2], *choose_specialization(plan[2]), params), 4u);
+  EXPECT_EQ(pack_params(plan[0], *choose_specialization(plan[0]), params), 5u);
+}
+
+TEST(Packing, MisalignedBufferFallsBackOrFails) {
+  loaded l("sandwich");
+  auto addresses = aligned_addresses(l.s.buffers.size());
+  addresses[3] += 4;  // x not 16-byte aligned: sandwich compiles the generic kernel too
+  const auto plan = plan_launches(l.s, l.b, addresses);
+  EXPECT_EQ(choose_specialization(plan[0])->name, "generic");
+  loaded m("many_kernels");  // only the all-aligned specialisation: no kernel accepts it
+  auto a2 = aligned_addresses(m.s.buffers.size());
+  a2[24] += 4;  // x (after t00 .. t23)
+  EXPECT_EQ(choose_specialization(plan_launches(m.s, m.b, a2)[0]), nullptr);
+}
+
+TEST(Packing, BundleWithoutTheKernelIsAnError) {
+  loaded l("sandwich");
+  auto other = sc::load_scenario(scenarios / "vector_add");
+  try {
+    plan_launches(other, l.b, aligned_addresses(other.buffers.size()));
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no kernel 'add_kernel'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(AotModes, EveryModeLaunchesTheSequenceThroughTheRuntime) {
+  loaded l("sandwich");
+  for (const std::string mode : {"ptx", "cubin", "ptx-cached", "cubin-cached", "library", "graph"}) {
+    tb::test::fake_driver fake;
+    fake.install();
+    fake.make_current(0);
+    {
+      device_session session(0);
+      EXPECT_EQ(session.compute_capability(), 90);
+      const auto initial = initial_buffers(l.s);
+      const auto& addresses = session.allocate(initial);
+      ASSERT_EQ(addresses.size(), 5u);
+      const auto plan = plan_launches(l.s, l.b, addresses);
+      aot_mode_runner runner(mode, session, plan);
+      session.upload(initial);
+      runner.prepare();
+      fake.clear_calls();
+      runner.run_iteration();
+      runner.run_iteration();
+      session.synchronize();
+      if (mode == "graph") {
+        EXPECT_EQ(fake.count("cuGraphLaunch"), 2) << mode;
+        EXPECT_EQ(fake.count("cuLaunchKernel"), 0) << mode;
+      } else {
+        EXPECT_EQ(fake.count("cuLaunchKernel") + fake.count("cuLaunchKernelEx"), 6) << mode;
+        const bool per_call = mode == "ptx" || mode == "cubin";
+        EXPECT_EQ(fake.count("cuModuleLoadData") > 0, per_call) << mode;
+      }
+      const auto sel = runner.selections();
+      ASSERT_EQ(sel.size(), 3u);
+      EXPECT_NE(sel[1].spec, nullptr);
+    }
+    EXPECT_EQ(fake.count("cuDevicePrimaryCtxRelease"), 1) << mode;
+  }
+}
+
+TEST(AotModes, DriverFailureNamesTheCall) {
+  tb::test::fake_driver fake;
+  fake.install();
+  fake.fail["cuMemAlloc"] = CUDA_ERROR_OUT_OF_MEMORY;
+  loaded l("vector_add");
+  device_session session(0);
+  try {
+    session.allocate(initial_buffers(l.s));
+    FAIL();
+  } catch (const device_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cuMemAlloc failed: CUDA_ERROR_OUT_OF_MEMORY"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

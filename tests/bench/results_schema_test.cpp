@@ -1,0 +1,115 @@
+// The results JSON: what triton-bench writes validates against docs/results-schema.md
+// (checked by validate_results_json), reads back unchanged, and every departure from
+// the schema is reported with its path.
+#include "method.hpp"
+#include "results.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace {
+
+using namespace tb::bench;
+using nlohmann::json;
+
+results sample_results() {
+  results r;
+  r.created = "2026-11-27T10:00:00Z";
+  r.git_commit = std::string(40, 'a');
+  r.git_source = "git";
+  r.gpu_name = "Test GPU";
+  r.compute_capability = 90;
+  r.driver_version = "580.1";
+  r.cuda_version = "13.0";
+  r.cupti_version = "130001";
+  r.triton_version = "3.6.0";
+  r.scenario = "sandwich";
+  r.target = "target_kernel";
+  r.launches_per_iteration = 3;
+  r.kernels.push_back({1, "target_kernel", "v", "generic", 90, "cubin", std::string(64, 'f'), 100});
+  r.warmup = 3;
+  r.iterations_per_round = 10;
+  r.rounds = 3;
+  r.time_limit_s = 20;
+  r.stop_reason = "converged";
+  r.clock_floor_ns = 20;
+  for (const char* m : {"jit", "cubin-cached"}) {
+    mode_result mr;
+    mr.mode = m;
+    mr.check = "passed";
+    mr.iterations = 30;
+    mr.metrics.push_back(make_metric("gap.before_target", "ns", {10, 20, 30, 40, 50}, 20));
+    mr.metrics.push_back(make_metric("gpu.busy_per_iteration", "percent", {50, 60}, 20));
+    if (std::string(m) == "jit") mr.cubin = {true, true, {}};
+    r.modes.push_back(mr);
+  }
+  r.cold_start.push_back({"cubin-cached", "ok", "", {1e8, 2e8}, tb::profiler::summarize(std::vector<double>{1e8, 2e8})});
+  return r;
+}
+
+TEST(ResultsSchema, WrittenResultsValidate) {
+  const json j = to_json(sample_results());
+  const auto problems = validate_results_json(j);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_EQ(j["schema"], "triton-bench/results");
+  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["modes"][1]["metrics"]["gap.before_target"]["samples"].size(), 5u);
+  EXPECT_EQ(j["modes"][1]["metrics"]["gap.before_target"]["at_clock_floor"], 2);  // 10 and 20 <= 20 ns
+}
+
+TEST(ResultsSchema, RoundTrip) {
+  const results r = sample_results();
+  const results back = results_from_json(to_json(r));
+  EXPECT_EQ(to_json(back), to_json(r));
+}
+
+TEST(ResultsSchema, TheSyntheticRecordingValidates) {
+  std::ifstream in(std::string(TB_BENCH_DATA) + "/results.json");
+  const json j = json::parse(in);
+  const auto problems = validate_results_json(j);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+}
+
+struct breakage {
+  const char* name;
+  void (*apply)(json&);
+  const char* expected;
+};
+
+class ResultsSchemaErrors : public testing::TestWithParam<breakage> {};
+
+TEST_P(ResultsSchemaErrors, AreReportedWithTheirPath) {
+  json j = to_json(sample_results());
+  GetParam().apply(j);
+  const auto problems = validate_results_json(j);
+  std::string all;
+  for (const auto& p : problems) all += p + "\n";
+  EXPECT_NE(all.find(GetParam().expected), std::string::npos) << all;
+  EXPECT_THROW(results_from_json(j), std::runtime_error);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Each, ResultsSchemaErrors,
+    testing::Values(
+        breakage{"schema", [](json& j) { j["schema"] = "other"; }, "schema: expected \"triton-bench/results\""},
+        breakage{"version", [](json& j) { j["version"] = 2; }, "version: expected 1"},
+        breakage{"no_machine", [](json& j) { j.erase("machine"); }, "(root): missing 'machine'"},
+        breakage{"gpu_name", [](json& j) { j["machine"]["gpu"]["name"] = 3; }, "machine.gpu.name: is not a string"},
+        breakage{"mode_name", [](json& j) { j["modes"][0]["mode"] = "fast"; }, "modes[0].mode: 'fast' is not one of"},
+        breakage{"mode_twice", [](json& j) { j["modes"][1]["mode"] = "jit"; }, "modes[1].mode: appears twice"},
+        breakage{"failed_check_ok", [](json& j) { j["modes"][1]["check"]["status"] = "failed"; },
+                 "modes[1]: a mode whose check failed cannot have status ok"},
+        breakage{"unit", [](json& j) { j["modes"][1]["metrics"]["gap.before_target"]["unit"] = "us"; },
+                 "modes[1].metrics.gap.before_target.unit: 'us' is not one of"},
+        breakage{"n_mismatch", [](json& j) { j["modes"][1]["metrics"]["gap.before_target"]["samples"].push_back(1); },
+                 "modes[1].metrics.gap.before_target: summary.n differs from the number of samples"},
+        breakage{"median_outside", [](json& j) { j["modes"][1]["metrics"]["gap.before_target"]["summary"]["median"] = 1e9; },
+                 "the median lies outside its 95 % interval"},
+        breakage{"sha", [](json& j) { j["scenario"]["kernels"][0]["sha256"] = "abc"; },
+                 "scenario.kernels[0].sha256: is not 64 hex digits"},
+        breakage{"jit_cubin", [](json& j) { j["modes"][0].erase("jit_cubin"); }, "modes[0]: missing 'jit_cubin'"},
+        breakage{"stop_reason", [](json& j) { j["method"]["stop_reason"] = "bored"; }, "method.stop_reason: 'bored'"}),
+    [](const testing::TestParamInfo<breakage>& p) { return std::string(p.param.name); });
+
+}  // namespace
