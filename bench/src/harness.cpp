@@ -388,7 +388,14 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       if (st.aot) {
         if (tracer) t = extract_ranges(all, fmt::format("{}{}", mode_range_prefix, st.result.mode), st.result.mode);
       } else if (fs::exists(jit_trace)) {
-        t = extract_ranges(tp::read_chrome_trace_file(jit_trace), "mode:jit", "jit");
+        tp::trace whole = tp::read_chrome_trace_file(jit_trace);
+        t = extract_ranges(whole, "mode:jit", "jit");
+        if (t.events().empty() && !whole.events().empty()) {
+          // No NVTX ranges reached CUPTI: the whole process (warm-up and check included).
+          if (!o.quiet)
+            std::cerr << "triton-bench: warning: the JIT trace has no 'mode:jit' NVTX ranges; analysing all of it\n";
+          t = std::move(whole);
+        }
       } else if (!o.quiet) {
         std::cerr << "triton-bench: warning: no JIT trace (is CUDA_INJECTION64_PATH's library there?); jit has "
                      "host-clock metrics only\n";
