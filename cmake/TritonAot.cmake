@@ -55,8 +55,8 @@ function(triton_aot_add_library target)
   set(source "${AOT_OUTPUT_DIR}/${scenario_name}_kernels.cpp")
   set(manifest "${AOT_OUTPUT_DIR}/manifest.json")
   set(aot_depends "${scenario_toml}" ${kernel_sources})
-  if(TRITON_AOT_TARGET)  # built in the same project: build it first
-    list(APPEND aot_depends ${TRITON_AOT_TARGET})
+  if(TRITON_AOT_TARGET)  # built in the same project: build it (and mind its frontend) first
+    list(APPEND aot_depends ${TRITON_AOT_TARGET} ${TRITON_AOT_FRONTEND_FILES})
   endif()
   add_custom_command(
     OUTPUT "${header}" "${source}" "${manifest}"

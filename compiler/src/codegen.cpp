@@ -223,16 +223,22 @@ std::string generated_source(const bundle& b) {
                            v.specializations[si].kernel_params.size(), k.kernel->name, v.variant->name, si,
                            v.specializations[si].images.size());
     out += "};\n";
-    // Which of the launcher's arguments each compiled kernel takes, in order.
-    out += fmt::format("\nconstexpr std::uint8_t {}_kept[{}][{}] = {{\n", k.kernel->name, binary_count, param_count);
+    // Which of the launcher's arguments each compiled kernel takes, in order: only
+    // needed when a specialisation folds an argument equal to 1 into its code.
+    bool folds = false;
     for (const auto& v : k.variants)
-      for (const auto& s : v.specializations) {
-        std::string row;
-        for (std::size_t i = 0; i < param_count; ++i)
-          row += fmt::format("{}{}", i ? ", " : "", i < s.kernel_params.size() ? s.kernel_params[i] : 0);
-        out += fmt::format("    {{{}}},\n", row);
-      }
-    out += "};\n";
+      for (const auto& s : v.specializations) folds = folds || s.kernel_params.size() != param_count;
+    if (folds) {
+      out += fmt::format("\nconstexpr std::uint8_t {}_kept[{}][{}] = {{\n", k.kernel->name, binary_count, param_count);
+      for (const auto& v : k.variants)
+        for (const auto& s : v.specializations) {
+          std::string row;
+          for (std::size_t i = 0; i < param_count; ++i)
+            row += fmt::format("{}{}", i ? ", " : "", i < s.kernel_params.size() ? s.kernel_params[i] : 0);
+          out += fmt::format("    {{{}}},\n", row);
+        }
+      out += "};\n";
+    }
 
     // The dispatcher: index into the table, most specialised first.
     std::string dispatch_params;
@@ -266,7 +272,18 @@ std::string generated_source(const bundle& b) {
       addresses += fmt::format("{}&{}", addresses.empty() ? "" : ", ", p.name);
     }
     std::size_t binary_count = 0;
-    for (const auto& v : k.variants) binary_count += v.specializations.size();
+    bool folds = false;  // does any specialisation drop an argument (a ':1' hint)?
+    for (const auto& v : k.variants) {
+      binary_count += v.specializations.size();
+      for (const auto& s : v.specializations) folds = folds || s.kernel_params.size() != kernel.params.size();
+    }
+    // The parameter array is built in place; only kernels with a folded argument
+    // compact it (kept[i] >= i, so a forward copy is safe).
+    const std::string compact =
+        folds ? fmt::format("  for (std::uint32_t i = 0; i < binary.num_params; ++i) params[i] = params[{}_kept[which][i]];\n"
+                            "  params[binary.num_params] = params[binary.num_params + 1] = nullptr;\n",
+                            kernel.name)
+              : std::string();
     out += fmt::format(
         "\ntb::runtime::status {0}(tb::runtime::stream_handle stream, tb::runtime::launch_grid grid,\n"
         "    {1},\n"
@@ -276,12 +293,11 @@ std::string generated_source(const bundle& b) {
         "    return tb::runtime::status::error(\"{0}: no compiled specialisation accepts these arguments "
         "(a pointer not 16-byte aligned or an integer not divisible by 16, and no generic kernel was compiled)\");\n"
         "  const tb::runtime::kernel_binary& binary = {0}_table[which];\n"
-        "  void* const args[] = {{{4}}};\n"
-        "  void* params[{5} + tb::runtime::scratch_param_count] = {{}};\n"
-        "  for (std::uint32_t i = 0; i < binary.num_params; ++i) params[i] = args[{0}_kept[which][i]];\n"
+        "  void* params[{5} + tb::runtime::scratch_param_count] = {{{4}, nullptr, nullptr}};\n"
+        "{6}"
         "  return runtime.launch(binary, grid, stream, params);\n"
         "}}\n",
-        kernel.name, parameter_list(kernel), names, binary_count, addresses, kernel.params.size());
+        kernel.name, parameter_list(kernel), names, binary_count, addresses, kernel.params.size(), compact);
     out += fmt::format(
         "\nconst tb::runtime::kernel_binary& {0}_select({0}_variant variant, {1}) {{\n"
         "  static const tb::runtime::kernel_binary none{{\"{0}[no matching specialisation]\", 0, nullptr, 0}};\n"

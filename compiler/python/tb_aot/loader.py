@@ -4,12 +4,36 @@ Triton writes the kernel's source file name into the PTX (`.file`) and from ther
 into the cubin's line table. Loading every kernel file as `<scenario>/<file>` makes
 the cubin independent of where the checkout lives, so a cubin compiled ahead of time
 on one machine is byte-identical to the one Triton's JIT builds on another, provided
-the JIT side loads the file through this same function (bench/jit_runner.py does).
+the JIT side loads the file through this same function (bench/jit_runner.py and the
+GPU tests do). Triton's own library functions get the same treatment
+(canonicalize_triton_library), for the same reason.
 """
 import importlib.util
 import linecache
+import os
 import sys
 from pathlib import Path
+
+
+def canonicalize_triton_library():
+    """Name Triton's own @jit library functions (tl.cdiv, tl.sigmoid, the combine
+    functions of tl.max and tl.sum, ...) by their path inside the package,
+    `triton/language/standard.py`, instead of the install location. Kernels that call
+    them inline their code, and the line table names the file: without this the cubin
+    would depend on where Triton is installed. Idempotent."""
+    import triton
+    from triton.runtime.jit import JITCallable
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(triton.__file__)))
+    for name, module in list(sys.modules.items()):
+        if not (name == "triton.language" or name.startswith("triton.language.")) or module is None:
+            continue
+        for value in list(vars(module).values()):
+            fn = getattr(value, "fn", None) if isinstance(value, JITCallable) else None
+            code = getattr(fn, "__code__", None)
+            if code is None or not os.path.isabs(code.co_filename):
+                continue
+            if code.co_filename.startswith(package_root + os.sep):
+                fn.__code__ = code.replace(co_filename=os.path.relpath(code.co_filename, package_root))
 
 
 def canonical_name(scenario: str, relative_source: str) -> str:
@@ -22,6 +46,7 @@ def load_kernel_module(path: str, canonical: str):
     Raises SyntaxError (with filename set to `path`) for a broken file, and whatever
     the module raises at import time.
     """
+    canonicalize_triton_library()
     text = Path(path).read_text(encoding="utf-8")
     try:
         code = compile(text, canonical, "exec")
