@@ -24,6 +24,10 @@ def main():
     parser.add_argument("--scenarios", required=True, type=Path)
     parser.add_argument("--frontend", required=True, type=Path, help="compiler/python (tb_aot.loader)")
     args = parser.parse_args()
+    # A fresh Triton cache: the JIT's cache key ignores source file names, so a cubin
+    # cached by an earlier process that named files differently could be returned.
+    import tempfile
+    os.environ["TRITON_CACHE_DIR"] = tempfile.mkdtemp(prefix="tb-jit-identity-")
     try:
         import torch
         import triton
