@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# On the GPU machine (device tool), from the repository root, with build-gpu carried:
-# every GPU test, then the benchmarks, in one call. Logs and JSON go to $OUT.
+# On the GPU machine (device tool), from the repository root, with build-gpu carried
+# (built here by scripts/gpu-prepare.sh): every GPU test, the GPU benchmarks, and
+# triton-bench's GPU checks (bench/run_gpu_checks.sh), in one call. Everything lands
+# packed in $OUT/gpu-results.tgz (the device returns at most 8 files).
 #   device run: bash scripts/gpu-run.sh      (carry: build-gpu)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,15 +20,22 @@ export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/work/main/
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,utilization.gpu --format=csv | tee "$out/gpu.txt"
 python3 -c 'import torch, triton; print("torch", torch.__version__, "triton", triton.__version__)' | tee -a "$out/gpu.txt"
 echo "== GPU tests"
-ctest --test-dir build-gpu -L gpu --output-on-failure --timeout 300 2>&1 | tee "$out/gpu-tests.log"
+ctest --test-dir build-gpu -L gpu -V --timeout 300 > "$out/gpu-tests.log" 2>&1
+grep -E "^[0-9]+: (\[ +(OK|FAILED|SKIPPED) +\]|GPU|identical|DIFFERENT|[0-9]+ of [0-9]+|.*kernels via)|Test +#|tests passed" "$out/gpu-tests.log" \
+  | grep -vE "\[ +OK +\]" | tail -80
 echo "== benchmarks"
 # GPU benchmarks only (the CPU ones run on any machine).
 for name in tb_bench_runtime_launch tb_bench_profiler_overhead; do
   b=build-gpu/bin/$name
   [ -x "$b" ] || continue
   echo "-- $name"
-  timeout 150 "$b" --benchmark_out="$out/$name.json" --benchmark_out_format=json --benchmark_repetitions=5 \
+  timeout 150 "$b" --benchmark_filter="${TB_BENCH_FILTER:-.}" --benchmark_out="$out/$name.json" --benchmark_out_format=json --benchmark_repetitions=5 \
        --benchmark_report_aggregates_only=true 2>&1 | tee "$out/$name.log"
 done
+echo "== triton-bench on the GPU"
+OUT="$out/checks" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
+echo "run_gpu_checks exit $?"
+grep -E "^== |!!|WARNING|ratio|goal|apart|stopped|cubin identical|jit/" "$out/checks.log" | tail -60
 echo "== summary"
-grep -E "tests passed|tests failed|Skipped|Failed|Passed" "$out/gpu-tests.log" | tail -40
+grep -E "tests passed|tests failed|Test +#" "$out/gpu-tests.log" | tail -20
+( cd "$out" && tar czf /tmp/gpu-results.tgz --exclude=gpu-results.tgz . && rm -rf ./* && mv /tmp/gpu-results.tgz . )
