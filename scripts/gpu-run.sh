@@ -33,7 +33,7 @@ for name in tb_bench_runtime_launch tb_bench_profiler_overhead; do
        --benchmark_report_aggregates_only=true 2>&1 | tee "$out/$name.log"
 done
 echo "== triton-bench on the GPU"
-OUT="$out/checks" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
+OUT="$out/checks" timeout "${TB_CHECKS_TIMEOUT:-380}" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
 echo "run_gpu_checks exit $?"
 grep -E "^== |!!|WARNING|ratio|goal|apart|stopped|cubin identical|jit/" "$out/checks.log" | tail -60
 echo "== summary"
