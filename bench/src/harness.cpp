@@ -230,6 +230,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
   for (const auto& b : initial) std::ofstream(work / "init" / (b.name + ".bin"), std::ios::binary)
       .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
   std::unique_ptr<jit_process> jit;
+  if (!o.trace_dir.empty()) fs::create_directories(o.trace_dir);  // the JIT process writes its trace there
   const fs::path jit_trace = o.trace_dir.empty() ? work / "jit_trace.json" : o.trace_dir / fmt::format("{}.jit.raw.json", s.name);
   auto record_check = [&](mode_state& st, const std::vector<host_buffer>& got) {
     if (!missing_reference.empty()) {
@@ -306,8 +307,11 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
         }
         session.synchronize();
       } else {
-        for (const auto& v : jit->request({{"cmd", "warmup"}, {"n", n}}).at("iteration_ns")) times.push_back(v.get<double>());
+        // Keep the reply alive: a range-for over .at() of a temporary dangles (before C++23).
+        const json reply = jit->request({{"cmd", "warmup"}, {"n", n}});
+        for (const auto& v : reply.at("iteration_ns")) times.push_back(v.get<double>());
       }
+      if (times.empty()) throw std::runtime_error("the warm-up returned no iteration times");
       std::sort(times.begin(), times.end());
       st.batch = batch_iterations(times[times.size() / 2], r.iterations_per_round);
     } catch (const std::exception& e) {
@@ -340,8 +344,8 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
           session.synchronize();
           nvtxRangePop();
         } else {
-          for (const auto& v : jit->request({{"cmd", "run"}, {"n", st.batch}}).at("iteration_ns"))
-            st.host_ns.push_back(v.get<double>());
+          const json reply = jit->request({{"cmd", "run"}, {"n", st.batch}});
+          for (const auto& v : reply.at("iteration_ns")) st.host_ns.push_back(v.get<double>());
         }
         st.result.iterations = st.host_ns.size();
       } catch (const std::exception& e) {

@@ -119,13 +119,15 @@ std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view tar
       if (!m) continue;
       out.push_back(make_metric(m->name, std::string(tp::to_string(m->unit)),
                                 m->samples, clock_floor_ns));
-      if (m->name == "iteration.duration" && launches_per_iteration > 0) {
-        std::vector<double> per_launch;
-        per_launch.reserve(m->samples.size());
-        for (double v : m->samples) per_launch.push_back(v / static_cast<double>(launches_per_iteration));
-        out.push_back(make_metric("host.time_per_launch", "ns", std::move(per_launch), clock_floor_ns));
-      }
     }
+  }
+  // Host time per launch from the host clock around each iteration, so that it exists
+  // for every mode, the JIT included (whose NVTX iteration ranges may not be traced).
+  if (launches_per_iteration > 0 && !host_iteration_ns.empty()) {
+    std::vector<double> per_launch;
+    per_launch.reserve(host_iteration_ns.size());
+    for (double v : host_iteration_ns) per_launch.push_back(v / static_cast<double>(launches_per_iteration));
+    out.push_back(make_metric("host.time_per_launch", "ns", std::move(per_launch), clock_floor_ns));
   }
   out.push_back(make_metric("host.iteration", "ns", {host_iteration_ns.begin(), host_iteration_ns.end()}, clock_floor_ns));
   return out;
