@@ -123,6 +123,22 @@ class iteration_index {
     if (t >= it->end) return no_index;
     return static_cast<std::uint32_t>(it - m_ranges.begin());
   }
+  // The same lookup for non-decreasing times: a cursor that only moves forward, so a
+  // sweep over sorted calls costs O(1) per call instead of a binary search.
+  class cursor {
+   public:
+    explicit cursor(const iteration_index& index) noexcept : m_ranges(index.m_ranges) {}
+    std::uint32_t of(std::int64_t t) noexcept {
+      while (m_next < m_ranges.size() && m_ranges[m_next].start <= t) ++m_next;
+      if (m_next == 0) return no_index;
+      const std::size_t i = m_next - 1;
+      return t < m_ranges[i].end ? static_cast<std::uint32_t>(i) : no_index;
+    }
+
+   private:
+    const std::vector<interval>& m_ranges;
+    std::size_t m_next = 0;  // first range starting after the last time asked
+  };
   bool empty() const noexcept { return m_ranges.empty(); }
   std::size_t size() const noexcept { return m_ranges.size(); }
   const std::vector<interval>& ranges() const noexcept { return m_ranges; }
@@ -423,6 +439,7 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
     sort_by_start(ranges, events);
     std::size_t next_range = 0;
     open_ranges.clear();
+    iteration_index::cursor prev_iteration(iterations), call_iteration(iterations);  // list is sorted by start
     for (std::size_t j = 0; j < list.size(); ++j) {
       const event& call = events[list[j]];
       // Sweep the dispatch ranges: open every range starting at or before this call, drop
@@ -442,8 +459,11 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
       if (k != no_index) latency.samples.push_back(static_cast<double>(events[k].start_ns - call.start_ns));
       if (j > 0) {
         const event& prev = events[list[j - 1]];
-        const bool same_iteration = iterations.empty() || (iterations.of(prev.start_ns) != no_index &&
-                                                           iterations.of(prev.start_ns) == iterations.of(call.start_ns));
+        bool same_iteration = iterations.empty();
+        if (!same_iteration) {
+          const std::uint32_t prev_it = prev_iteration.of(prev.start_ns);
+          same_iteration = prev_it != no_index && prev_it == call_iteration.of(call.start_ns);
+        }
         if (same_iteration) dispatch.samples.push_back(static_cast<double>(call.start_ns - prev.end_ns));
       }
       if (!open_ranges.empty()) {
