@@ -75,7 +75,14 @@ class jit_process {
     std::vector<std::pair<std::string, std::string>> env = {
         {"TB_TRACE_OUT", trace_out.string()}, {"TB_TRACE_MODE", "jit"}, {"TB_TRACE_SCENARIO", s.name},
         {"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
-    if (!o.inject_library.empty()) env.emplace_back("CUDA_INJECTION64_PATH", o.inject_library.string());
+    if (!o.inject_library.empty()) {
+      env.emplace_back("CUDA_INJECTION64_PATH", o.inject_library.string());
+      // NVTX looks for its tool once, at its first call, possibly before CUDA starts and
+      // loads the injection library: name libcupti up front so the ranges are traced.
+      if (!std::getenv("NVTX_INJECTION64_PATH"))
+        if (const std::string cupti = tp::cupti_library_path(); !cupti.empty())
+          env.emplace_back("NVTX_INJECTION64_PATH", cupti);
+    }
     m_child = std::make_unique<child_process>(
         std::vector<std::string>{o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--scenario",
                                  s.file.string(), "--init-dir", init_dir.string(), "--frontend",

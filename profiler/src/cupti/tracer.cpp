@@ -122,6 +122,16 @@ void point_nvtx_at_cupti() {
   }
 }
 
+}  // namespace
+
+std::string cupti_library_path() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&cuptiGetVersion), &info) != 0 && info.dli_fname != nullptr) return info.dli_fname;
+  return {};
+}
+
+namespace {
+
 std::string driver_version() {
   std::ifstream f("/proc/driver/nvidia/version");
   std::string line;

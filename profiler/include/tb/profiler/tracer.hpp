@@ -37,6 +37,12 @@ struct tracer_kinds {
 /// (also "all"). Throws std::invalid_argument naming the unknown entry.
 tracer_kinds parse_tracer_kinds(std::string_view list);
 
+// The path of the libcupti this process uses: what NVTX_INJECTION64_PATH must name for
+// NVTX ranges to reach CUPTI in a child process. Set it in the child's environment
+// before it starts: NVTX reads it once, at its first call, which may come before CUDA
+// (and so the injection library) initialises. Empty if it cannot be found.
+std::string cupti_library_path();
+
 struct tracer_options {
   tracer_kinds kinds;
   std::size_t buffer_bytes = std::size_t{8} << 20;  ///< per CUPTI activity buffer
