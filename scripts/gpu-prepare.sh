@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Here (no GPU): builds what the GPU machine runs into build-gpu/ (no LLVM, no Qt),
-# with the AOT bundles compiled by this machine's triton-aot, and copies the shared
-# libraries it needs beside it. scripts/gpu-run.sh runs it there.
+# with the AOT bundles compiled by this machine's triton-aot, copies the shared
+# libraries it needs beside it, and stages a slim copy to carry in .device-carry/.
+# scripts/gpu-run.sh runs it there.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,4 +15,10 @@ mkdir -p build-gpu/lib
 for lib in libbenchmark.so.1debian libbenchmark.so.1.7.1; do
   [ -e /usr/lib/x86_64-linux-gnu/$lib ] && cp -L /usr/lib/x86_64-linux-gnu/$lib build-gpu/lib/
 done
-du -sh build-gpu
+# What travels (64 MiB at most): build-gpu without objects, static libraries and the
+# generated launcher sources, in .device-carry/ (git-ignored through .git/info/exclude).
+grep -qx '/.device-carry/' .git/info/exclude 2>/dev/null || echo '/.device-carry/' >> .git/info/exclude
+rm -rf .device-carry && mkdir -p .device-carry && cp -a build-gpu .device-carry/
+find .device-carry/build-gpu \( -name '*.o' -o -name '*.o.d' -o -name '*.a' -o -name '*_kernels.cpp' \) -delete
+du -sh .device-carry/build-gpu
+echo "device run: carry .device-carry, command: bash scripts/gpu-run.sh"

@@ -3,10 +3,13 @@
 # (built here by scripts/gpu-prepare.sh): every GPU test, the GPU benchmarks, and
 # triton-bench's GPU checks (bench/run_gpu_checks.sh), in one call. Everything lands
 # packed in $OUT/gpu-results.tgz (the device returns at most 8 files).
-#   device run: bash scripts/gpu-run.sh      (carry: build-gpu)
+#   device run: bash scripts/gpu-run.sh      (carry: .device-carry, from scripts/gpu-prepare.sh)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
+if [ ! -d "$root/build-gpu" ] && [ -d "$root/.device-carry/build-gpu" ]; then
+  mv "$root/.device-carry/build-gpu" "$root/build-gpu"
+fi
 mkdir -p "$out"
 # The build's CTest files hold the build machine's absolute paths (/work/main/...,
 # and the source folder the build was configured from, given as TB_SOURCE_ALIASES).
