@@ -8,17 +8,41 @@
 
 #include <tb/runtime/runtime.hpp>
 
+#include <nvtx3/nvToolsExt.h>  // header-only; a no-op unless a tool (CUPTI) is attached
+
 #include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace tb::runtime {
+
+namespace {
+
+// An NVTX range around every image load, named "tb.load <kernel> sm_<arch> <format>", so
+// that a trace shows which image each load took (the cubin, or the PTX fallback) and
+// what it cost. Loads are rare in cached modes and dwarf the range in per-call ones.
+class load_range {
+ public:
+  load_range(const kernel_binary& kernel, const kernel_image& image) {
+    std::string name = "tb.load ";
+    name += kernel.name ? kernel.name : "?";
+    name += " sm_" + std::to_string(image.arch) + " ";
+    name += to_string(image.format);
+    nvtxRangePushA(name.c_str());
+  }
+  ~load_range() { nvtxRangePop(); }
+  load_range(const load_range&) = delete;
+  load_range& operator=(const load_range&) = delete;
+};
+
+}  // namespace
 namespace {
 
 using detail::driver_table;
@@ -501,6 +525,7 @@ status runtime_impl::library_for(const driver_table& d, const kernel_binary& ker
     }
   }
   library_entry e{&kernel, &image, nullptr, nullptr};
+  const load_range traced(kernel, image);
   if (CUresult r = d.cuLibraryLoadData(&e.library, image.data, nullptr, nullptr, 0, nullptr, nullptr, 0);
       r != CUDA_SUCCESS) {
     return driver_failure(d, r, "cuLibraryLoadData", kernel, &image, &info);
@@ -632,6 +657,7 @@ status runtime_impl::load_cached(const driver_table& d, const kernel_binary& ker
         publish_context_free(d, *e, handle);
       }
     } else {
+      const load_range traced(kernel, image);
       if (CUresult r = d.cuModuleLoadData(&e->module, image.data); r != CUDA_SUCCESS) {
         return driver_failure(d, r, "cuModuleLoadData", kernel, &image, info);
       }
@@ -797,6 +823,7 @@ status runtime_impl::launch_per_call(const driver_table& d, const kernel_binary&
     return s;
   }
   CUmodule module = nullptr;
+  std::optional<load_range> traced(std::in_place, kernel, *image);
   if (CUresult r = d.cuModuleLoadData(&module, image->data); r != CUDA_SUCCESS) {
     return driver_failure(d, r, "cuModuleLoadData", kernel, image, info);
   }
@@ -807,6 +834,7 @@ status runtime_impl::launch_per_call(const driver_table& d, const kernel_binary&
     result = driver_failure(d, r, "cuModuleGetFunction", kernel, image, info);
   } else {
     result = prepare_function(d, kernel, *image, *info, shape, function);
+    traced.reset();  // the load range ends before the launch
     if (result.ok()) {
       result = launch_shaped(d, kernel, *image, info, shape, function, context, grid, stream, params);
       launched = result.ok();
