@@ -145,7 +145,7 @@ void print_bundle(const fs::path& bundle) {
 
 // No GPU: the recording under bench/recorded (or --recorded DIR), clearly labelled.
 int show_recording(const fs::path& dir, const fs::path& scenario_path, const std::string& why, bool quiet) {
-  fmt::print("triton-bench: no GPU on this machine: {}.\n", why);
+  fmt::print("triton-bench: no GPU on this machine: {}\n", why);
   const fs::path file = dir / "results.json";
   if (fs::exists(file)) {
     try {

@@ -35,6 +35,7 @@ status fill_driver_table(symbol_resolver resolve, void* user, driver_table& t) n
       {"cuGetErrorString", slot(t.cuGetErrorString)},
       {"cuDeviceGet", slot(t.cuDeviceGet)},
       {"cuDeviceGetCount", slot(t.cuDeviceGetCount)},
+      {"cuDeviceGetName", slot(t.cuDeviceGetName)},
       {"cuDeviceGetAttribute", slot(t.cuDeviceGetAttribute)},
       {"cuDevicePrimaryCtxRetain", slot(t.cuDevicePrimaryCtxRetain)},
       {"cuDevicePrimaryCtxRelease", slot(t.cuDevicePrimaryCtxRelease)},

@@ -24,6 +24,7 @@ struct driver_table {
   // Devices and contexts.
   CUresult (*cuDeviceGet)(CUdevice* device, int ordinal) = nullptr;
   CUresult (*cuDeviceGetCount)(int* count) = nullptr;
+  CUresult (*cuDeviceGetName)(char* name, int length, CUdevice device) = nullptr;
   CUresult (*cuDeviceGetAttribute)(int* value, CUdevice_attribute attribute, CUdevice device) = nullptr;
   CUresult (*cuDevicePrimaryCtxRetain)(CUcontext* context, CUdevice device) = nullptr;
   CUresult (*cuDevicePrimaryCtxRelease)(CUdevice device) = nullptr;
