@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <set>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -98,9 +97,9 @@ fs::path frontend_dir() {
 // interpreter, so that a fully cached run never starts Python. Empty if not found.
 std::string triton_version_near(const fs::path& python) {
   std::error_code ec;
-  fs::path resolved = python;
+
   if (!python.has_parent_path()) return {};
-  const fs::path prefix = fs::absolute(resolved, ec).parent_path().parent_path();
+  const fs::path prefix = fs::absolute(python, ec).parent_path().parent_path();
   const fs::path lib = prefix / "lib";
   if (!fs::is_directory(lib, ec)) return {};
   for (const auto& pydir : fs::directory_iterator(lib, ec)) {
