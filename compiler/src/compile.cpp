@@ -97,7 +97,6 @@ fs::path frontend_dir() {
 // interpreter, so that a fully cached run never starts Python. Empty if not found.
 std::string triton_version_near(const fs::path& python) {
   std::error_code ec;
-
   if (!python.has_parent_path()) return {};
   const fs::path prefix = fs::absolute(python, ec).parent_path().parent_path();
   const fs::path lib = prefix / "lib";
