@@ -14,6 +14,8 @@ on the original stdout; everything else the process prints goes to stderr):
   {"cmd": "check", "dir": D}   reset buffers, one iteration, write D/<buffer>.bin and
                                D/launch_<i>.cubin (the cubin Triton built for launch i)
   {"cmd": "warmup", "n": N}    N iterations, no ranges
+  {"cmd": "time", "n": N}      N iterations, each timed alone and the device drained after it
+                               (untimed), no ranges: host time per launch; reply as for run
   {"cmd": "run", "n": N}       N iterations inside a "mode:jit" range, one "iteration" range
                                each; reply {"ok": true, "iteration_ns": [...]}
   {"cmd": "quit"}              exits (the injection library writes its trace at exit)
@@ -238,6 +240,18 @@ def main():
                                                            if b["dtype"] != "bf16" else
                                                            tensors[b["name"]].view(torch.int16).cpu().numpy().tobytes())
                 reply({"ok": True})
+            elif op == "time":
+                # As triton-bench times the AOT modes: the launches only, with an empty
+                # queue each time, so a slow GPU never makes the launch path wait.
+                times = []
+                clock = time.perf_counter_ns
+                synchronize = torch.cuda.synchronize
+                for _ in range(int(cmd["n"])):
+                    t0 = clock()
+                    iterate(calls)
+                    times.append(clock() - t0)
+                    synchronize()
+                reply({"ok": True, "iteration_ns": times})
             elif op in ("warmup", "run"):
                 n = int(cmd["n"])
                 times = []

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # On the GPU machine, from the repository root, with build-gpu carried (built here by
 # scripts/gpu-prepare.sh): triton-bench --mode all on sandwich, vector_add, many_kernels
-# and dynamic_shapes, cold starts, and one mode repeated to check that two medians of
-# the same run agree within 2 %. Results, traces and logs go to $OUT; the sandwich
+# and dynamic_shapes (each with cubin-cached repeated in the same run: the two medians
+# should agree within 2 %), cold starts. Results, traces and logs go to $OUT; the sandwich
 # recording goes to $OUT/recorded/ for the lead to commit as bench/recorded/.
 #
 #   device run: bash bench/run_gpu_checks.sh        (carry: build-gpu)
@@ -35,36 +35,19 @@ run() {  # name, then triton-bench arguments
   [ "$rc" -eq 0 ] || { echo "!! $name exited with $rc"; status=1; }
 }
 
+# Every mode, and cubin-cached a second time in the same run: the repeat line of each
+# table says how far the two medians are apart (goal 2 %).
 for s in sandwich vector_add many_kernels dynamic_shapes; do
-  run "$s" --scenario "$s" --mode all --json "$out/$s.results.json" --trace "$out/traces/$s"
+  run "$s" --scenario "$s" --mode all --mode cubin-cached --json "$out/$s.results.json" --trace "$out/traces/$s"
 done
-run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --iterations 20 --json "$out/cold_start.results.json"
+run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-rounds 0 --iterations 20 \
+  --json "$out/cold_start.results.json"
 
-# Reproducibility: the same mode twice, back to back on the same warm machine.
-for i in 1 2; do
-  run "repeat_$i" --scenario vector_add --mode cubin-cached --json "$out/repeat_$i.results.json"
-done
-"$python" - "$out/repeat_1.results.json" "$out/repeat_2.results.json" <<'PY' | tee "$out/repeat.txt" || status=1
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-def median(doc, metric):
-    m = next(m for m in doc["modes"] if m["mode"] == "cubin-cached")
-    return m["metrics"][metric]["summary"]["median"]
-bad = False
-for metric in ("host.time_per_launch", "launch.api_duration", "gap.before_target"):
-    try:
-        x, y = median(a, metric), median(b, metric)
-    except (KeyError, StopIteration):
-        print(f"{metric}: missing"); continue
-    diff = abs(x - y) / max(min(x, y), 1e-9) * 100
-    print(f"{metric}: {x:.0f} ns vs {y:.0f} ns: {diff:.2f} % apart ({'ok' if diff <= 2 else 'MORE THAN 2 %'})")
-    bad = bad or diff > 2
-sys.exit(1 if bad else 0)
-PY
-
-# The recording triton-bench shows on machines without a GPU.
-cp "$out/sandwich.results.json" "$out/recorded/results.json" 2>/dev/null
-cp "$out"/traces/sandwich/*.json "$out/recorded/" 2>/dev/null
+# The recording triton-bench shows on machines without a GPU: short traced rounds so
+# that the traces stay small enough to commit.
+run recorded --scenario sandwich --mode all --mode cubin-cached --iterations 100 --traced-rounds 1 --time-limit 8 \
+  --json "$out/recorded/results.json" --trace "$out/recorded"
+rm -f "$out"/recorded/*.raw.json
 "$python" - "$out/recorded/results.json" <<'PY'
 import json, sys, os
 p = sys.argv[1]
@@ -74,6 +57,29 @@ if os.path.exists(p):
         if m.get("trace"):
             m["trace"] = os.path.basename(m["trace"])
     json.dump(doc, open(p, "w"), indent=1)
+PY
+
+# One line per run for the closing note.
+"$python" - "$out" <<'PY'
+import json, sys, glob, os
+for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.results.json"))) + [os.path.join(sys.argv[1], "recorded/results.json")]:
+    if not os.path.exists(p):
+        continue
+    doc = json.load(open(p))
+    med = {}
+    for m in doc["modes"]:
+        label = m["mode"] + ("#%d" % m["instance"] if m.get("instance", 1) > 1 else "")
+        med[label] = {k: v["summary"]["median"] for k, v in m["metrics"].items()}
+    def ratio(metric):
+        try:
+            return "%.2fx" % (med["jit"][metric] / med["cubin-cached"][metric])
+        except (KeyError, TypeError, ZeroDivisionError):
+            return "-"
+    reps = ", ".join("%s %.2f %%" % (r["repeat"], r["difference_percent"]) for r in doc.get("repeats", []))
+    hpl = " ".join("%s=%.2fus" % (k, v["host.time_per_launch"] / 1000) for k, v in med.items() if v.get("host.time_per_launch"))
+    print("jit/ %s: host/launch %s gap-before %s | repeat %s | warm-up %.2fs settled=%s | %s" % (
+        os.path.relpath(p, sys.argv[1]), ratio("host.time_per_launch"), ratio("gap.before_target"), reps or "-",
+        doc["method"].get("gpu_warmup_s", 0), doc["method"].get("gpu_warmup_settled"), hpl))
 PY
 echo "== recording for bench/recorded/: $out/recorded ($(ls "$out/recorded" | wc -l) files)"
 echo "== done (status $status)"

@@ -2,7 +2,8 @@
 # On the GPU machine (device tool), from the repository root, with build-gpu carried
 # (built here by scripts/gpu-prepare.sh): every GPU test, the GPU benchmarks, and
 # triton-bench's GPU checks (bench/run_gpu_checks.sh), in one call. Everything lands
-# packed in $OUT/gpu-results.tgz (the device returns at most 8 files).
+# packed in $OUT/gpu-results.tgz, the recording for bench/recorded/ in $OUT/recorded.tgz.
+# TB_SKIP_BENCH=1 skips the Google Benchmark runs.
 #   device run: bash scripts/gpu-run.sh      (carry: .device-carry, from scripts/gpu-prepare.sh)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,9 +27,11 @@ echo "== GPU tests"
 ctest --test-dir build-gpu -L gpu -V --timeout 300 > "$out/gpu-tests.log" 2>&1
 grep -E "^[0-9]+: (\[ +(OK|FAILED|SKIPPED) +\]|GPU|identical|DIFFERENT|[0-9]+ of [0-9]+|.*kernels via)|Test +#|tests passed" "$out/gpu-tests.log" \
   | grep -vE "\[ +OK +\]" | tail -80
-echo "== benchmarks"
+echo "== benchmarks${TB_SKIP_BENCH:+ (skipped: TB_SKIP_BENCH)}"
 # GPU benchmarks only (the CPU ones run on any machine).
-for name in tb_bench_runtime_launch tb_bench_profiler_overhead; do
+benches="tb_bench_runtime_launch tb_bench_profiler_overhead"
+[ -n "${TB_SKIP_BENCH:-}" ] && benches=""
+for name in $benches; do
   b=build-gpu/bin/$name
   [ -x "$b" ] || continue
   echo "-- $name"
@@ -41,4 +44,7 @@ echo "run_gpu_checks exit $?"
 grep -E "^== |!!|WARNING|ratio|goal|apart|stopped|cubin identical|jit/" "$out/checks.log" | tail -60
 echo "== summary"
 grep -E "tests passed|tests failed|Test +#" "$out/gpu-tests.log" | tail -20
-( cd "$out" && tar czf /tmp/gpu-results.tgz --exclude=gpu-results.tgz . && rm -rf ./* && mv /tmp/gpu-results.tgz . )
+# Two archives: the recording to commit, and the logs and results (not the big traces).
+( cd "$out" && { [ -d checks/recorded ] && tar czf /tmp/recorded.tgz -C checks recorded; } ;
+  tar czf /tmp/gpu-results.tgz --exclude=./checks/traces --exclude=./checks/recorded . &&
+  rm -rf ./* && mv /tmp/gpu-results.tgz . && { [ -f /tmp/recorded.tgz ] && mv /tmp/recorded.tgz . ; } ; ls -la )

@@ -39,7 +39,10 @@ child_process::child_process(const std::vector<std::string>& argv,
     ::close(from_child[0]);
     ::close(from_child[1]);
     ::close(report[0]);
-    for (const auto& [key, value] : env) ::setenv(key.c_str(), value.c_str(), 1);
+    for (const auto& [key, value] : env) {
+      if (value.empty()) ::unsetenv(key.c_str());
+      else ::setenv(key.c_str(), value.c_str(), 1);
+    }
     ::execvp(args[0], args.data());
     const int e = errno;
     [[maybe_unused]] auto n = ::write(report[1], &e, sizeof e);

@@ -11,7 +11,8 @@ namespace tb::bench {
 
 class child_process {
  public:
-  // Starts argv[0] (searched in PATH) with `env` added to this process's environment.
+  // Starts argv[0] (searched in PATH) with `env` added to this process's environment
+  // (an empty value removes that variable).
   // Throws std::runtime_error when it cannot start.
   child_process(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env);
   ~child_process();  // closes the pipes and waits

@@ -60,28 +60,40 @@ std::string read_text(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// A mode under measurement: an AOT runner or the JIT process.
+// A mode under measurement: an AOT runner, or the JIT (two runner processes).
 struct mode_state {
   mode_result result;
   std::unique_ptr<aot_mode_runner> aot;
-  std::vector<double> host_ns;  // measured iterations, host clock
+  std::vector<double> host_ns;         // untraced rounds: the launches of one iteration, host clock
+  std::vector<double> traced_host_ns;  // traced rounds: the same while CUPTI records
   int batch = 1;
   bool ok() const { return result.status == "ok"; }
+  void fail(const std::string& why) {
+    result.status = "failed";
+    result.error = why;
+  }
 };
 
+// One bench/jit_runner.py process. The JIT side has two: an untraced one (the check and
+// the host-time rounds) and one started under the injection library (the traced rounds),
+// so that neither side's host time carries CUPTI's cost.
 class jit_process {
  public:
+  // `trace_out` empty: untraced.
   jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& init_dir, const fs::path& trace_out) {
-    std::vector<std::pair<std::string, std::string>> env = {
-        {"TB_TRACE_OUT", trace_out.string()}, {"TB_TRACE_MODE", "jit"}, {"TB_TRACE_SCENARIO", s.name},
-        {"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
-    if (!o.inject_library.empty()) {
+    std::vector<std::pair<std::string, std::string>> env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
+    if (!trace_out.empty()) {
+      env.emplace_back("TB_TRACE_OUT", trace_out.string());
+      env.emplace_back("TB_TRACE_MODE", "jit");
+      env.emplace_back("TB_TRACE_SCENARIO", s.name);
       env.emplace_back("CUDA_INJECTION64_PATH", o.inject_library.string());
-      // NVTX looks for its tool once, at its first call, possibly before CUDA starts and
-      // loads the injection library: name libcupti up front so the ranges are traced.
-      if (!std::getenv("NVTX_INJECTION64_PATH"))
-        if (const std::string cupti = tp::cupti_library_path(); !cupti.empty())
-          env.emplace_back("NVTX_INJECTION64_PATH", cupti);
+      // NVTX through the injection library, which hands it to the libcupti it traces with:
+      // this process's own NVTX_INJECTION64_PATH names our libcupti, and torch may load
+      // another copy, whose ranges nobody would collect (profiler/src/cupti/inject.cpp).
+      env.emplace_back("NVTX_INJECTION64_PATH", o.inject_library.string());
+    } else {
+      env.emplace_back("CUDA_INJECTION64_PATH", "");  // removed: no tracing at all
+      env.emplace_back("NVTX_INJECTION64_PATH", "");
     }
     m_child = std::make_unique<child_process>(
         std::vector<std::string>{o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--scenario",
@@ -93,6 +105,14 @@ class jit_process {
   json request(const json& command) {
     m_child->write_line(command.dump());
     return expect(command.value("cmd", "?"));
+  }
+  // Iteration times (ns) of a "warmup", "time" or "run" request.
+  std::vector<double> iterations(const char* command, int n) {
+    const json reply = request({{"cmd", command}, {"n", n}});  // kept alive: see below
+    std::vector<double> out;
+    // A range-for over .at() of a temporary reply would dangle (before C++23).
+    for (const auto& v : reply.at("iteration_ns")) out.push_back(v.get<double>());
+    return out;
   }
   int quit() {
     try {
@@ -121,6 +141,63 @@ class jit_process {
   }
   std::unique_ptr<child_process> m_child;
 };
+
+double elapsed_ns(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
+}
+
+// Host time of `n` iterations of an AOT mode, untraced: the launches of one iteration
+// are timed, then the stream is drained (not timed), so a full launch queue never makes
+// a launch wait for the GPU and every mode is timed in the same state.
+void time_untraced(aot_mode_runner& runner, device_session& session, int n, std::vector<double>& out) {
+  for (int i = 0; i < n; ++i) {
+    const auto t0 = clock_type::now();
+    runner.run_iteration();
+    out.push_back(elapsed_ns(t0));
+    session.synchronize();
+  }
+}
+
+// Traced: back to back inside NVTX ranges (a "mode:<label>" range per batch, an
+// "iteration" range each), as an application would launch; the trace gives the gaps.
+void run_traced(aot_mode_runner& runner, device_session& session, const std::string& label, int n,
+                std::vector<double>& out) {
+  const std::string range = fmt::format("{}{}", mode_range_prefix, label);
+  nvtxRangePushA(range.c_str());
+  for (int i = 0; i < n; ++i) {
+    const auto t0 = clock_type::now();
+    nvtxRangePushA("iteration");
+    runner.run_iteration();
+    nvtxRangePop();
+    out.push_back(elapsed_ns(t0));
+  }
+  session.synchronize();
+  nvtxRangePop();
+}
+
+// Before any timed round: keep the GPU (and the CPU) busy with `runner` in synchronized
+// blocks of about 50 ms until three blocks in a row agree within 2 % on the time per
+// iteration (at least 0.5 s, at most `limit_s`): an idle H100 sits at a few hundred MHz
+// and takes a while to reach its boost clock. Returns {seconds, settled}.
+std::pair<double, bool> settle_gpu(aot_mode_runner& runner, device_session& session, double iteration_ns,
+                                   double limit_s) {
+  const auto t0 = clock_type::now();
+  const int per_block = batch_iterations(iteration_ns, 1 << 20, 0.05);
+  std::vector<double> blocks;
+  for (;;) {
+    const auto b0 = clock_type::now();
+    for (int i = 0; i < per_block; ++i) runner.run_iteration();
+    session.synchronize();
+    blocks.push_back(elapsed_ns(b0) / per_block);
+    const double spent = elapsed_ns(t0) / 1e9;
+    if (blocks.size() >= 3 && spent >= 0.5) {
+      const auto last = std::span(blocks).last(3);
+      const auto [lo, hi] = std::minmax_element(last.begin(), last.end());
+      if (*hi <= *lo * 1.02) return {spent, true};
+    }
+    if (spent >= limit_s) return {spent, false};
+  }
+}
 
 void progress_bar(bool enabled, double fraction, const std::string& what) {
   if (!enabled) return;
@@ -180,18 +257,9 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
   if (const rt::status st = rt::bundle::load(o.bundle_dir, bundle); !st) throw std::runtime_error(st.message());
   r.triton_version = bundle.triton_version();
 
-  // The tracer first, so module loads and NVTX ranges are recorded.
-  std::unique_ptr<tp::tracer> tracer;
-  std::string tracer_problem;
-  try {
-    tracer = std::make_unique<tp::tracer>(tp::tracer_options{.mode = "aot", .scenario = s.name});
-    tracer->start();
-    r.cupti_version = std::to_string(tp::tracer::runtime_cupti_version());
-  } catch (const std::exception& e) {
-    tracer.reset();
-    tracer_problem = e.what();
-    if (!o.quiet) std::cerr << "triton-bench: warning: not tracing (only host-clock metrics): " << e.what() << "\n";
-  }
+  // Tracing starts only for the traced rounds; NVTX (the runtime marks every image load)
+  // must find CUPTI from its first call on, so point it there before anything runs.
+  tp::route_nvtx_to_cupti();
 
   device_session session(o.device);
   r.compute_capability = session.compute_capability();
@@ -203,8 +271,10 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
   for (const auto& m : o.modes) {
     mode_state st;
     st.result.mode = m;
+    for (const auto& before : modes) st.result.instance += before.result.mode == m;
     modes.push_back(std::move(st));
   }
+  auto is_jit = [](const mode_state& st) { return st.result.mode == "jit"; };
 
   // Which cubin each launch runs (cubin-cached's choice), for the JSON and the JIT check.
   std::vector<std::string> aot_cubin_paths(plan.size());
@@ -236,7 +306,8 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
   fs::create_directories(work / "init");
   for (const auto& b : initial) std::ofstream(work / "init" / (b.name + ".bin"), std::ios::binary)
       .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
-  std::unique_ptr<jit_process> jit;
+  std::unique_ptr<jit_process> jit;         // untraced: check, warm-up, host time
+  std::unique_ptr<jit_process> jit_traced;  // under the injection library: gaps, latency
   if (!o.trace_dir.empty()) fs::create_directories(o.trace_dir);  // the JIT process writes its trace there
   const fs::path jit_trace = o.trace_dir.empty() ? work / "jit_trace.json" : o.trace_dir / fmt::format("{}.jit.raw.json", s.name);
   auto record_check = [&](mode_state& st, const std::vector<host_buffer>& got) {
@@ -249,15 +320,13 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     st.result.check = c.ok ? "passed" : "failed";
     st.result.check_message = c.ok ? fmt::format("{} elements in {} buffers", c.elements, c.buffers) : c.message;
     st.result.check_max_abs_error = c.max_abs_error;
-    if (!c.ok) {
-      st.result.status = "failed";
-      st.result.error = "wrong results: " + c.message;
-    }
+    if (!c.ok) st.fail("wrong results: " + c.message);
   };
   for (auto& st : modes) {
     try {
-      if (st.result.mode == "jit") {
-        jit = std::make_unique<jit_process>(s, o, work / "init", jit_trace);
+      if (is_jit(st)) {
+        if (jit) throw std::runtime_error("jit can be measured once per run (repeat an AOT mode instead)");
+        jit = std::make_unique<jit_process>(s, o, work / "init", fs::path());
         r.torch_version = jit->ready.value("torch", "");
         r.triton_version = jit->ready.value("triton", r.triton_version);
         jit->request({{"cmd", "check"}, {"dir", (work / "jit_check").string()}});
@@ -282,6 +351,18 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
               "launch {} ({}): AOT {} bytes sha256 {}, JIT {} bytes sha256 {}", i + 1, plan[i].kernel->name, a.size(),
               a.empty() ? "-" : sha256::of(a).substr(0, 16), j.size(), j.empty() ? "-" : sha256::of(j).substr(0, 16)));
         }
+        // The traced twin, started after the check so that it finds Triton's cache warm.
+        if (st.ok() && !o.inject_library.empty()) {
+          try {
+            jit_traced = std::make_unique<jit_process>(s, o, work / "init", jit_trace);
+          } catch (const std::exception& e) {
+            if (!o.quiet)
+              std::cerr << fmt::format("triton-bench: warning: the traced JIT runner did not start ({}); jit has "
+                                       "host-clock metrics only\n", e.what());
+          }
+        } else if (st.ok() && !o.quiet) {
+          std::cerr << "triton-bench: warning: no injection library (--inject): jit has host-clock metrics only\n";
+        }
       } else {
         st.aot = std::make_unique<aot_mode_runner>(st.result.mode, session, plan);
         session.upload(initial);
@@ -293,14 +374,15 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
         record_check(st, got);
       }
     } catch (const std::exception& e) {
-      st.result.status = "failed";
-      st.result.error = e.what();
+      st.fail(e.what());
     }
     if (!st.ok() && !o.quiet)
-      std::cerr << fmt::format("triton-bench: mode {} FAILED: {}\n", st.result.mode, st.result.error);
+      std::cerr << fmt::format("triton-bench: mode {} FAILED: {}\n", st.result.label(), st.result.error);
   }
 
-  // Warm-up, then the batch size per mode.
+  // Warm-up of every mode (both JIT processes), which also sizes each mode's batches.
+  std::vector<double> warmup_ns;  // of the mode that settles the GPU below
+  mode_state* settler = nullptr;
   for (auto& st : modes) {
     if (!st.ok()) continue;
     try {
@@ -310,54 +392,62 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
         for (int i = 0; i < n; ++i) {
           const auto t0 = clock_type::now();
           st.aot->run_iteration();
-          times.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - t0).count());
+          times.push_back(elapsed_ns(t0));
         }
         session.synchronize();
       } else {
-        // Keep the reply alive: a range-for over .at() of a temporary dangles (before C++23).
-        const json reply = jit->request({{"cmd", "warmup"}, {"n", n}});
-        for (const auto& v : reply.at("iteration_ns")) times.push_back(v.get<double>());
+        times = jit->iterations("warmup", n);
+        if (jit_traced) jit_traced->iterations("warmup", n);
       }
       if (times.empty()) throw std::runtime_error("the warm-up returned no iteration times");
       std::sort(times.begin(), times.end());
       st.batch = batch_iterations(times[times.size() / 2], r.iterations_per_round);
+      if (st.aot && (!settler || st.result.mode == reference_mode)) {
+        settler = &st;
+        warmup_ns = times;
+      }
     } catch (const std::exception& e) {
-      st.result.status = "failed";
-      st.result.error = e.what();
+      st.fail(e.what());
+    }
+  }
+  if (settler) {
+    try {
+      std::tie(r.gpu_warmup_s, r.gpu_warmup_settled) =
+          settle_gpu(*settler->aot, session, warmup_ns[warmup_ns.size() / 2], 5.0);
+      if (!r.gpu_warmup_settled && !o.quiet)
+        std::cerr << fmt::format("triton-bench: warning: iteration times still moved after {:.1f} s of warm-up\n",
+                                 r.gpu_warmup_s);
+    } catch (const std::exception& e) {
+      settler->fail(e.what());
     }
   }
 
-  // Rounds: every mode's batch in turn (A B C A B C ...) until the rule stops them.
+  // Untraced rounds, every mode's batch in turn (A B C A B C ...) until the rule stops
+  // them: host time per launch.
   stopping_rule rule;
   rule.time_limit_s = r.time_limit_s;
   rule.fixed_rounds = o.rounds;
+  const int traced_rounds = std::max(0, o.traced_rounds);
   const auto rounds_started = clock_type::now();
+  const bool show_progress = o.progress && !o.quiet;
+  auto progress = [&](double fraction, const std::string& what) {
+    progress_bar(show_progress && std::chrono::duration<double>(clock_type::now() - started).count() > 1.0, fraction,
+                 what);
+  };
+  const double untraced_share = traced_rounds > 0 ? 0.8 : 1.0;  // of the bar
   std::string reason;
   int rounds = 0;
   while (reason.empty()) {
     for (auto& st : modes) {
       if (!st.ok()) continue;
       try {
-        if (st.aot) {
-          const std::string range = fmt::format("{}{}", mode_range_prefix, st.result.mode);
-          nvtxRangePushA(range.c_str());
-          for (int i = 0; i < st.batch; ++i) {
-            const auto t0 = clock_type::now();
-            nvtxRangePushA("iteration");
-            st.aot->run_iteration();
-            nvtxRangePop();
-            st.host_ns.push_back(std::chrono::duration<double, std::nano>(clock_type::now() - t0).count());
-          }
-          session.synchronize();
-          nvtxRangePop();
-        } else {
-          const json reply = jit->request({{"cmd", "run"}, {"n", st.batch}});
-          for (const auto& v : reply.at("iteration_ns")) st.host_ns.push_back(v.get<double>());
+        if (st.aot) time_untraced(*st.aot, session, st.batch, st.host_ns);
+        else {
+          const auto times = jit->iterations("time", st.batch);
+          st.host_ns.insert(st.host_ns.end(), times.begin(), times.end());
         }
-        st.result.iterations = st.host_ns.size();
       } catch (const std::exception& e) {
-        st.result.status = "failed";
-        st.result.error = e.what();
+        st.fail(e.what());
       }
     }
     ++rounds;
@@ -368,12 +458,44 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     reason = per_mode.empty() ? "none" : stop_reason(per_mode, rounds, elapsed, rule);
     const double fraction = rule.fixed_rounds > 0 ? static_cast<double>(rounds) / rule.fixed_rounds
                                                   : std::min(1.0, elapsed / rule.time_limit_s);
-    progress_bar(o.progress && !o.quiet && std::chrono::duration<double>(clock_type::now() - started).count() > 1.0,
-                 fraction, fmt::format("round {} ({})", rounds, s.name));
+    progress(fraction * untraced_share, fmt::format("untraced round {} ({})", rounds, s.name));
   }
-  if (o.progress && !o.quiet) std::fprintf(stderr, "\r%80s\r", "");
   r.rounds = rounds;
   r.stop_reason = reason;
+
+  // Traced rounds: the in-process tracer for the AOT modes, the traced JIT process for jit.
+  std::unique_ptr<tp::tracer> tracer;
+  std::string tracer_problem;
+  if (traced_rounds > 0) {
+    try {
+      tracer = std::make_unique<tp::tracer>(tp::tracer_options{.mode = "aot", .scenario = s.name});
+      tracer->start();
+      r.cupti_version = std::to_string(tp::tracer::runtime_cupti_version());
+    } catch (const std::exception& e) {
+      tracer.reset();
+      tracer_problem = e.what();
+      if (!o.quiet) std::cerr << "triton-bench: warning: not tracing (only host-clock metrics): " << e.what() << "\n";
+    }
+  }
+  for (int round = 0; round < traced_rounds && (tracer || jit_traced); ++round) {
+    for (auto& st : modes) {
+      if (!st.ok()) continue;
+      try {
+        if (st.aot && tracer) run_traced(*st.aot, session, st.result.label(), st.batch, st.traced_host_ns);
+        else if (!st.aot && jit_traced) {
+          const auto times = jit_traced->iterations("run", st.batch);
+          st.traced_host_ns.insert(st.traced_host_ns.end(), times.begin(), times.end());
+        }
+      } catch (const std::exception& e) {
+        st.fail(e.what());
+      }
+    }
+    r.traced_rounds = round + 1;
+    progress(untraced_share + (1 - untraced_share) * (round + 1) / traced_rounds,
+             fmt::format("traced round {} ({})", round + 1, s.name));
+  }
+  if (show_progress) std::fprintf(stderr, "\r%80s\r", "");
+  for (auto& st : modes) st.result.iterations = st.host_ns.size() + st.traced_host_ns.size();
 
   // Traces: split the process's trace per mode; the JIT's comes from its own process.
   tp::trace all;
@@ -387,40 +509,45 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       tracer_problem = e.what();
     }
   }
-  if (jit) {
-    const int rc = jit->quit();
-    if (rc != 0 && !o.quiet) std::cerr << fmt::format("triton-bench: the JIT runner exited with status {}\n", rc);
+  if (jit) jit->quit();
+  if (jit_traced) {
+    const int rc = jit_traced->quit();
+    if (rc != 0 && !o.quiet) std::cerr << fmt::format("triton-bench: the traced JIT runner exited with status {}\n", rc);
   }
-  if (!o.trace_dir.empty()) fs::create_directories(o.trace_dir);
   for (auto& st : modes) {
     if (!st.ok()) continue;
     tp::trace t;
     try {
       if (st.aot) {
-        if (tracer) t = extract_ranges(all, fmt::format("{}{}", mode_range_prefix, st.result.mode), st.result.mode);
-      } else if (fs::exists(jit_trace)) {
+        if (tracer) t = extract_ranges(all, fmt::format("{}{}", mode_range_prefix, st.result.label()), st.result.label());
+      } else if (jit_traced && fs::exists(jit_trace)) {
         tp::trace whole = tp::read_chrome_trace_file(jit_trace);
-        t = extract_ranges(whole, "mode:jit", "jit");
+        t = extract_ranges(whole, fmt::format("{}jit", mode_range_prefix), "jit");
         if (t.events().empty() && !whole.events().empty()) {
           // No NVTX ranges reached CUPTI: the whole process (warm-up and check included).
           if (!o.quiet)
             std::cerr << "triton-bench: warning: the JIT trace has no 'mode:jit' NVTX ranges; analysing all of it\n";
           t = std::move(whole);
+        } else {
+          std::error_code gone;
+          fs::remove(jit_trace, gone);  // the whole process; the per-mode trace is written below
         }
-      } else if (!o.quiet) {
-        std::cerr << "triton-bench: warning: no JIT trace (is CUDA_INJECTION64_PATH's library there?); jit has "
-                     "host-clock metrics only\n";
+      } else if (jit_traced && !o.quiet) {
+        std::cerr << fmt::format("triton-bench: warning: the traced JIT runner wrote no trace ({}); jit has host-clock "
+                                 "metrics only\n", jit_trace.string());
       }
       st.result.dropped_records = t.metadata().dropped_records;
       if (!o.trace_dir.empty() && !t.events().empty()) {
-        const fs::path file = o.trace_dir / fmt::format("{}.{}.json", s.name, st.result.mode);
+        const fs::path file = o.trace_dir / fmt::format("{}.{}.json", s.name, st.result.label());
         tp::write_chrome_trace_file(t, file);
         st.result.trace_file = file.string();
       }
-      st.result.metrics = mode_metrics(t, s.run.target, s.launches.size(), st.host_ns, r.clock_floor_ns);
+      st.result.metrics = mode_metrics(t, s.run.target, s.launches.size(), st.host_ns, st.traced_host_ns, r.clock_floor_ns);
     } catch (const std::exception& e) {
-      st.result.metrics = mode_metrics(tp::trace{}, s.run.target, s.launches.size(), st.host_ns, r.clock_floor_ns);
-      if (!o.quiet) std::cerr << fmt::format("triton-bench: mode {}: trace analysis failed: {}\n", st.result.mode, e.what());
+      st.result.metrics =
+          mode_metrics(tp::trace{}, s.run.target, s.launches.size(), st.host_ns, st.traced_host_ns, r.clock_floor_ns);
+      if (!o.quiet)
+        std::cerr << fmt::format("triton-bench: mode {}: trace analysis failed: {}\n", st.result.label(), e.what());
     }
   }
   for (auto& st : modes) r.modes.push_back(std::move(st.result));

@@ -1,5 +1,6 @@
-// The timed run: every requested mode of one scenario, interleaved in rounds, traced,
-// checked against the host reference first; and the cold-start measurements.
+// The timed run: every requested mode of one scenario, checked against the host
+// reference first, then interleaved in untraced rounds (host time) and traced rounds
+// (gaps, latency, kernel time); and the cold-start measurements. docs/bench.md, "Method".
 #pragma once
 
 #include "results.hpp"
@@ -13,10 +14,11 @@
 namespace tb::bench {
 
 struct run_options {
-  std::vector<std::string> modes;       // expanded, in order
+  std::vector<std::string> modes;       // expanded, in order; a mode given twice runs twice (a repeat)
   int device = 0;
   int iterations = 0;                   // 0: the scenario's [run] iterations
   int rounds = 0;                       // 0: stopping rule
+  int traced_rounds = 2;                // rounds under CUPTI after the untraced ones (0: none)
   double time_limit_s = 0;              // 0: the scenario's [run] time_limit_s
   std::filesystem::path bundle_dir;     // the scenario's bundle (manifest.json inside)
   std::filesystem::path trace_dir;      // empty: no traces kept

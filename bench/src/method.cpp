@@ -108,7 +108,8 @@ metric_result make_metric(std::string id, std::string unit, std::vector<double> 
 }
 
 std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view target, std::uint64_t launches_per_iteration,
-                                        std::span<const double> host_iteration_ns, double clock_floor_ns) {
+                                        std::span<const double> host_iteration_ns,
+                                        std::span<const double> traced_host_iteration_ns, double clock_floor_ns) {
   std::vector<metric_result> out;
   if (!t.events().empty()) {
     tp::analysis_options options;
@@ -117,18 +118,20 @@ std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view tar
     for (const auto& row : table_metrics()) {
       const tp::metric* m = a.find(row.id);
       if (!m) continue;
-      out.push_back(make_metric(m->name, std::string(tp::to_string(m->unit)),
-                                m->samples, clock_floor_ns));
+      out.push_back(make_metric(m->name, std::string(tp::to_string(m->unit)), m->samples, clock_floor_ns));
     }
   }
-  // Host time per launch from the host clock around each iteration, so that it exists
-  // for every mode, the JIT included (whose NVTX iteration ranges may not be traced).
-  if (launches_per_iteration > 0 && !host_iteration_ns.empty()) {
-    std::vector<double> per_launch;
-    per_launch.reserve(host_iteration_ns.size());
-    for (double v : host_iteration_ns) per_launch.push_back(v / static_cast<double>(launches_per_iteration));
-    out.push_back(make_metric("host.time_per_launch", "ns", std::move(per_launch), clock_floor_ns));
-  }
+  auto per_launch = [&](std::span<const double> iterations) {
+    std::vector<double> v;
+    v.reserve(iterations.size());
+    for (double x : iterations) v.push_back(x / static_cast<double>(launches_per_iteration));
+    return v;
+  };
+  // From the host clock, so that they exist for every mode, traced or not.
+  if (launches_per_iteration > 0 && !host_iteration_ns.empty())
+    out.push_back(make_metric("host.time_per_launch", "ns", per_launch(host_iteration_ns), clock_floor_ns));
+  if (launches_per_iteration > 0 && !traced_host_iteration_ns.empty())
+    out.push_back(make_metric("host.time_per_launch_traced", "ns", per_launch(traced_host_iteration_ns), clock_floor_ns));
   out.push_back(make_metric("host.iteration", "ns", {host_iteration_ns.begin(), host_iteration_ns.end()}, clock_floor_ns));
   return out;
 }

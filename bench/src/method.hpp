@@ -46,14 +46,15 @@ double measure_clock_floor_ns();
 // range), with the processes and tracks they need; metadata copied, mode set.
 tb::profiler::trace extract_ranges(const tb::profiler::trace& all, std::string_view range_name, std::string_view mode);
 
-// The metrics of one mode from its trace and the host-clock iteration times:
-// the profiler's analysis for `target`, host.time_per_launch (traced iteration time
-// / launches per iteration) and host.iteration. Samples at or below `clock_floor_ns`
-// are counted per metric. Throws tb::profiler::analysis_error when the target is not
-// in the trace.
+// The metrics of one mode: the profiler's analysis of its trace (from the traced rounds)
+// for `target`; host.time_per_launch and host.iteration from the untraced rounds' host
+// clock (the launches of one iteration, the queue drained between iterations); and
+// host.time_per_launch_traced from the traced rounds, which shows what tracing costs.
+// Samples at or below `clock_floor_ns` are counted per metric. Throws
+// tb::profiler::analysis_error when the target is not in a non-empty trace.
 std::vector<metric_result> mode_metrics(const tb::profiler::trace& t, std::string_view target,
                                         std::uint64_t launches_per_iteration, std::span<const double> host_iteration_ns,
-                                        double clock_floor_ns);
+                                        std::span<const double> traced_host_iteration_ns, double clock_floor_ns);
 
 // Summary of a metric's samples with the profiler's statistics.
 metric_result make_metric(std::string id, std::string unit, std::vector<double> samples, double clock_floor_ns);

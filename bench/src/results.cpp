@@ -22,8 +22,24 @@ const metric_result* mode_result::find(std::string_view id) const noexcept {
 
 const mode_result* results::find(std::string_view mode) const noexcept {
   for (const auto& m : modes)
-    if (m.mode == mode) return &m;
+    if (m.mode == mode && m.instance == 1) return &m;
   return nullptr;
+}
+
+std::vector<repeat_agreement> repeat_agreements(const results& r) {
+  std::vector<repeat_agreement> out;
+  constexpr std::string_view metric = "host.time_per_launch";
+  for (const auto& m : r.modes) {
+    if (m.instance == 1 || m.status != "ok") continue;
+    const mode_result* first = r.find(m.mode);
+    if (!first || first->status != "ok") continue;
+    const metric_result* a = first->find(metric);
+    const metric_result* b = m.find(metric);
+    if (!a || !b || a->stats.n == 0 || b->stats.n == 0 || !(a->stats.median > 0)) continue;
+    out.push_back({first->label(), m.label(), std::string(metric), a->stats.median, b->stats.median,
+                   100.0 * std::fabs(b->stats.median - a->stats.median) / a->stats.median});
+  }
+  return out;
 }
 
 const std::vector<metric_label>& table_metrics() {
@@ -33,6 +49,7 @@ const std::vector<metric_label>& table_metrics() {
       {"launch.dispatch_overhead", "dispatch overhead"},
       {"launch.api_duration", "launch API time"},
       {"host.time_per_launch", "host time per launch"},
+      {"host.time_per_launch_traced", "  same, while traced"},
       {"launch.latency", "launch latency"},
       {"module.time_per_iteration", "module load / iteration"},
       {"kernel.duration", "kernel time"},
@@ -112,7 +129,8 @@ json to_json(const results& r) {
   j["method"] = {{"warmup", r.warmup}, {"iterations_per_round", r.iterations_per_round}, {"rounds", r.rounds},
                  {"time_limit_s", r.time_limit_s}, {"target_ci_percent", r.target_ci_percent},
                  {"stop_reason", r.stop_reason}, {"elapsed_s", r.elapsed_s}, {"clock_floor_ns", r.clock_floor_ns},
-                 {"interleaved", true}};
+                 {"interleaved", true}, {"traced_rounds", r.traced_rounds}, {"gpu_warmup_s", r.gpu_warmup_s},
+                 {"gpu_warmup_settled", r.gpu_warmup_settled}};
   json modes = json::array();
   for (const auto& m : r.modes) {
     json metrics = json::object();
@@ -120,6 +138,7 @@ json to_json(const results& r) {
       metrics[x.id] = {{"unit", x.unit}, {"summary", summary_to_json(x.stats)}, {"samples", x.samples},
                        {"at_clock_floor", x.at_clock_floor}};
     json mj = {{"mode", m.mode},
+               {"instance", m.instance},
                {"status", m.status},
                {"error", m.error},
                {"check", {{"status", m.check}, {"message", m.check_message}, {"max_abs_error", m.check_max_abs_error}}},
@@ -134,6 +153,12 @@ json to_json(const results& r) {
   }
   j["modes"] = modes;
   j["ratios_to"] = reference_mode;
+  json repeats = json::array();
+  for (const auto& a : repeat_agreements(r))
+    repeats.push_back({{"first", a.first}, {"repeat", a.repeat}, {"metric", a.metric}, {"first_median", a.first_median},
+                       {"repeat_median", a.repeat_median}, {"difference_percent", a.difference_percent},
+                       {"goal_percent", repeat_goal_percent}});
+  j["repeats"] = repeats;
   json cold = json::array();
   for (const auto& c : r.cold_start)
     cold.push_back({{"label", c.label}, {"status", c.status}, {"error", c.error}, {"samples_ns", c.samples_ns},
@@ -181,9 +206,13 @@ results results_from_json(const json& j) {
   r.stop_reason = me.at("stop_reason").get<std::string>();
   r.elapsed_s = me.at("elapsed_s").get<double>();
   r.clock_floor_ns = me.at("clock_floor_ns").get<double>();
+  r.traced_rounds = me.value("traced_rounds", 0);  // version 2
+  r.gpu_warmup_s = me.value("gpu_warmup_s", 0.0);
+  r.gpu_warmup_settled = me.value("gpu_warmup_settled", false);
   for (const auto& mj : j.at("modes")) {
     mode_result mr;
     mr.mode = mj.at("mode").get<std::string>();
+    mr.instance = mj.value("instance", 1);  // version 1 had none
     mr.status = mj.at("status").get<std::string>();
     mr.error = mj.value("error", "");
     mr.check = mj.at("check").at("status").get<std::string>();
@@ -296,8 +325,10 @@ std::vector<std::string> validate_results_json(const json& j) {
   if (!j.is_object()) return {"(root): is not an object"};
   if (j.value("schema", "") != results_schema)
     v.problem("schema", fmt::format("expected \"{}\"", results_schema));
-  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != results_version)
-    v.problem("version", fmt::format("expected {}", results_version));
+  // Version 1 (no mode instances, no warm-up fields) is read as a subset of 2.
+  const int version = j.contains("version") && j["version"].is_number_integer() ? j["version"].get<int>() : 0;
+  if (version != results_version && version != 1)
+    v.problem("version", fmt::format("expected {} (or 1)", results_version));
   v.string(j, "(root)", "created");
   if (const json* tool = v.member(j, "(root)", "tool")) {
     v.string(*tool, "tool", "git_commit");
@@ -332,6 +363,11 @@ std::vector<std::string> validate_results_json(const json& j) {
     for (const char* k : {"warmup", "iterations_per_round", "rounds"}) v.integer(*me, "method", k);
     for (const char* k : {"time_limit_s", "target_ci_percent", "elapsed_s", "clock_floor_ns"}) v.number(*me, "method", k);
     v.one_of(*me, "method", "stop_reason", {"converged", "time_limit", "rounds", "none"});
+    if (version >= 2) {
+      v.integer(*me, "method", "traced_rounds");
+      v.number(*me, "method", "gpu_warmup_s");
+      v.boolean(*me, "method", "gpu_warmup_settled");
+    }
   }
   std::set<std::string> seen;
   if (const json* modes = v.array(j, "(root)", "modes"))
@@ -339,8 +375,15 @@ std::vector<std::string> validate_results_json(const json& j) {
       const json& m = (*modes)[i];
       const std::string p = fmt::format("modes[{}]", i);
       v.one_of(m, p, "mode", {"jit", "ptx", "cubin", "ptx-cached", "cubin-cached", "library", "graph"});
-      if (m.contains("mode") && m["mode"].is_string() && !seen.insert(m["mode"].get<std::string>()).second)
-        v.problem(p + ".mode", "appears twice");
+      int instance = 1;
+      if (version >= 2) {
+        v.integer(m, p, "instance");
+        if (m.contains("instance") && m["instance"].is_number_integer()) instance = m["instance"].get<int>();
+        if (instance < 1) v.problem(p + ".instance", "is not 1 or more");
+      }
+      if (m.contains("mode") && m["mode"].is_string() &&
+          !seen.insert(fmt::format("{}#{}", m["mode"].get<std::string>(), instance)).second)
+        v.problem(p + ".mode", "appears twice with the same instance");
       v.one_of(m, p, "status", {"ok", "failed", "skipped"});
       v.string(m, p, "error");
       if (const json* c = v.member(m, p, "check")) {
@@ -419,16 +462,21 @@ void print_header(std::ostream& out, const results& r) {
                      r.gpu_name.empty() ? "?" : r.gpu_name, r.compute_capability, r.driver_version, r.cuda_version,
                      r.cupti_version, r.triton_version.empty() ? "-" : r.triton_version,
                      r.git_commit.empty() ? "unknown" : r.git_commit.substr(0, 12));
-  out << fmt::format("method: warm-up {}, {} iterations per round, {} rounds interleaved, stop: {} ({:.1f} s)\n",
-                     r.warmup, r.iterations_per_round, r.rounds, r.stop_reason, r.elapsed_s);
+  out << fmt::format("method: warm-up {} iterations per mode{}; {} untraced rounds interleaved (host time; stop: {}), "
+                     "then {} traced rounds (gaps, latency, kernel time); at most {} iterations per batch; {:.1f} s\n",
+                     r.warmup,
+                     r.gpu_warmup_s > 0 ? fmt::format(", GPU settled in {:.2f} s{}", r.gpu_warmup_s,
+                                                      r.gpu_warmup_settled ? "" : " (NOT settled: timings may drift)")
+                                        : "",
+                     r.rounds, r.stop_reason, r.traced_rounds, r.iterations_per_round, r.elapsed_s);
 }
 
 void print_mode_notes(std::ostream& out, const results& r) {
   for (const auto& m : r.modes) {
     if (m.status != "ok")
-      out << fmt::format("!! mode {} {}: {}\n", m.mode, m.status == "failed" ? "FAILED" : "skipped", m.error);
+      out << fmt::format("!! mode {} {}: {}\n", m.label(), m.status == "failed" ? "FAILED" : "skipped", m.error);
     else if (m.check == "unchecked")
-      out << fmt::format("!! mode {}: outputs NOT checked: {}\n", m.mode, m.check_message);
+      out << fmt::format("!! mode {}: outputs NOT checked: {}\n", m.label(), m.check_message);
     if (m.mode == "jit" && m.cubin.compared) {
       if (m.cubin.identical) {
         out << "jit: Triton's cubins are byte-identical to the AOT cubins\n";
@@ -438,7 +486,7 @@ void print_mode_notes(std::ostream& out, const results& r) {
       }
     }
     if (m.dropped_records > 0)
-      out << fmt::format("!! mode {}: CUPTI dropped {} records: its metrics are incomplete\n", m.mode, m.dropped_records);
+      out << fmt::format("!! mode {}: CUPTI dropped {} records: its metrics are incomplete\n", m.label(), m.dropped_records);
   }
 }
 
@@ -474,7 +522,7 @@ void print_results_table(std::ostream& out, const results& r) {
     if (m.status == "ok") ok.push_back(&m);
   if (ok.size() == 1) {
     const mode_result& m = *ok.front();
-    out << fmt::format("\nmode {}  ({} iterations measured, check: {})\n", m.mode, m.iterations, m.check);
+    out << fmt::format("\nmode {}  ({} iterations measured, check: {})\n", m.label(), m.iterations, m.check);
     out << fmt::format("{} {:>7} {:>11}  {:>25}  {:>25} {:>10} {:>7}\n", pad("metric", 28, true), "n", "median",
                        "95% CI of the median", "spread p5 .. p95", "MAD", "floor");
     for (const auto& row : table_metrics()) {
@@ -490,7 +538,7 @@ void print_results_table(std::ostream& out, const results& r) {
   } else if (ok.size() > 1) {
     out << "\nmedian ±half-width of its 95% interval (% of the median)\n";
     std::string header = pad("metric", 28, true);
-    for (const auto* m : ok) header += " " + pad(m->mode, 20);
+    for (const auto* m : ok) header += " " + pad(m->label(), 20);
     out << header << "\n";
     for (const auto& row : table_metrics()) {
       std::string line = pad(std::string(row.label), 28, true);
@@ -506,7 +554,7 @@ void print_results_table(std::ostream& out, const results& r) {
     if (ref && ref->status == "ok") {
       out << fmt::format("\nratio of the median to {} (x: times the {} value)\n", reference_mode, reference_mode);
       header = pad("metric", 28, true);
-      for (const auto* m : ok) header += " " + pad(m->mode, 14);
+      for (const auto* m : ok) header += " " + pad(m->label(), 14);
       out << header << "\n";
       for (const auto& row : table_metrics()) {
         const metric_result* base = ref->find(row.id);
@@ -538,6 +586,11 @@ void print_results_table(std::ostream& out, const results& r) {
   } else {
     out << "\nno mode ran successfully\n";
   }
+  for (const auto& a : repeat_agreements(r))
+    out << fmt::format("{}repeat: {} vs {}: host time per launch {} vs {}, {:.2f} % apart (goal <= {:.0f} %)\n",
+                       a.difference_percent <= repeat_goal_percent ? "" : "!! ", a.first, a.repeat,
+                       format_value(a.first_median, "ns"), format_value(a.repeat_median, "ns"), a.difference_percent,
+                       repeat_goal_percent);
   print_cold_start(out, r);
 }
 

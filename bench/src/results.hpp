@@ -17,7 +17,7 @@
 namespace tb::bench {
 
 inline constexpr std::string_view results_schema = "triton-bench/results";
-inline constexpr int results_version = 1;
+inline constexpr int results_version = 2;  // 2: mode instances, untraced host time, GPU warm-up
 inline constexpr std::string_view reference_mode = "cubin-cached";
 
 struct metric_result {
@@ -36,6 +36,7 @@ struct cubin_check {  // jit only: Triton's cubin against the AOT one, per launc
 
 struct mode_result {
   std::string mode;
+  int instance = 1;                   // 2, 3, ...: the same mode again in the same run (a repeat)
   std::string status = "ok";          // ok | failed | skipped
   std::string error;                  // why, when not ok
   std::string check = "unchecked";    // passed | failed | unchecked
@@ -48,6 +49,8 @@ struct mode_result {
   std::vector<metric_result> metrics;
 
   const metric_result* find(std::string_view id) const noexcept;
+  // "cubin-cached", or "cubin-cached#2" for a repeat.
+  std::string label() const { return instance > 1 ? mode + "#" + std::to_string(instance) : mode; }
 };
 
 struct kernel_image_result {
@@ -84,7 +87,10 @@ struct results {
   // method
   int warmup = 0;
   int iterations_per_round = 0;
-  int rounds = 0;
+  int rounds = 0;          // untraced rounds (host time)
+  int traced_rounds = 0;   // traced rounds (gaps, latency, kernel time)
+  double gpu_warmup_s = 0; // the settling warm-up before the rounds
+  bool gpu_warmup_settled = false;
   double time_limit_s = 0;
   double target_ci_percent = 1.0;
   std::string stop_reason;  // converged | time_limit | rounds
@@ -93,8 +99,19 @@ struct results {
   std::vector<mode_result> modes;
   std::vector<cold_start_result> cold_start;
 
+  // The first instance of `mode`.
   const mode_result* find(std::string_view mode) const noexcept;
 };
+
+// A mode that ran twice or more in one run, against its first instance.
+struct repeat_agreement {
+  std::string first, repeat;          // labels: "cubin-cached", "cubin-cached#2"
+  std::string metric;                 // host.time_per_launch
+  double first_median = 0, repeat_median = 0;
+  double difference_percent = 0;      // |repeat - first| / first * 100
+};
+inline constexpr double repeat_goal_percent = 2.0;
+std::vector<repeat_agreement> repeat_agreements(const results& r);
 
 nlohmann::json summary_to_json(const tb::profiler::summary& s);
 nlohmann::json to_json(const results& r);

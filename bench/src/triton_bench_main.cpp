@@ -203,21 +203,26 @@ int main(int argc, char** argv) {
   std::vector<std::string> modes;
   std::string scenario = "sandwich";
   std::string bundle_dir, trace_dir, json_file, recorded, python, inject, cold_child_mode;
-  int iterations = 0, rounds = 0, device = 0, cold_repeats = 3;
+  int iterations = 0, rounds = 0, traced_rounds = 2, device = 0, cold_repeats = 3;
   double time_limit = 0;
   bool list = false, quiet = false, cold_start = false, no_gpu = false;
   std::vector<std::string> allowed_modes = tb::bench::all_mode_names();
   allowed_modes.push_back("all");
-  app.add_option("--mode,-m", modes, fmt::format("launch mode, repeatable: {} or all (default cubin-cached)",
-                                                 fmt::join(tb::bench::all_mode_names(), ", ")))
+  app.add_option("--mode,-m", modes,
+                 fmt::format("launch mode, repeatable: {} or all (default cubin-cached); an AOT mode given twice "
+                             "runs twice, as a repeat whose agreement is reported",
+                             fmt::join(tb::bench::all_mode_names(), ", ")))
       ->check(CLI::IsMember(allowed_modes));
   app.add_option("--scenario,-s", scenario, "scenario name (scenarios/NAME) or path (default: sandwich)");
   app.add_option("--iterations,-n", iterations, "measured iterations per mode and round (default: the scenario's)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--rounds", rounds, "exactly this many rounds (default: until the 95% interval of every mode's "
-                                     "median is within 1%, or the time limit)")
+  app.add_option("--rounds", rounds, "exactly this many untraced rounds (default: until the 95% interval of every "
+                                     "mode's median host time is within 1%, or the time limit)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--time-limit", time_limit, "seconds of rounds at most (default: the scenario's, 20)")
+  app.add_option("--traced-rounds", traced_rounds, "rounds under CUPTI after the untraced ones, for gaps, latency and "
+                                                   "kernel time (default 2; 0: host time only)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)")
       ->check(CLI::PositiveNumber);
   app.add_option("--device,-d", device, "CUDA device ordinal (default 0)")->check(CLI::NonNegativeNumber);
   app.add_option("--trace", trace_dir, "write one Chrome trace per mode into DIR");
@@ -262,17 +267,25 @@ int main(int argc, char** argv) {
 
     tb::bench::run_options o;
     if (modes.empty()) modes = {"cubin-cached"};
+    // "all" adds the modes not named yet; an AOT mode named twice runs twice (a repeat:
+    // "cubin-cached#2"), which shows how well the run reproduces itself.
+    if (std::count(modes.begin(), modes.end(), "jit") > 1) {
+      fmt::print(stderr, "triton-bench: --mode jit given twice: jit runs once per run (repeat an AOT mode instead)\n");
+      return 2;
+    }
     for (const auto& m : modes) {
+      const bool named = std::find(o.modes.begin(), o.modes.end(), m) != o.modes.end();
       if (m == "all") {
         for (const auto& a : tb::bench::all_mode_names())
           if (std::find(o.modes.begin(), o.modes.end(), a) == o.modes.end()) o.modes.push_back(a);
-      } else if (std::find(o.modes.begin(), o.modes.end(), m) == o.modes.end()) {
+      } else if (!(m == "jit" && named)) {
         o.modes.push_back(m);
       }
     }
     o.device = device;
     o.iterations = iterations;
     o.rounds = rounds;
+    o.traced_rounds = traced_rounds;
     o.time_limit_s = time_limit;
     o.trace_dir = trace_dir;
     o.source_dir = source_dir();
@@ -296,10 +309,21 @@ int main(int argc, char** argv) {
     for (const auto& gpu : probe.gpus)
       if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
     tb::bench::print_results_table(std::cout, r);
-    if (!json_file.empty()) {
-      std::ofstream out(json_file);
+    if (!json_file.empty()) {  // written whole or not at all
+      const fs::path partial = json_file + ".partial";
+      std::ofstream out(partial);
       out << tb::bench::to_json(r).dump(1) << "\n";
-      if (!out) throw std::runtime_error(fmt::format("{}: cannot write", json_file));
+      out.close();
+      std::error_code ec;
+      if (!out) {
+        fs::remove(partial, ec);
+        throw std::runtime_error(fmt::format("{}: cannot write", json_file));
+      }
+      fs::rename(partial, json_file, ec);
+      if (ec) {
+        fs::remove(partial, ec);
+        throw std::runtime_error(fmt::format("{}: cannot write: {}", json_file, ec.message()));
+      }
     }
     bool failed = false;
     for (const auto& m : r.modes) failed = failed || m.status != "ok";

@@ -66,8 +66,9 @@ TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
   const auto part = extract_ranges(t, "mode:cubin-cached", "cubin-cached");
   EXPECT_EQ(part.metadata().mode, "cubin-cached");
   EXPECT_EQ(part.events().size(), 1u + 3 * 3);
-  const std::vector<double> host_ns = {5000, 5000, 5000};
-  const auto metrics = mode_metrics(part, "add_kernel", 1, host_ns, 20);
+  const std::vector<double> host_ns = {5000, 5000, 5000};    // untraced rounds
+  const std::vector<double> traced_ns = {7000, 6000};        // traced rounds
+  const auto metrics = mode_metrics(part, "add_kernel", 2, host_ns, traced_ns, 20);
   auto find = [&](const char* id) -> const metric_result* {
     for (const auto& m : metrics)
       if (m.id == id) return &m;
@@ -77,7 +78,8 @@ TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
   EXPECT_EQ(find("kernel.duration")->samples, (std::vector<double>{1000, 1000, 1000}));
   EXPECT_EQ(find("gap.before_target")->samples, (std::vector<double>{9000, 9000}));
   EXPECT_EQ(find("launch.latency")->samples, (std::vector<double>{2900, 2900, 2900}));
-  EXPECT_EQ(find("host.time_per_launch")->samples, (std::vector<double>{5000, 5000, 5000}));
+  EXPECT_EQ(find("host.time_per_launch")->samples, (std::vector<double>{2500, 2500, 2500}));
+  EXPECT_EQ(find("host.time_per_launch_traced")->samples, (std::vector<double>{3500, 3000}));
   EXPECT_EQ(find("host.iteration")->samples, host_ns);
 }
 

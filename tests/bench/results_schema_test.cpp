@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -53,7 +54,7 @@ TEST(ResultsSchema, WrittenResultsValidate) {
   const auto problems = validate_results_json(j);
   EXPECT_TRUE(problems.empty()) << problems.front();
   EXPECT_EQ(j["schema"], "triton-bench/results");
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
   EXPECT_EQ(j["modes"][1]["metrics"]["gap.before_target"]["samples"].size(), 5u);
   EXPECT_EQ(j["modes"][1]["metrics"]["gap.before_target"]["at_clock_floor"], 2);  // 10 and 20 <= 20 ns
 }
@@ -69,6 +70,40 @@ TEST(ResultsSchema, TheSyntheticRecordingValidates) {
   const json j = json::parse(in);
   const auto problems = validate_results_json(j);
   EXPECT_TRUE(problems.empty()) << problems.front();
+}
+
+TEST(ResultsSchema, ARepeatedModeIsLabelledAndComparedWithItsFirstRun) {
+  results r = sample_results();
+  mode_result first = r.modes[1];  // cubin-cached
+  first.metrics.push_back(make_metric("host.time_per_launch", "ns", {3000, 3100, 3200}, 20));
+  mode_result again = first;
+  again.instance = 2;
+  again.metrics.back() = make_metric("host.time_per_launch", "ns", {3100, 3200, 3300}, 20);
+  r.modes[1] = first;
+  r.modes.push_back(again);
+  EXPECT_EQ(r.modes[2].label(), "cubin-cached#2");
+  EXPECT_EQ(r.find("cubin-cached"), &r.modes[1]);
+
+  const auto agreements = repeat_agreements(r);
+  ASSERT_EQ(agreements.size(), 1u);
+  EXPECT_EQ(agreements[0].first, "cubin-cached");
+  EXPECT_EQ(agreements[0].repeat, "cubin-cached#2");
+  EXPECT_DOUBLE_EQ(agreements[0].difference_percent, 100.0 * 100 / 3100);  // medians 3100 and 3200 ns
+
+  const json j = to_json(r);
+  EXPECT_TRUE(validate_results_json(j).empty());
+  EXPECT_EQ(j["modes"][2]["instance"], 2);
+  EXPECT_DOUBLE_EQ(j["repeats"][0]["difference_percent"].get<double>(), agreements[0].difference_percent);
+  EXPECT_EQ(results_from_json(j).modes[2].label(), "cubin-cached#2");
+
+  std::ostringstream table;
+  print_results_table(table, r);
+  EXPECT_NE(table.str().find("cubin-cached#2"), std::string::npos) << table.str();
+  // 3.2 % apart: over the 2 % goal, so flagged
+  EXPECT_NE(table.str().find("!! repeat: cubin-cached vs cubin-cached#2: host time per launch 3.100 us vs 3.200 us, "
+                             "3.23 % apart (goal <= 2 %)"),
+            std::string::npos)
+      << table.str();
 }
 
 struct breakage {
@@ -93,11 +128,14 @@ INSTANTIATE_TEST_SUITE_P(
     Each, ResultsSchemaErrors,
     testing::Values(
         breakage{"schema", [](json& j) { j["schema"] = "other"; }, "schema: expected \"triton-bench/results\""},
-        breakage{"version", [](json& j) { j["version"] = 2; }, "version: expected 1"},
+        breakage{"version", [](json& j) { j["version"] = 3; }, "version: expected 2 (or 1)"},
         breakage{"no_machine", [](json& j) { j.erase("machine"); }, "(root): missing 'machine'"},
         breakage{"gpu_name", [](json& j) { j["machine"]["gpu"]["name"] = 3; }, "machine.gpu.name: is not a string"},
         breakage{"mode_name", [](json& j) { j["modes"][0]["mode"] = "fast"; }, "modes[0].mode: 'fast' is not one of"},
-        breakage{"mode_twice", [](json& j) { j["modes"][1]["mode"] = "jit"; }, "modes[1].mode: appears twice"},
+        breakage{"mode_twice", [](json& j) { j["modes"][1]["mode"] = "jit"; }, "modes[1].mode: appears twice with the same instance"},
+        breakage{"instance", [](json& j) { j["modes"][1]["instance"] = 0; }, "modes[1].instance: is not 1 or more"},
+        breakage{"traced_rounds", [](json& j) { j["method"].erase("traced_rounds"); },
+                 "method: missing 'traced_rounds'"},
         breakage{"failed_check_ok", [](json& j) { j["modes"][1]["check"]["status"] = "failed"; },
                  "modes[1]: a mode whose check failed cannot have status ok"},
         breakage{"unit", [](json& j) { j["modes"][1]["metrics"]["gap.before_target"]["unit"] = "us"; },

@@ -7,7 +7,8 @@ consumer for 5 iterations inside NVTX "iteration" ranges, on buffers made with
 torch.empty (which launches no kernel), then exits normally. The parent reads the
 trace the library wrote at exit and checks: kernel count, names and order exactly as
 launched; every kernel linked by correlation id to the launch call that made it;
-gaps between consecutive kernels on a stream non-negative; no record dropped.
+gaps between consecutive kernels on a stream non-negative; no record dropped; the
+NVTX ranges present (NVTX_INJECTION64_PATH names the injection library).
 Exit 77 (skipped) without torch or a GPU.
 """
 import argparse
@@ -50,8 +51,10 @@ def parent(args):
         return 77
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "trace.json")
-        env = dict(os.environ, CUDA_INJECTION64_PATH=args.inject, TB_TRACE_OUT=out, TB_TRACE_MODE="jit",
-                   TB_TRACE_SCENARIO="sandwich")
+        # NVTX through the injection library itself, as triton-bench starts its JIT runner:
+        # its InitializeInjectionNvtx2 must hand NVTX to the libcupti the tracer uses.
+        env = dict(os.environ, CUDA_INJECTION64_PATH=args.inject, NVTX_INJECTION64_PATH=args.inject,
+                   TB_TRACE_OUT=out, TB_TRACE_MODE="jit", TB_TRACE_SCENARIO="sandwich")
         run = subprocess.run([sys.executable, __file__, "--child", "--frontend", args.frontend,
                               "--scenarios", args.scenarios, "--inject", args.inject], env=env,
                              capture_output=True, text=True, timeout=300)
@@ -93,6 +96,8 @@ def parent(args):
     if other.get("droppedRecords", 0) != 0:
         failures.append(f"{other['droppedRecords']} records dropped")
     iterations = [e for e in events if e.get("cat") == "user_annotation" and e.get("name") == "iteration"]
+    if len(iterations) != ITERATIONS:
+        failures.append(f"{len(iterations)} NVTX 'iteration' ranges in the trace, {ITERATIONS} expected")
     launch_names = sorted({api[k["args"]["correlation"]]["name"] for k in kernels if k["args"].get("correlation") in api})
     print(f"GPU {other.get('gpuName')}, CUPTI {other.get('cuptiVersion')}: {len(kernels)} kernels via {launch_names}, "
           f"{len(iterations)} NVTX iterations, gaps min {min(gaps):.3f} us median {sorted(gaps)[len(gaps) // 2]:.3f} us, "

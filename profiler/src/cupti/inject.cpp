@@ -7,14 +7,22 @@
 // The trace is written from an atexit handler (registered after the CUDA runtime's, so it
 // runs first). A Python program that ends with an uncaught exception still exits through
 // exit() and so reaches it; os._exit() and fatal signals do not.
+// NVTX: set NVTX_INJECTION64_PATH=/path/libtb_cupti_inject.so too (triton-bench does) and
+// NVTX ranges reach the same libcupti the tracer uses, even when the process makes its
+// first NVTX call before CUDA starts, and even when it has loaded another copy of
+// libcupti (torch wheels ship one): InitializeInjectionNvtx2 below forwards NVTX's
+// hand-shake to the libcupti this library is linked against. Naming a libcupti file
+// directly can load a second copy, whose ranges no tracer ever collects.
 // If CUPTI cannot be used (another CUPTI client holds the subscription, version mismatch)
 // one line goes to stderr and the process continues untraced.
 #include <tb/profiler/trace_writer.hpp>
 #include <tb/profiler/tracer.hpp>
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -85,4 +93,21 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) 
     std::fprintf(stderr, "tb_cupti_inject: not tracing: %s\n", e.what());
   }
   return 1;  // never stop the application
+}
+
+// NVTX's tool entry (NvtxInitializeInjectionNvtxFunc_t): NVTX dlopens the library named
+// by NVTX_INJECTION64_PATH and calls this with its export-table getter.
+using nvtx_export_table_getter = const void* (*)(std::uint32_t);
+extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(nvtx_export_table_getter get_table) {
+  const std::string cupti = tb::profiler::cupti_library_path();
+  void* handle = cupti.empty() ? nullptr : dlopen(cupti.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  using entry = int (*)(nvtx_export_table_getter);
+  // dlsym on libcupti's own handle finds libcupti's entry, never this one.
+  const auto forward = handle ? reinterpret_cast<entry>(dlsym(handle, "InitializeInjectionNvtx2")) : nullptr;
+  if (forward == nullptr || forward == &InitializeInjectionNvtx2) {
+    std::fprintf(stderr, "tb_cupti_inject: NVTX ranges will not be traced: no InitializeInjectionNvtx2 in %s\n",
+                 cupti.empty() ? "(libcupti not found)" : cupti.c_str());
+    return 0;
+  }
+  return forward(get_table);
 }

@@ -112,22 +112,19 @@ std::vector<CUpti_ActivityKind> activity_kinds(const tracer_kinds& k) {
   return v;
 }
 
-// NVTX reaches CUPTI only when NVTX_INJECTION64_PATH names libcupti; point it at the
-// libcupti this process uses unless the user chose something else.
-void point_nvtx_at_cupti() {
-  if (std::getenv("NVTX_INJECTION64_PATH") != nullptr) return;
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&cuptiGetVersion), &info) != 0 && info.dli_fname != nullptr) {
-    setenv("NVTX_INJECTION64_PATH", info.dli_fname, 0);
-  }
-}
-
 }  // namespace
 
 std::string cupti_library_path() {
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&cuptiGetVersion), &info) != 0 && info.dli_fname != nullptr) return info.dli_fname;
   return {};
+}
+
+// NVTX reaches CUPTI only when NVTX_INJECTION64_PATH names libcupti (or a library that
+// forwards to it, as libtb_cupti_inject.so does); the user's choice wins.
+void route_nvtx_to_cupti() {
+  if (std::getenv("NVTX_INJECTION64_PATH") != nullptr) return;
+  if (const std::string path = cupti_library_path(); !path.empty()) setenv("NVTX_INJECTION64_PATH", path.c_str(), 0);
 }
 
 namespace {
@@ -237,7 +234,7 @@ void tracer::start() {
     std::lock_guard lock(s.mutex);
     s.owner = nullptr;
   };
-  if (m_options.kinds.nvtx) point_nvtx_at_cupti();
+  if (m_options.kinds.nvtx) route_nvtx_to_cupti();
 
   CUpti_SubscriberHandle subscriber = nullptr;
   if (const auto r = cuptiSubscribe(&subscriber, &ignore_callback, nullptr); r != CUPTI_SUCCESS) {

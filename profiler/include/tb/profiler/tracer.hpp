@@ -43,6 +43,12 @@ tracer_kinds parse_tracer_kinds(std::string_view list);
 // (and so the injection library) initialises. Empty if it cannot be found.
 std::string cupti_library_path();
 
+// Points NVTX_INJECTION64_PATH at cupti_library_path() unless it is set already. Call it
+// before this process makes its first NVTX call when tracing starts later (NVTX looks
+// for its tool once): until a tracer enables MARKER records, CUPTI drops the ranges at
+// the cost of a function call. tracer::start() calls it too.
+void route_nvtx_to_cupti();
+
 struct tracer_options {
   tracer_kinds kinds;
   std::size_t buffer_bytes = std::size_t{8} << 20;  ///< per CUPTI activity buffer
