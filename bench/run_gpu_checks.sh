@@ -17,6 +17,7 @@ fi
 cd /work/main
 export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/work/main/build-gpu/lib:${LD_LIBRARY_PATH:-}
 export TB_SOURCE_DIR=/work/main
+[ -f build-gpu/git-commit.txt ] && export TB_GIT_COMMIT=$(cat build-gpu/git-commit.txt)
 bench=build-gpu/bin/triton-bench
 bundles=build-gpu/bench/bundles
 inject=build-gpu/lib/libtb_cupti_inject.so

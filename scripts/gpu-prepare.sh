@@ -20,5 +20,6 @@ done
 grep -qx '/.device-carry/' .git/info/exclude 2>/dev/null || echo '/.device-carry/' >> .git/info/exclude
 rm -rf .device-carry && mkdir -p .device-carry && cp -a build-gpu .device-carry/
 find .device-carry/build-gpu \( -name '*.o' -o -name '*.o.d' -o -name '*.a' -o -name '*_kernels.cpp' \) -delete
+git rev-parse HEAD > .device-carry/build-gpu/git-commit.txt  # the GPU machine gets no .git
 du -sh .device-carry/build-gpu
 echo "device run: carry .device-carry, command: bash scripts/gpu-run.sh"

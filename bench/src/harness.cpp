@@ -221,6 +221,8 @@ std::pair<std::string, std::string> git_commit(const fs::path& source_dir) {
     while (!commit.empty() && (commit.back() == '\n' || commit.back() == '\r')) commit.pop_back();
     if (rc == 0 && commit.size() == 40) return {commit, "git"};
   }
+  // A copy without .git (the GPU machine gets the working tree): what its builder recorded.
+  if (const char* e = std::getenv("TB_GIT_COMMIT"); e && std::string(e).size() == 40) return {e, "build"};
   if (std::string(TB_GIT_COMMIT).size() == 40) return {TB_GIT_COMMIT, "build"};
   return {"", "unknown"};
 }
