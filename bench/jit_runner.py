@@ -14,10 +14,13 @@ on the original stdout; everything else the process prints goes to stderr):
   {"cmd": "check", "dir": D}   reset buffers, one iteration, write D/<buffer>.bin and
                                D/launch_<i>.cubin (the cubin Triton built for launch i)
   {"cmd": "warmup", "n": N}    N iterations, no ranges
-  {"cmd": "time", "n": N}      N iterations, each timed alone and the device drained after it
-                               (untimed), no ranges: host time per launch; reply as for run
+  {"cmd": "time", "n": N, "drain": true}
+                               N iterations, no ranges, the device drained after each
+                               (untimed) unless drain is false: host time per launch
   {"cmd": "run", "n": N}       N iterations inside a "mode:jit" range, one "iteration" range
-                               each; reply {"ok": true, "iteration_ns": [...]}
+                               each (traced rounds)
+  Each of these takes "lead_in": L (untimed iterations first, outside any range) and
+  replies {"ok": true, "iteration_ns": [...]}, the host time of each timed iteration.
   {"cmd": "quit"}              exits (the injection library writes its trace at exit)
 Errors reply {"ok": false, "error": "..."}.
 
@@ -240,23 +243,26 @@ def main():
                                                            if b["dtype"] != "bf16" else
                                                            tensors[b["name"]].view(torch.int16).cpu().numpy().tobytes())
                 reply({"ok": True})
-            elif op == "time":
-                # As triton-bench times the AOT modes: the launches only, with an empty
-                # queue each time, so a slow GPU never makes the launch path wait.
-                times = []
+            elif op in ("warmup", "time", "run"):
+                n, lead_in = int(cmd["n"]), int(cmd.get("lead_in", 0))
                 clock = time.perf_counter_ns
                 synchronize = torch.cuda.synchronize
-                for _ in range(int(cmd["n"])):
-                    t0 = clock()
+                for _ in range(lead_in):  # untimed, outside the ranges: as triton-bench does
                     iterate(calls)
-                    times.append(clock() - t0)
-                    synchronize()
-                reply({"ok": True, "iteration_ns": times})
-            elif op in ("warmup", "run"):
-                n = int(cmd["n"])
+                synchronize()
                 times = []
-                clock = time.perf_counter_ns
-                if op == "run":
+                if op == "time":
+                    # As triton-bench times the AOT modes: the launches only; with "drain"
+                    # the queue is emptied after each iteration (untimed), so a slow GPU
+                    # never makes the launch path wait.
+                    drain = bool(cmd.get("drain", True))
+                    for _ in range(n):
+                        t0 = clock()
+                        iterate(calls)
+                        times.append(clock() - t0)
+                        if drain:
+                            synchronize()
+                elif op == "run":
                     nvtx.range_push("mode:jit")
                     for _ in range(n):
                         t0 = clock()
@@ -264,14 +270,14 @@ def main():
                         iterate(calls)
                         nvtx.range_pop()
                         times.append(clock() - t0)
-                    torch.cuda.synchronize()
+                    synchronize()
                     nvtx.range_pop()
                 else:
                     for _ in range(n):
                         t0 = clock()
                         iterate(calls)
                         times.append(clock() - t0)
-                    torch.cuda.synchronize()
+                synchronize()
                 reply({"ok": True, "iteration_ns": times})
             else:
                 reply({"ok": False, "error": f"unknown command {op!r}"})

@@ -106,9 +106,9 @@ class jit_process {
     m_child->write_line(command.dump());
     return expect(command.value("cmd", "?"));
   }
-  // Iteration times (ns) of a "warmup", "time" or "run" request.
-  std::vector<double> iterations(const char* command, int n) {
-    const json reply = request({{"cmd", command}, {"n", n}});  // kept alive: see below
+  // Iteration times (ns) of a "warmup", "time" or "run" request (jit_runner.py).
+  std::vector<double> iterations(const char* command, int n, int lead_in = 0, bool drain = true) {
+    const json reply = request({{"cmd", command}, {"n", n}, {"lead_in", lead_in}, {"drain", drain}});  // kept alive
     std::vector<double> out;
     // A range-for over .at() of a temporary reply would dangle (before C++23).
     for (const auto& v : reply.at("iteration_ns")) out.push_back(v.get<double>());
@@ -146,22 +146,34 @@ double elapsed_ns(clock_type::time_point t0) {
   return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
 }
 
-// Host time of `n` iterations of an AOT mode, untraced: the launches of one iteration
-// are timed, then the stream is drained (not timed), so a full launch queue never makes
-// a launch wait for the GPU and every mode is timed in the same state.
-void time_untraced(aot_mode_runner& runner, device_session& session, int n, std::vector<double>& out) {
+// Untimed iterations at the start of every batch: whatever the mode before it left
+// behind (cold caches, another process's context on the GPU) is not measured.
+int lead_in_iterations(int batch) { return std::max(3, batch / 10); }
+
+void run_untimed(aot_mode_runner& runner, device_session& session, int n) {
+  for (int i = 0; i < n; ++i) runner.run_iteration();
+  session.synchronize();
+}
+
+// Host time of `n` iterations of an AOT mode, untraced. `drain`: each iteration's
+// launches are timed, then the stream is drained (not timed), so a full launch queue
+// never makes a launch wait for the GPU; else back to back, drained after the batch.
+void time_untraced(aot_mode_runner& runner, device_session& session, int n, bool drain, std::vector<double>& out) {
+  run_untimed(runner, session, lead_in_iterations(n));
   for (int i = 0; i < n; ++i) {
     const auto t0 = clock_type::now();
     runner.run_iteration();
     out.push_back(elapsed_ns(t0));
-    session.synchronize();
+    if (drain) session.synchronize();
   }
+  session.synchronize();
 }
 
 // Traced: back to back inside NVTX ranges (a "mode:<label>" range per batch, an
 // "iteration" range each), as an application would launch; the trace gives the gaps.
 void run_traced(aot_mode_runner& runner, device_session& session, const std::string& label, int n,
                 std::vector<double>& out) {
+  run_untimed(runner, session, lead_in_iterations(n));
   const std::string range = fmt::format("{}{}", mode_range_prefix, label);
   nvtxRangePushA(range.c_str());
   for (int i = 0; i < n; ++i) {
@@ -247,6 +259,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
   r.iterations_per_round = o.iterations > 0 ? o.iterations : s.run.iterations;
   r.time_limit_s = o.time_limit_s > 0 ? o.time_limit_s : s.run.time_limit_s;
   r.clock_floor_ns = measure_clock_floor_ns();
+  r.host_timing = o.drain ? "drained" : "back-to-back";
   r.gpu_ordinal = o.device;
 
   // Inputs and the reference, once.
@@ -354,7 +367,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
               a.empty() ? "-" : sha256::of(a).substr(0, 16), j.size(), j.empty() ? "-" : sha256::of(j).substr(0, 16)));
         }
         // The traced twin, started after the check so that it finds Triton's cache warm.
-        if (st.ok() && !o.inject_library.empty()) {
+        if (st.ok() && !o.inject_library.empty() && o.traced_rounds > 0) {
           try {
             jit_traced = std::make_unique<jit_process>(s, o, work / "init", jit_trace);
           } catch (const std::exception& e) {
@@ -362,7 +375,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
               std::cerr << fmt::format("triton-bench: warning: the traced JIT runner did not start ({}); jit has "
                                        "host-clock metrics only\n", e.what());
           }
-        } else if (st.ok() && !o.quiet) {
+        } else if (st.ok() && o.traced_rounds > 0 && !o.quiet) {
           std::cerr << "triton-bench: warning: no injection library (--inject): jit has host-clock metrics only\n";
         }
       } else {
@@ -443,9 +456,9 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     for (auto& st : modes) {
       if (!st.ok()) continue;
       try {
-        if (st.aot) time_untraced(*st.aot, session, st.batch, st.host_ns);
+        if (st.aot) time_untraced(*st.aot, session, st.batch, o.drain, st.host_ns);
         else {
-          const auto times = jit->iterations("time", st.batch);
+          const auto times = jit->iterations("time", st.batch, lead_in_iterations(st.batch), o.drain);
           st.host_ns.insert(st.host_ns.end(), times.begin(), times.end());
         }
       } catch (const std::exception& e) {
@@ -479,13 +492,24 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       if (!o.quiet) std::cerr << "triton-bench: warning: not tracing (only host-clock metrics): " << e.what() << "\n";
     }
   }
+  // One unmeasured round first: the traced JIT process has sat idle since its warm-up,
+  // and CUPTI allocates its first buffers now.
+  for (auto& st : modes) {
+    if (!st.ok() || traced_rounds == 0) continue;
+    try {
+      if (st.aot && tracer) run_untimed(*st.aot, session, st.batch);
+      else if (!st.aot && jit_traced) jit_traced->iterations("warmup", st.batch);
+    } catch (const std::exception& e) {
+      st.fail(e.what());
+    }
+  }
   for (int round = 0; round < traced_rounds && (tracer || jit_traced); ++round) {
     for (auto& st : modes) {
       if (!st.ok()) continue;
       try {
         if (st.aot && tracer) run_traced(*st.aot, session, st.result.label(), st.batch, st.traced_host_ns);
         else if (!st.aot && jit_traced) {
-          const auto times = jit_traced->iterations("run", st.batch);
+          const auto times = jit_traced->iterations("run", st.batch, lead_in_iterations(st.batch));
           st.traced_host_ns.insert(st.traced_host_ns.end(), times.begin(), times.end());
         }
       } catch (const std::exception& e) {

@@ -222,6 +222,12 @@ int main(int argc, char** argv) {
   app.add_option("--traced-rounds", traced_rounds, "rounds under CUPTI after the untraced ones, for gaps, latency and "
                                                    "kernel time (default 2; 0: host time only)")
       ->check(CLI::NonNegativeNumber);
+  std::string host_timing = "drained";
+  app.add_option("--host-timing", host_timing,
+                 "untraced host time: 'drained' times each iteration's launches and then empties the stream "
+                 "(untimed), so a busy GPU never stalls a launch; 'back-to-back' launches like an application and "
+                 "drains after the batch (default drained)")
+      ->check(CLI::IsMember({"drained", "back-to-back"}));
   app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)")
       ->check(CLI::PositiveNumber);
   app.add_option("--device,-d", device, "CUDA device ordinal (default 0)")->check(CLI::NonNegativeNumber);
@@ -286,6 +292,7 @@ int main(int argc, char** argv) {
     o.iterations = iterations;
     o.rounds = rounds;
     o.traced_rounds = traced_rounds;
+    o.drain = host_timing == "drained";
     o.time_limit_s = time_limit;
     o.trace_dir = trace_dir;
     o.source_dir = source_dir();
