@@ -14,9 +14,9 @@ on the original stdout; everything else the process prints goes to stderr):
   {"cmd": "check", "dir": D}   reset buffers, one iteration, write D/<buffer>.bin and
                                D/launch_<i>.cubin (the cubin Triton built for launch i)
   {"cmd": "warmup", "n": N}    N iterations, no ranges
-  {"cmd": "time", "n": N, "drain": true}
-                               N iterations, no ranges, the device drained after each
-                               (untimed) unless drain is false: host time per launch
+  {"cmd": "time", "n": N, "drain_every": D}
+                               N iterations, no ranges, the device drained (untimed) after
+                               every D iterations (default 1): host time per launch
   {"cmd": "run", "n": N}       N iterations inside a "mode:jit" range, one "iteration" range
                                each (traced rounds)
   Each of these takes "lead_in": L (untimed iterations first, outside any range) and
@@ -252,15 +252,15 @@ def main():
                 synchronize()
                 times = []
                 if op == "time":
-                    # As triton-bench times the AOT modes: the launches only; with "drain"
-                    # the queue is emptied after each iteration (untimed), so a slow GPU
-                    # never makes the launch path wait.
-                    drain = bool(cmd.get("drain", True))
-                    for _ in range(n):
+                    # As triton-bench times the AOT modes: the launches only, the queue
+                    # emptied every drain_every iterations (untimed), so a slow GPU never
+                    # makes the launch path wait.
+                    drain_every = max(1, int(cmd.get("drain_every", 1)))
+                    for i in range(n):
                         t0 = clock()
                         iterate(calls)
                         times.append(clock() - t0)
-                        if drain:
+                        if (i + 1) % drain_every == 0:
                             synchronize()
                 elif op == "run":
                     nvtx.range_push("mode:jit")

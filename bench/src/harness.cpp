@@ -24,6 +24,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <random>
+#include <span>
 #include <unistd.h>
 
 #ifndef TB_GIT_COMMIT
@@ -65,6 +67,7 @@ struct mode_state {
   mode_result result;
   std::unique_ptr<aot_mode_runner> aot;
   std::vector<double> host_ns;         // untraced rounds: the launches of one iteration, host clock
+  std::vector<double> round_medians;   // of host_ns, one per untraced round
   std::vector<double> traced_host_ns;  // traced rounds: the same while CUPTI records
   int batch = 1;
   bool ok() const { return result.status == "ok"; }
@@ -107,8 +110,9 @@ class jit_process {
     return expect(command.value("cmd", "?"));
   }
   // Iteration times (ns) of a "warmup", "time" or "run" request (jit_runner.py).
-  std::vector<double> iterations(const char* command, int n, int lead_in = 0, bool drain = true) {
-    const json reply = request({{"cmd", command}, {"n", n}, {"lead_in", lead_in}, {"drain", drain}});  // kept alive
+  std::vector<double> iterations(const char* command, int n, int lead_in = 0, int drain_every = 1) {
+    const json reply =  // kept alive
+        request({{"cmd", command}, {"n", n}, {"lead_in", lead_in}, {"drain_every", drain_every}});
     std::vector<double> out;
     // A range-for over .at() of a temporary reply would dangle (before C++23).
     for (const auto& v : reply.at("iteration_ns")) out.push_back(v.get<double>());
@@ -142,6 +146,15 @@ class jit_process {
   std::unique_ptr<child_process> m_child;
 };
 
+double median_of(std::span<const double> v) {
+  if (v.empty()) return 0;
+  std::vector<double> copy(v.begin(), v.end());
+  const auto mid = copy.begin() + static_cast<std::ptrdiff_t>(copy.size() / 2);
+  std::nth_element(copy.begin(), mid, copy.end());
+  if (copy.size() % 2) return *mid;
+  return (*mid + *std::max_element(copy.begin(), mid)) / 2;
+}
+
 double elapsed_ns(clock_type::time_point t0) {
   return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
 }
@@ -155,18 +168,25 @@ void run_untimed(aot_mode_runner& runner, device_session& session, int n) {
   session.synchronize();
 }
 
-// Host time of `n` iterations of an AOT mode, untraced. `drain`: each iteration's
-// launches are timed, then the stream is drained (not timed), so a full launch queue
-// never makes a launch wait for the GPU; else back to back, drained after the batch.
-void time_untraced(aot_mode_runner& runner, device_session& session, int n, bool drain, std::vector<double>& out) {
+// Host time of `n` iterations of an AOT mode, untraced: each iteration's launches are
+// timed; every `drain_every` iterations the stream is drained (not timed), so the
+// launch queue never fills and a launch never waits for the GPU.
+void time_untraced(aot_mode_runner& runner, device_session& session, int n, int drain_every, std::vector<double>& out) {
   run_untimed(runner, session, lead_in_iterations(n));
   for (int i = 0; i < n; ++i) {
     const auto t0 = clock_type::now();
     runner.run_iteration();
     out.push_back(elapsed_ns(t0));
-    if (drain) session.synchronize();
+    if ((i + 1) % drain_every == 0) session.synchronize();
   }
   session.synchronize();
+}
+
+// Iterations between drains: 1 for --host-timing drained; else as many as keep at most
+// 256 launches in flight, far below what the driver queues before a launch blocks.
+int drain_interval(bool drain_each, std::size_t launches_per_iteration) {
+  if (drain_each) return 1;
+  return std::max(1, static_cast<int>(256 / std::max<std::size_t>(1, launches_per_iteration)));
 }
 
 // Traced: back to back inside NVTX ranges (a "mode:<label>" range per batch, an
@@ -450,25 +470,39 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
                  what);
   };
   const double untraced_share = traced_rounds > 0 ? 0.8 : 1.0;  // of the bar
+  // Every round runs each mode once, in an order shuffled per round (seeded: runs are
+  // repeatable), so that no mode always follows the same one: what a mode leaves behind
+  // (caches, the other process's GPU context) becomes noise that averages out, not a bias.
+  std::mt19937 shuffler(20261127);
+  auto round_order = [&] {
+    std::vector<mode_state*> order;
+    for (auto& st : modes) order.push_back(&st);
+    std::shuffle(order.begin(), order.end(), shuffler);
+    return order;
+  };
+  const int drain_every = drain_interval(o.drain, s.launches.size());
   std::string reason;
   int rounds = 0;
   while (reason.empty()) {
-    for (auto& st : modes) {
+    for (mode_state* stp : round_order()) {
+      mode_state& st = *stp;
       if (!st.ok()) continue;
       try {
-        if (st.aot) time_untraced(*st.aot, session, st.batch, o.drain, st.host_ns);
+        const std::size_t before = st.host_ns.size();
+        if (st.aot) time_untraced(*st.aot, session, st.batch, drain_every, st.host_ns);
         else {
-          const auto times = jit->iterations("time", st.batch, lead_in_iterations(st.batch), o.drain);
+          const auto times = jit->iterations("time", st.batch, lead_in_iterations(st.batch), drain_every);
           st.host_ns.insert(st.host_ns.end(), times.begin(), times.end());
         }
+        st.round_medians.push_back(median_of(std::span(st.host_ns).subspan(before)));
       } catch (const std::exception& e) {
         st.fail(e.what());
       }
     }
     ++rounds;
-    std::vector<std::vector<double>> per_mode;
+    std::vector<mode_progress> per_mode;
     for (const auto& st : modes)
-      if (st.ok()) per_mode.push_back(st.host_ns);
+      if (st.ok()) per_mode.push_back({st.host_ns, st.round_medians});
     const double elapsed = std::chrono::duration<double>(clock_type::now() - rounds_started).count();
     reason = per_mode.empty() ? "none" : stop_reason(per_mode, rounds, elapsed, rule);
     const double fraction = rule.fixed_rounds > 0 ? static_cast<double>(rounds) / rule.fixed_rounds
@@ -504,7 +538,8 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     }
   }
   for (int round = 0; round < traced_rounds && (tracer || jit_traced); ++round) {
-    for (auto& st : modes) {
+    for (mode_state* stp : round_order()) {
+      mode_state& st = *stp;
       if (!st.ok()) continue;
       try {
         if (st.aot && tracer) run_traced(*st.aot, session, st.result.label(), st.batch, st.traced_host_ns);

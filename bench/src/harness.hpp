@@ -19,7 +19,7 @@ struct run_options {
   int iterations = 0;                   // 0: the scenario's [run] iterations
   int rounds = 0;                       // 0: stopping rule
   int traced_rounds = 2;                // rounds under CUPTI after the untraced ones (0: none)
-  bool drain = true;                    // untraced: drain the stream after every iteration (untimed)
+  bool drain = false;                   // untraced: drain after every iteration, not every 256 launches
   double time_limit_s = 0;              // 0: the scenario's [run] time_limit_s
   std::filesystem::path bundle_dir;     // the scenario's bundle (manifest.json inside)
   std::filesystem::path trace_dir;      // empty: no traces kept

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 namespace tb::bench {
@@ -18,11 +19,34 @@ bool median_converged(std::span<const double> samples, const stopping_rule& rule
   return (s.ci_high - s.ci_low) / 2.0 <= rule.target_ci_fraction * s.median;
 }
 
-std::string stop_reason(const std::vector<std::vector<double>>& per_mode, int rounds_done, double elapsed_s,
+double student_t_975(int dof) {
+  if (dof < 1) return std::numeric_limits<double>::infinity();
+  static constexpr double small[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
+  if (dof <= 10) return small[dof - 1];
+  // Cornish-Fisher expansion around the normal quantile: within 0.001 for dof > 10.
+  const double z = 1.959964, v = dof;
+  return z + (z * z * z + z) / (4 * v) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * v * v);
+}
+
+bool rounds_converged(std::span<const double> round_medians, const stopping_rule& rule) {
+  const std::size_t k = round_medians.size();
+  if (k < 2 || static_cast<int>(k) < rule.min_rounds) return false;
+  double mean = 0;
+  for (double v : round_medians) mean += v;
+  mean /= static_cast<double>(k);
+  if (!(mean > 0)) return false;
+  double ss = 0;
+  for (double v : round_medians) ss += (v - mean) * (v - mean);
+  const double sd = std::sqrt(ss / static_cast<double>(k - 1));
+  return student_t_975(static_cast<int>(k) - 1) * sd / std::sqrt(static_cast<double>(k)) <= rule.target_ci_fraction * mean;
+}
+
+std::string stop_reason(const std::vector<mode_progress>& per_mode, int rounds_done, double elapsed_s,
                         const stopping_rule& rule) {
   if (rule.fixed_rounds > 0) return rounds_done >= rule.fixed_rounds ? "rounds" : "";
-  if (rounds_done >= rule.min_rounds &&
-      std::all_of(per_mode.begin(), per_mode.end(), [&](const auto& s) { return median_converged(s, rule); }))
+  if (rounds_done >= rule.min_rounds && std::all_of(per_mode.begin(), per_mode.end(), [&](const mode_progress& m) {
+        return median_converged(m.samples, rule) && rounds_converged(m.round_medians, rule);
+      }))
     return "converged";
   if (elapsed_s >= rule.time_limit_s && rounds_done >= 1) return "time_limit";
   return "";

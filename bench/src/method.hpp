@@ -20,9 +20,9 @@ inline constexpr std::string_view mode_range_prefix = "mode:";  // one per batch
 inline constexpr std::string_view iteration_range = "iteration";
 
 struct stopping_rule {
-  double target_ci_fraction = 0.01;  // CI half-width of the median within 1 % of it
+  double target_ci_fraction = 0.01;  // CI half-widths within 1 % of the median
   std::size_t min_samples = 20;      // per mode
-  int min_rounds = 3;
+  int min_rounds = 10;               // per-round medians need a few rounds to say anything
   double time_limit_s = 20;
   int fixed_rounds = 0;              // > 0: exactly this many rounds, no other rule
 };
@@ -30,9 +30,25 @@ struct stopping_rule {
 // Whether the 95 % interval of the median of `samples` is within the target.
 bool median_converged(std::span<const double> samples, const stopping_rule& rule);
 
-// "converged", "time_limit", "rounds", or empty while the rounds should go on.
-// `per_mode` holds each mode's samples of the stopping metric so far.
-std::string stop_reason(const std::vector<std::vector<double>>& per_mode, int rounds_done, double elapsed_s,
+// Whether the batches agree: the 95 % interval (Student's t) of the mean of the
+// per-round medians is within the target of their mean. Samples inside one batch are
+// correlated (same caches, same clocks), so the pooled interval alone is too
+// optimistic; this one sees the batch-to-batch spread that decides whether a second
+// run, or the same mode measured twice, would agree.
+bool rounds_converged(std::span<const double> round_medians, const stopping_rule& rule);
+
+// The two-sided 95 % quantile of Student's t with `dof` degrees of freedom.
+double student_t_975(int dof);
+
+// One mode's stopping metric so far: every sample, and each round's median.
+struct mode_progress {
+  std::vector<double> samples;
+  std::vector<double> round_medians;
+};
+
+// "converged" (every mode passes median_converged and rounds_converged, after
+// min_rounds), "time_limit", "rounds" (fixed_rounds), or empty while rounds go on.
+std::string stop_reason(const std::vector<mode_progress>& per_mode, int rounds_done, double elapsed_s,
                         const stopping_rule& rule);
 
 // Iterations of a mode per round: aims at `batch_seconds` per batch from the warm-up

@@ -222,11 +222,11 @@ int main(int argc, char** argv) {
   app.add_option("--traced-rounds", traced_rounds, "rounds under CUPTI after the untraced ones, for gaps, latency and "
                                                    "kernel time (default 2; 0: host time only)")
       ->check(CLI::NonNegativeNumber);
-  std::string host_timing = "drained";
+  std::string host_timing = "back-to-back";
   app.add_option("--host-timing", host_timing,
-                 "untraced host time: 'drained' times each iteration's launches and then empties the stream "
-                 "(untimed), so a busy GPU never stalls a launch; 'back-to-back' launches like an application and "
-                 "drains after the batch (default drained)")
+                 "untraced host time: 'back-to-back' launches like an application, timing each iteration's launches "
+                 "and draining the stream (untimed) every 256 launches so a busy GPU never stalls one; 'drained' "
+                 "drains after every iteration (default back-to-back)")
       ->check(CLI::IsMember({"drained", "back-to-back"}));
   app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)")
       ->check(CLI::PositiveNumber);

@@ -17,13 +17,42 @@ TEST(Method, StopsWhenEveryMedianIsTight) {
   EXPECT_TRUE(median_converged(tight, rule));
   EXPECT_FALSE(median_converged(noisy, rule));
   EXPECT_FALSE(median_converged(std::vector<double>(5, 1.0), rule));  // too few samples
-  EXPECT_EQ(stop_reason({tight, tight}, 3, 1.0, rule), "converged");
-  EXPECT_EQ(stop_reason({tight, tight}, 2, 1.0, rule), "");         // at least 3 rounds
-  EXPECT_EQ(stop_reason({tight, noisy}, 5, 1.0, rule), "");
-  EXPECT_EQ(stop_reason({tight, noisy}, 5, 25.0, rule), "time_limit");
+  const mode_progress steady{tight, std::vector<double>(10, 1000.0)};
+  const mode_progress jumpy{noisy, std::vector<double>(10, 1000.0)};
+  EXPECT_EQ(stop_reason({steady, steady}, 10, 1.0, rule), "converged");
+  EXPECT_EQ(stop_reason({steady, steady}, 9, 1.0, rule), "");  // at least 10 rounds
+  EXPECT_EQ(stop_reason({steady, jumpy}, 12, 1.0, rule), "");
+  EXPECT_EQ(stop_reason({steady, jumpy}, 12, 25.0, rule), "time_limit");
   rule.fixed_rounds = 4;
-  EXPECT_EQ(stop_reason({tight}, 3, 100.0, rule), "");
-  EXPECT_EQ(stop_reason({noisy}, 4, 0.0, rule), "rounds");
+  EXPECT_EQ(stop_reason({steady}, 3, 100.0, rule), "");
+  EXPECT_EQ(stop_reason({jumpy}, 4, 0.0, rule), "rounds");
+}
+
+TEST(Method, BatchesThatDisagreeKeepTheRoundsGoing) {
+  // Each batch is tight inside (the pooled interval alone would stop) but the batches
+  // alternate 3 % apart: the interval of the mean of 10 round medians
+  // (t(9) = 2.262, sd 1.581 % of the mean, /sqrt(10)) is 1.13 %, over the 1 % target.
+  stopping_rule rule;
+  std::vector<double> samples, medians;
+  for (int r = 0; r < 10; ++r) {
+    const double level = r % 2 ? 1015.0 : 985.0;
+    medians.push_back(level);
+    for (int i = 0; i < 100; ++i) samples.push_back(level);
+  }
+  EXPECT_FALSE(rounds_converged(medians, rule));
+  EXPECT_EQ(stop_reason({{samples, medians}}, 10, 1.0, rule), "");
+  // 1 % apart instead: 0.38 %, converged.
+  for (auto& m : medians) m = m < 1000 ? 995.0 : 1005.0;
+  EXPECT_TRUE(rounds_converged(medians, rule));
+  EXPECT_FALSE(rounds_converged(std::vector<double>(9, 1000.0), rule));  // fewer than 10 rounds
+}
+
+TEST(Method, StudentTQuantiles) {
+  EXPECT_DOUBLE_EQ(student_t_975(1), 12.706);
+  EXPECT_DOUBLE_EQ(student_t_975(9), 2.262);
+  EXPECT_NEAR(student_t_975(20), 2.086, 0.002);
+  EXPECT_NEAR(student_t_975(60), 2.000, 0.002);
+  EXPECT_NEAR(student_t_975(100000), 1.960, 0.001);
 }
 
 TEST(Method, BatchSizeAimsAtAQuarterSecond) {
