@@ -20,6 +20,7 @@ on the original stdout; everything else the process prints goes to stderr):
   {"cmd": "run", "n": N}       N iterations inside a "mode:jit" range, one "iteration" range
                                each (traced rounds)
   Each of these takes "lead_in": L (untimed iterations first, outside any range) and
+  "cpu": C (pin this thread to CPU C first, as triton-bench pins its timing thread) and
   replies {"ok": true, "iteration_ns": [...]}, the host time of each timed iteration.
   {"cmd": "quit"}              exits (the injection library writes its trace at exit)
 Errors reply {"ok": false, "error": "..."}.
@@ -245,6 +246,9 @@ def main():
                 reply({"ok": True})
             elif op in ("warmup", "time", "run"):
                 n, lead_in = int(cmd["n"]), int(cmd.get("lead_in", 0))
+                cpu = int(cmd.get("cpu", -1))
+                if cpu >= 0 and os.sched_getaffinity(0) != {cpu}:
+                    os.sched_setaffinity(0, {cpu})  # the CPU triton-bench times its own modes on
                 clock = time.perf_counter_ns
                 synchronize = torch.cuda.synchronize
                 for _ in range(lead_in):  # untimed, outside the ranges: as triton-bench does

@@ -24,8 +24,11 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #ifndef TB_GIT_COMMIT
@@ -110,9 +113,9 @@ class jit_process {
     return expect(command.value("cmd", "?"));
   }
   // Iteration times (ns) of a "warmup", "time" or "run" request (jit_runner.py).
-  std::vector<double> iterations(const char* command, int n, int lead_in = 0, int drain_every = 1) {
+  std::vector<double> iterations(const char* command, int n, int lead_in = 0, int drain_every = 1, int cpu = -1) {
     const json reply =  // kept alive
-        request({{"cmd", command}, {"n", n}, {"lead_in", lead_in}, {"drain_every", drain_every}});
+        request({{"cmd", command}, {"n", n}, {"lead_in", lead_in}, {"drain_every", drain_every}, {"cpu", cpu}});
     std::vector<double> out;
     // A range-for over .at() of a temporary reply would dangle (before C++23).
     for (const auto& v : reply.at("iteration_ns")) out.push_back(v.get<double>());
@@ -144,6 +147,29 @@ class jit_process {
     return reply;
   }
   std::unique_ptr<child_process> m_child;
+};
+
+// Pins the calling thread to one CPU; gives the thread its old set back when destroyed.
+class cpu_pin {
+ public:
+  explicit cpu_pin(int cpu) : m_cpu(cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) throw std::runtime_error(fmt::format("CPU {} does not exist", cpu));
+    if (pthread_getaffinity_np(pthread_self(), sizeof m_old, &m_old) != 0)
+      throw std::runtime_error("cannot read this thread's CPU affinity");
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (pthread_setaffinity_np(pthread_self(), sizeof one, &one) != 0)
+      throw std::runtime_error(fmt::format("cannot pin to CPU {} (not in this process's CPU set?)", cpu));
+  }
+  ~cpu_pin() { pthread_setaffinity_np(pthread_self(), sizeof m_old, &m_old); }
+  cpu_pin(const cpu_pin&) = delete;
+  cpu_pin& operator=(const cpu_pin&) = delete;
+  int cpu() const noexcept { return m_cpu; }
+
+ private:
+  int m_cpu;
+  cpu_set_t m_old;
 };
 
 double median_of(std::span<const double> v) {
@@ -445,6 +471,19 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       st.fail(e.what());
     }
   }
+  // The untraced rounds run on one CPU, the JIT runner's on the same one (it waits while
+  // this process launches and the other way round): a Python process that lands on
+  // another core measured 14 or 22 us per launch from one batch to the next on the
+  // H100 VM. The traced rounds keep the usual affinity, for CUPTI's own thread.
+  std::optional<cpu_pin> pin;
+  if (o.cpu != run_options::no_cpu) {
+    try {
+      pin.emplace(o.cpu == run_options::current_cpu ? ::sched_getcpu() : o.cpu);
+      r.cpu = pin->cpu();
+    } catch (const std::exception& e) {
+      if (!o.quiet) std::cerr << "triton-bench: warning: " << e.what() << "; timing unpinned\n";
+    }
+  }
   if (settler) {
     try {
       std::tie(r.gpu_warmup_s, r.gpu_warmup_settled) =
@@ -491,7 +530,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
         const std::size_t before = st.host_ns.size();
         if (st.aot) time_untraced(*st.aot, session, st.batch, drain_every, st.host_ns);
         else {
-          const auto times = jit->iterations("time", st.batch, lead_in_iterations(st.batch), drain_every);
+          const auto times = jit->iterations("time", st.batch, lead_in_iterations(st.batch), drain_every, r.cpu);
           st.host_ns.insert(st.host_ns.end(), times.begin(), times.end());
         }
         st.round_medians.push_back(median_of(std::span(st.host_ns).subspan(before)));
@@ -510,6 +549,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     progress(fraction * untraced_share, fmt::format("untraced round {} ({})", rounds, s.name));
   }
   r.rounds = rounds;
+  pin.reset();
   r.stop_reason = reason;
 
   // Traced rounds: the in-process tracer for the AOT modes, the traced JIT process for jit.

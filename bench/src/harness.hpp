@@ -20,6 +20,8 @@ struct run_options {
   int rounds = 0;                       // 0: stopping rule
   int traced_rounds = 2;                // rounds under CUPTI after the untraced ones (0: none)
   bool drain = false;                   // untraced: drain after every iteration, not every 256 launches
+  static constexpr int no_cpu = -1, current_cpu = -2;
+  int cpu = current_cpu;                // untraced rounds (and the JIT runner's) pinned to this CPU
   double time_limit_s = 0;              // 0: the scenario's [run] time_limit_s
   std::filesystem::path bundle_dir;     // the scenario's bundle (manifest.json inside)
   std::filesystem::path trace_dir;      // empty: no traces kept

@@ -129,7 +129,7 @@ json to_json(const results& r) {
   j["method"] = {{"warmup", r.warmup}, {"iterations_per_round", r.iterations_per_round}, {"rounds", r.rounds},
                  {"time_limit_s", r.time_limit_s}, {"target_ci_percent", r.target_ci_percent},
                  {"stop_reason", r.stop_reason}, {"elapsed_s", r.elapsed_s}, {"clock_floor_ns", r.clock_floor_ns},
-                 {"interleaved", true}, {"traced_rounds", r.traced_rounds}, {"host_timing", r.host_timing}, {"gpu_warmup_s", r.gpu_warmup_s},
+                 {"interleaved", true}, {"traced_rounds", r.traced_rounds}, {"host_timing", r.host_timing}, {"cpu", r.cpu}, {"gpu_warmup_s", r.gpu_warmup_s},
                  {"gpu_warmup_settled", r.gpu_warmup_settled}};
   json modes = json::array();
   for (const auto& m : r.modes) {
@@ -208,6 +208,7 @@ results results_from_json(const json& j) {
   r.clock_floor_ns = me.at("clock_floor_ns").get<double>();
   r.traced_rounds = me.value("traced_rounds", 0);  // version 2
   r.host_timing = me.value("host_timing", "back-to-back");  // version 1 timed while traced, back to back
+  r.cpu = me.value("cpu", -1);
   r.gpu_warmup_s = me.value("gpu_warmup_s", 0.0);
   r.gpu_warmup_settled = me.value("gpu_warmup_settled", false);
   for (const auto& mj : j.at("modes")) {
@@ -367,6 +368,7 @@ std::vector<std::string> validate_results_json(const json& j) {
     if (version >= 2) {
       v.integer(*me, "method", "traced_rounds");
       v.one_of(*me, "method", "host_timing", {"drained", "back-to-back"});
+      v.integer(*me, "method", "cpu");
       v.number(*me, "method", "gpu_warmup_s");
       v.boolean(*me, "method", "gpu_warmup_settled");
     }
@@ -464,13 +466,14 @@ void print_header(std::ostream& out, const results& r) {
                      r.gpu_name.empty() ? "?" : r.gpu_name, r.compute_capability, r.driver_version, r.cuda_version,
                      r.cupti_version, r.triton_version.empty() ? "-" : r.triton_version,
                      r.git_commit.empty() ? "unknown" : r.git_commit.substr(0, 12));
-  out << fmt::format("method: warm-up {} iterations per mode{}; {} untraced rounds interleaved (host time, {}; stop: {}), "
+  out << fmt::format("method: warm-up {} iterations per mode{}; {} untraced rounds interleaved (host time, {}{}; stop: {}), "
                      "then {} traced rounds (gaps, latency, kernel time); at most {} iterations per batch; {:.1f} s\n",
                      r.warmup,
                      r.gpu_warmup_s > 0 ? fmt::format(", GPU settled in {:.2f} s{}", r.gpu_warmup_s,
                                                       r.gpu_warmup_settled ? "" : " (NOT settled: timings may drift)")
                                         : "",
-                     r.rounds, r.host_timing, r.stop_reason, r.traced_rounds, r.iterations_per_round, r.elapsed_s);
+                     r.rounds, r.host_timing, r.cpu >= 0 ? fmt::format(", on CPU {}", r.cpu) : "", r.stop_reason,
+                     r.traced_rounds, r.iterations_per_round, r.elapsed_s);
 }
 
 void print_mode_notes(std::ostream& out, const results& r) {

@@ -228,6 +228,9 @@ int main(int argc, char** argv) {
                  "and draining the stream (untimed) every 256 launches so a busy GPU never stalls one; 'drained' "
                  "drains after every iteration (default back-to-back)")
       ->check(CLI::IsMember({"drained", "back-to-back"}));
+  std::string cpu = "current";
+  app.add_option("--cpu", cpu, "CPU the untraced rounds run on, this process's and the JIT runner's alike: a number, "
+                               "'current' (the one triton-bench starts on) or 'none' (default current)");
   app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)")
       ->check(CLI::PositiveNumber);
   app.add_option("--device,-d", device, "CUDA device ordinal (default 0)")->check(CLI::NonNegativeNumber);
@@ -293,6 +296,18 @@ int main(int argc, char** argv) {
     o.rounds = rounds;
     o.traced_rounds = traced_rounds;
     o.drain = host_timing == "drained";
+    if (cpu == "none") o.cpu = tb::bench::run_options::no_cpu;
+    else if (cpu == "current") o.cpu = tb::bench::run_options::current_cpu;
+    else {
+      try {
+        std::size_t used = 0;
+        o.cpu = std::stoi(cpu, &used);
+        if (used != cpu.size() || o.cpu < 0) throw std::invalid_argument(cpu);
+      } catch (const std::exception&) {
+        fmt::print(stderr, "triton-bench: --cpu {}: expected a CPU number, 'current' or 'none'\n", cpu);
+        return 2;
+      }
+    }
     o.time_limit_s = time_limit;
     o.trace_dir = trace_dir;
     o.source_dir = source_dir();
