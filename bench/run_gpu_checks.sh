@@ -46,7 +46,7 @@ run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-r
 
 # The recording triton-bench shows on machines without a GPU: short traced rounds so
 # that the traces stay small enough to commit.
-run recorded --scenario sandwich --mode all --mode cubin-cached --iterations 100 --traced-rounds 1 --time-limit 8 \
+run recorded --scenario sandwich --mode all --mode cubin-cached --iterations 100 --traced-rounds 1 --time-limit 3 \
   --json "$out/recorded/results.json" --trace "$out/recorded"
 rm -f "$out"/recorded/*.raw.json
 "$python" - "$out/recorded/results.json" <<'PY'

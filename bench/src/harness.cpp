@@ -471,10 +471,10 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       st.fail(e.what());
     }
   }
-  // The untraced rounds run on one CPU, the JIT runner's on the same one (it waits while
-  // this process launches and the other way round): a Python process that lands on
-  // another core measured 14 or 22 us per launch from one batch to the next on the
-  // H100 VM. The traced rounds keep the usual affinity, for CUPTI's own thread.
+  // The rounds run on one CPU, the JIT runners' on the same one (each waits while the
+  // other launches): unpinned, a Python process that landed on another core measured
+  // 14 or 22 us per launch from one batch to the next on the H100 VM. Only the timing
+  // threads are pinned; CUPTI's threads (started unpinned) keep the usual affinity.
   std::optional<cpu_pin> pin;
   if (o.cpu != run_options::no_cpu) {
     try {
@@ -549,7 +549,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     progress(fraction * untraced_share, fmt::format("untraced round {} ({})", rounds, s.name));
   }
   r.rounds = rounds;
-  pin.reset();
+  pin.reset();  // CUPTI's thread, started with the tracer, must not share the timing CPU
   r.stop_reason = reason;
 
   // Traced rounds: the in-process tracer for the AOT modes, the traced JIT process for jit.
@@ -559,6 +559,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
     try {
       tracer = std::make_unique<tp::tracer>(tp::tracer_options{.mode = "aot", .scenario = s.name});
       tracer->start();
+      if (r.cpu >= 0) pin.emplace(r.cpu);
       r.cupti_version = std::to_string(tp::tracer::runtime_cupti_version());
     } catch (const std::exception& e) {
       tracer.reset();
@@ -584,7 +585,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       try {
         if (st.aot && tracer) run_traced(*st.aot, session, st.result.label(), st.batch, st.traced_host_ns);
         else if (!st.aot && jit_traced) {
-          const auto times = jit_traced->iterations("run", st.batch, lead_in_iterations(st.batch));
+          const auto times = jit_traced->iterations("run", st.batch, lead_in_iterations(st.batch), 1, r.cpu);
           st.traced_host_ns.insert(st.traced_host_ns.end(), times.begin(), times.end());
         }
       } catch (const std::exception& e) {
@@ -639,7 +640,10 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       }
       st.result.dropped_records = t.metadata().dropped_records;
       if (!o.trace_dir.empty() && !t.events().empty()) {
-        const fs::path file = o.trace_dir / fmt::format("{}.{}.json", s.name, st.result.label());
+        // "cubin-cached#2" -> "cubin-cached-2": no '#' in file names
+        std::string name = st.result.label();
+        std::replace(name.begin(), name.end(), '#', '-');
+        const fs::path file = o.trace_dir / fmt::format("{}.{}.json", s.name, name);
         tp::write_chrome_trace_file(t, file);
         st.result.trace_file = file.string();
       }
