@@ -270,6 +270,9 @@ void progress_bar(bool enabled, double fraction, const std::string& what) {
 }  // namespace
 
 std::pair<std::string, std::string> git_commit(const fs::path& source_dir) {
+  // Set by the GPU machine's scripts: its copy of the tree is not the build machine's
+  // checkout (its .git, if any, is stale); the builder recorded the commit it built.
+  if (const char* e = std::getenv("TB_GIT_COMMIT"); e && std::string(e).size() == 40) return {e, "build"};
   const std::string command = fmt::format("git -C '{}' rev-parse HEAD 2>/dev/null", source_dir.string());
   if (FILE* p = ::popen(command.c_str(), "r")) {
     char text[128] = {};
@@ -279,8 +282,6 @@ std::pair<std::string, std::string> git_commit(const fs::path& source_dir) {
     while (!commit.empty() && (commit.back() == '\n' || commit.back() == '\r')) commit.pop_back();
     if (rc == 0 && commit.size() == 40) return {commit, "git"};
   }
-  // A copy without .git (the GPU machine gets the working tree): what its builder recorded.
-  if (const char* e = std::getenv("TB_GIT_COMMIT"); e && std::string(e).size() == 40) return {e, "build"};
   if (std::string(TB_GIT_COMMIT).size() == 40) return {TB_GIT_COMMIT, "build"};
   return {"", "unknown"};
 }
