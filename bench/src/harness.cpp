@@ -482,6 +482,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
       pin.emplace(o.cpu == run_options::current_cpu ? ::sched_getcpu() : o.cpu);
       r.cpu = pin->cpu();
     } catch (const std::exception& e) {
+      if (o.cpu != run_options::current_cpu) throw std::runtime_error(fmt::format("--cpu {}: {}", o.cpu, e.what()));
       if (!o.quiet) std::cerr << "triton-bench: warning: " << e.what() << "; timing unpinned\n";
     }
   }

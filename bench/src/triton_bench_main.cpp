@@ -258,6 +258,37 @@ int main(int argc, char** argv) {
 
   if (analyze->parsed()) return analyze_command(trace_path, target, analysis_json);
   if (list) return list_scenarios();
+
+  // Options that CLI11 cannot check alone, before anything else happens.
+  tb::bench::run_options o;
+  if (modes.empty()) modes = {"cubin-cached"};
+  // "all" adds the modes not named yet; an AOT mode named twice runs twice (a repeat:
+  // "cubin-cached#2"), which shows how well the run reproduces itself.
+  if (std::count(modes.begin(), modes.end(), "jit") > 1) {
+    fmt::print(stderr, "triton-bench: --mode jit given twice: jit runs once per run (repeat an AOT mode instead)\n");
+    return 2;
+  }
+  for (const auto& m : modes) {
+    const bool named = std::find(o.modes.begin(), o.modes.end(), m) != o.modes.end();
+    if (m == "all") {
+      for (const auto& a : tb::bench::all_mode_names())
+        if (std::find(o.modes.begin(), o.modes.end(), a) == o.modes.end()) o.modes.push_back(a);
+    } else if (!(m == "jit" && named)) {
+      o.modes.push_back(m);
+    }
+  }
+  if (cpu == "none") o.cpu = tb::bench::run_options::no_cpu;
+  else if (cpu == "current") o.cpu = tb::bench::run_options::current_cpu;
+  else {
+    try {
+      std::size_t used = 0;
+      o.cpu = std::stoi(cpu, &used);
+      if (used != cpu.size() || o.cpu < 0) throw std::invalid_argument(cpu);
+    } catch (const std::exception&) {
+      fmt::print(stderr, "triton-bench: --cpu {}: expected a CPU number, 'current' or 'none'\n", cpu);
+      return 2;
+    }
+  }
   const fs::path path = resolve_scenario(scenario);
   tb::scenario::scenario s;
   try {
@@ -274,40 +305,11 @@ int main(int argc, char** argv) {
       return show_recording(recorded.empty() ? source_dir() / "bench" / "recorded" : fs::path(recorded), path,
                             probe.why_none, quiet);
 
-    tb::bench::run_options o;
-    if (modes.empty()) modes = {"cubin-cached"};
-    // "all" adds the modes not named yet; an AOT mode named twice runs twice (a repeat:
-    // "cubin-cached#2"), which shows how well the run reproduces itself.
-    if (std::count(modes.begin(), modes.end(), "jit") > 1) {
-      fmt::print(stderr, "triton-bench: --mode jit given twice: jit runs once per run (repeat an AOT mode instead)\n");
-      return 2;
-    }
-    for (const auto& m : modes) {
-      const bool named = std::find(o.modes.begin(), o.modes.end(), m) != o.modes.end();
-      if (m == "all") {
-        for (const auto& a : tb::bench::all_mode_names())
-          if (std::find(o.modes.begin(), o.modes.end(), a) == o.modes.end()) o.modes.push_back(a);
-      } else if (!(m == "jit" && named)) {
-        o.modes.push_back(m);
-      }
-    }
     o.device = device;
     o.iterations = iterations;
     o.rounds = rounds;
     o.traced_rounds = traced_rounds;
     o.drain = host_timing == "drained";
-    if (cpu == "none") o.cpu = tb::bench::run_options::no_cpu;
-    else if (cpu == "current") o.cpu = tb::bench::run_options::current_cpu;
-    else {
-      try {
-        std::size_t used = 0;
-        o.cpu = std::stoi(cpu, &used);
-        if (used != cpu.size() || o.cpu < 0) throw std::invalid_argument(cpu);
-      } catch (const std::exception&) {
-        fmt::print(stderr, "triton-bench: --cpu {}: expected a CPU number, 'current' or 'none'\n", cpu);
-        return 2;
-      }
-    }
     o.time_limit_s = time_limit;
     o.trace_dir = trace_dir;
     o.source_dir = source_dir();
