@@ -214,7 +214,8 @@ int main(int argc, char** argv) {
                              fmt::join(tb::bench::all_mode_names(), ", ")))
       ->check(CLI::IsMember(allowed_modes));
   app.add_option("--scenario,-s", scenario, "scenario name (scenarios/NAME) or path (default: sandwich)");
-  app.add_option("--iterations,-n", iterations, "measured iterations per mode and round (default: the scenario's)")
+  app.add_option("--iterations,-n", iterations, "measured iterations per mode and round at most (fewer when a batch would pass 0.25 s; "
+                                             "default: the scenario's)")
       ->check(CLI::PositiveNumber);
   app.add_option("--rounds", rounds, "exactly this many untraced rounds (default: until the 95% interval of every "
                                      "mode's median host time is within 1%, or the time limit)")
@@ -229,7 +230,7 @@ int main(int argc, char** argv) {
                  "drains after every iteration (default back-to-back)")
       ->check(CLI::IsMember({"drained", "back-to-back"}));
   std::string cpu = "current";
-  app.add_option("--cpu", cpu, "CPU the untraced rounds run on, this process's and the JIT runner's alike: a number, "
+  app.add_option("--cpu", cpu, "CPU the timed rounds run on, this process's and the JIT runner's alike: a number, "
                                "'current' (the one triton-bench starts on) or 'none' (default current)");
   app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)")
       ->check(CLI::PositiveNumber);
@@ -254,7 +255,23 @@ int main(int argc, char** argv) {
   analyze->add_option("trace", trace_path, "TRACE.json")->required();
   analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
   analyze->add_option("--json", analysis_json, "write the summary JSON to OUT");
-  CLI11_PARSE(app, argc, argv);
+  app.footer(R"(Examples:
+  triton-bench                                   sandwich in cubin-cached
+  triton-bench --mode all --mode cubin-cached    every mode, cubin-cached twice (repeat check)
+  triton-bench --mode jit --mode cubin-cached --scenario vector_add --trace traces --json r.json
+  triton-bench --mode all --cold-start           plus process start to first kernel completion
+  triton-bench analyze traces/sandwich.jit.json  gaps, module loads, dispatch, latency of a trace
+
+Host time is measured untraced, gaps and latencies in traced rounds after them; modes are
+interleaved in shuffled rounds on one CPU until the 95% intervals are within 1% or the
+time limit passes. Without a GPU the recorded H100 run is shown. Exit status: 0; 1 error;
+2 bad option; 3 a mode failed (wrong results or a launch error). Method: docs/bench.md.)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);  // prints the message (or the help)
+    return rc == 0 ? 0 : 2;      // one status for every usage error
+  }
 
   if (analyze->parsed()) return analyze_command(trace_path, target, analysis_json);
   if (list) return list_scenarios();
