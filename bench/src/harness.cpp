@@ -599,6 +599,7 @@ results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
              fmt::format("traced round {} ({})", round + 1, s.name));
   }
   if (show_progress) std::fprintf(stderr, "\r%80s\r", "");
+  pin.reset();  // the rest (trace analysis, cold-start children) runs on any CPU
   for (auto& st : modes) st.result.iterations = st.host_ns.size() + st.traced_host_ns.size();
 
   // Traces: split the process's trace per mode; the JIT's comes from its own process.
