@@ -39,11 +39,6 @@ struct run_options {
 // device, unreadable bundle). Failed modes are reported in the results.
 results run_benchmark(const tb::scenario::scenario& s, const run_options& options);
 
-// The hidden --cold-child entry: one AOT mode from a fresh process; prints the
-// CLOCK_MONOTONIC time at which the first kernel completed. Returns the exit code.
-int cold_child(const tb::scenario::scenario& s, const std::string& mode, const std::filesystem::path& bundle_dir,
-               int device);
-
 // The repository's git commit (asked at run time, else the one recorded at build).
 std::pair<std::string, std::string> git_commit(const std::filesystem::path& source_dir);
 

@@ -1,6 +1,7 @@
 // triton-bench: what does launching a Triton kernel cost, ahead of time from C++
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
+#include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
 #include "results.hpp"

@@ -1,0 +1,75 @@
+#include "jit_process.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace tb::bench {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::vector<std::string> jit_runner_argv(const tb::scenario::scenario& s, const run_options& o, const fs::path& init_dir) {
+  return {o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--scenario", s.file.string(), "--init-dir",
+          init_dir.string(), "--frontend", (o.source_dir / "compiler" / "python").string()};
+}
+
+jit_process::jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& init_dir,
+                         const fs::path& trace_out) {
+  std::vector<std::pair<std::string, std::string>> env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
+  if (!trace_out.empty()) {
+    env.emplace_back("TB_TRACE_OUT", trace_out.string());
+    env.emplace_back("TB_TRACE_MODE", "jit");
+    env.emplace_back("TB_TRACE_SCENARIO", s.name);
+    env.emplace_back("CUDA_INJECTION64_PATH", o.inject_library.string());
+    // NVTX through the injection library, which hands it to the libcupti it traces with:
+    // this process's own NVTX_INJECTION64_PATH names our libcupti, and torch may load
+    // another copy, whose ranges nobody would collect (profiler/src/cupti/inject.cpp).
+    env.emplace_back("NVTX_INJECTION64_PATH", o.inject_library.string());
+  } else {
+    env.emplace_back("CUDA_INJECTION64_PATH", "");  // removed: no tracing at all
+    env.emplace_back("NVTX_INJECTION64_PATH", "");
+  }
+  m_child = std::make_unique<child_process>(jit_runner_argv(s, o, init_dir), env);
+  ready = expect("start-up");
+}
+
+json jit_process::request(const json& command) {
+  m_child->write_line(command.dump());
+  return expect(command.value("cmd", "?"));
+}
+
+std::vector<double> jit_process::iterations(const char* command, int n, int lead_in, int drain_every, int cpu) {
+  const json reply =  // kept alive
+      request({{"cmd", command}, {"n", n}, {"lead_in", lead_in}, {"drain_every", drain_every}, {"cpu", cpu}});
+  std::vector<double> out;
+  // A range-for over .at() of a temporary reply would dangle (before C++23).
+  for (const auto& v : reply.at("iteration_ns")) out.push_back(v.get<double>());
+  return out;
+}
+
+int jit_process::quit() {
+  try {
+    m_child->write_line(R"({"cmd": "quit"})");
+    m_child->read_line();
+  } catch (const std::exception&) {
+  }
+  return m_child->wait();
+}
+
+json jit_process::expect(const std::string& what) {
+  const auto line = m_child->read_line();
+  if (!line) throw std::runtime_error(fmt::format("the JIT runner exited during '{}' (exit status {}; its messages "
+                                                  "are above)", what, m_child->wait()));
+  json reply;
+  try {
+    reply = json::parse(*line);
+  } catch (const json::exception&) {
+    throw std::runtime_error(fmt::format("the JIT runner answered '{}' with something that is not JSON: {}", what, *line));
+  }
+  if (!reply.value("ok", false))
+    throw std::runtime_error(fmt::format("the JIT runner failed '{}': {}", what, reply.value("error", "?")));
+  return reply;
+}
+
+}  // namespace tb::bench

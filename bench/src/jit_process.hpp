@@ -1,0 +1,50 @@
+// The JIT side of a run: one bench/jit_runner.py process, driven over its stdin and
+// stdout (the protocol is in the script's docstring). triton-bench starts two: an
+// untraced one (the check and the host-time rounds) and one under the CUPTI injection
+// library (the traced rounds), so that neither side's host time carries CUPTI's cost.
+#pragma once
+
+#include "child_process.hpp"
+#include "harness.hpp"
+
+#include <tb/scenario/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tb::bench {
+
+// The command line of the runner for `s`, reading initial values from `init_dir`.
+std::vector<std::string> jit_runner_argv(const tb::scenario::scenario& s, const run_options& o,
+                                         const std::filesystem::path& init_dir);
+
+class jit_process {
+ public:
+  // Starts the runner and waits for its start-up reply (importing torch and Triton takes
+  // seconds). `trace_out` empty: untraced (the injection variables removed from its
+  // environment); else traced by o.inject_library, writing its trace there at exit.
+  // Throws std::runtime_error when it does not start or answers with an error.
+  jit_process(const tb::scenario::scenario& s, const run_options& o, const std::filesystem::path& init_dir,
+              const std::filesystem::path& trace_out);
+
+  // One request, its reply; throws std::runtime_error with the runner's error.
+  nlohmann::json request(const nlohmann::json& command);
+
+  // Host times (ns) of the timed iterations of a "warmup", "time" or "run" request.
+  std::vector<double> iterations(const char* command, int n, int lead_in = 0, int drain_every = 1, int cpu = -1);
+
+  // Asks it to exit (the injection library writes the trace then); its exit status.
+  int quit();
+
+  nlohmann::json ready;  // the start-up reply: triton, torch, gpu
+
+ private:
+  nlohmann::json expect(const std::string& what);
+  std::unique_ptr<child_process> m_child;
+};
+
+}  // namespace tb::bench
