@@ -17,8 +17,8 @@
 
 namespace tb::bench {
 
-// o.cold_start_repeats fresh processes per entry: every mode of o.modes once (jit twice:
-// empty and warm Triton cache). A mode whose children fail is reported, not thrown.
+// o.cold_start_repeats fresh processes per entry: every mode of o.modes once, repeats
+// included only once (jit twice: empty and warm Triton cache). A mode whose children fail is reported, not thrown.
 std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario& s, const run_options& o,
                                                    const std::vector<host_buffer>& initial);
 
