@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <optional>
 #include <unistd.h>
 
@@ -84,10 +83,7 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
       continue;
     }
     const fs::path work = fs::temp_directory_path() / fmt::format("triton-bench-cold-{}", ::getpid());
-    fs::create_directories(work / "init");
-    for (const auto& b : initial)
-      std::ofstream(work / "init" / (b.name + ".bin"), std::ios::binary)
-          .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
+    write_buffer_files(initial, work / "init");
     std::vector<std::string> argv = jit_runner_argv(s, o, work / "init");
     argv.push_back("--cold-start");
     const env_list env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)},

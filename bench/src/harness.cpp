@@ -55,13 +55,6 @@ std::string read_text(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void write_buffers(const std::vector<host_buffer>& buffers, const fs::path& dir) {
-  fs::create_directories(dir);
-  for (const auto& b : buffers)
-    std::ofstream(dir / (b.name + ".bin"), std::ios::binary)
-        .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
-}
-
 void progress_bar(bool enabled, double fraction, const std::string& what) {
   if (!enabled) return;
   const int width = 30;
@@ -159,7 +152,7 @@ class benchmark {
     if (const rt::status st = rt::bundle::load(m_o.bundle_dir, m_bundle); !st) throw std::runtime_error(st.message());
     m_r.triton_version = m_bundle.triton_version();
     m_work = fs::temp_directory_path() / fmt::format("triton-bench-{}", ::getpid());
-    write_buffers(m_initial, m_work / "init");
+    write_buffer_files(m_initial, m_work / "init");
     if (!m_o.trace_dir.empty()) fs::create_directories(m_o.trace_dir);  // the JIT process writes its trace there
     m_jit_trace = m_o.trace_dir.empty() ? m_work / "jit_trace.json"
                                         : m_o.trace_dir / fmt::format("{}.jit.raw.json", m_s.name);

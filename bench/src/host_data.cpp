@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace tb::bench {
@@ -161,6 +162,13 @@ check_result compare_buffers(const std::vector<host_buffer>& got, const std::vec
   }
   if (!r.ok && r.mismatches > 1) r.message += fmt::format("; {} of {} elements differ", r.mismatches, r.elements);
   return r;
+}
+
+void write_buffer_files(const std::vector<host_buffer>& buffers, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  for (const auto& b : buffers)
+    std::ofstream(dir / (b.name + ".bin"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
 }
 
 }  // namespace tb::bench

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ std::uint64_t splitmix64(std::uint64_t& state) noexcept;
 
 // Every buffer of the scenario with its initial values.
 std::vector<host_buffer> initial_buffers(const tb::scenario::scenario& s);
+
+// `dir`/<buffer>.bin with each buffer's bytes (how the JIT runner gets the same inputs).
+void write_buffer_files(const std::vector<host_buffer>& buffers, const std::filesystem::path& dir);
 
 // IEEE binary16 / bfloat16 conversions (round to nearest even).
 std::uint16_t float_to_half(float value) noexcept;

@@ -2,6 +2,8 @@
 
 #include "method.hpp"
 
+#include <tb/profiler/statistics.hpp>
+
 #include <fmt/format.h>
 #include <nvtx3/nvToolsExt.h>
 
@@ -10,12 +12,9 @@
 namespace tb::bench {
 
 double median_of(std::span<const double> v) {
-  if (v.empty()) return 0;
-  std::vector<double> copy(v.begin(), v.end());
-  const auto mid = copy.begin() + static_cast<std::ptrdiff_t>(copy.size() / 2);
-  std::nth_element(copy.begin(), mid, copy.end());
-  if (copy.size() % 2) return *mid;
-  return (*mid + *std::max_element(copy.begin(), mid)) / 2;
+  std::vector<double> sorted(v.begin(), v.end());
+  std::sort(sorted.begin(), sorted.end());
+  return tb::profiler::quantile_sorted(sorted, 0.5);
 }
 
 double elapsed_ns(clock_type::time_point t0) {

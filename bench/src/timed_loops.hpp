@@ -42,7 +42,7 @@ class cpu_pin {
   cpu_set_t m_old;
 };
 
-double median_of(std::span<const double> v);
+double median_of(std::span<const double> v);  // NaN when empty
 double elapsed_ns(clock_type::time_point t0);
 
 // Untimed iterations at the start of every batch: whatever the mode before it left

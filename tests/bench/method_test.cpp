@@ -1,5 +1,6 @@
 // The stopping rule, batch sizing and the split of a process trace per mode.
 #include "method.hpp"
+#include "trace_builder.hpp"
 
 #include <tb/profiler/trace.hpp>
 
@@ -62,35 +63,19 @@ TEST(Method, BatchSizeAimsAtAQuarterSecond) {
 }
 
 TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
-  tp::trace t;
-  const auto host = t.add_process({1, t.intern("host"), tp::process_kind::host, -1, 0});
-  const auto thread = t.add_track({host, 1, t.intern("main"), tp::track_kind::cpu_thread, 0});
-  const auto gpu = t.add_process({1 << 30, t.intern("GPU 0"), tp::process_kind::device, 0, 1});
-  const auto stream = t.add_track({gpu, 7, t.intern("stream 7"), tp::track_kind::gpu_stream, 0});
-  auto add = [&](tp::event_kind k, const char* name, std::uint32_t track, std::uint32_t process, std::int64_t a,
-                 std::int64_t b, std::uint64_t corr) {
-    tp::event e;
-    e.kind = k;
-    e.name = t.intern(name);
-    e.track = track;
-    e.process = process;
-    e.start_ns = a;
-    e.end_ns = b;
-    e.correlation_id = corr;
-    if (k == tp::event_kind::kernel) e.kernel = t.add_kernel_info({});
-    t.add_event(e);
-  };
+  tp::test_support::trace_builder b;
   std::uint64_t c = 1;
   for (const auto& [mode, base] : {std::pair{"mode:cubin-cached", 0}, std::pair{"mode:jit", 100000}}) {
-    add(tp::event_kind::nvtx_range, mode, thread, host, base, base + 50000, 0);
+    b.range(mode, base, base + 50000);
     for (int i = 0; i < 3; ++i) {
       const std::int64_t at = base + 1000 + i * 10000;
-      add(tp::event_kind::nvtx_range, "iteration", thread, host, at, at + 5000, 0);
-      add(tp::event_kind::driver_api, "cuLaunchKernel", thread, host, at + 100, at + 2100, c);
-      add(tp::event_kind::kernel, "add_kernel", stream, gpu, at + 3000, at + 4000, c++);
+      b.range("iteration", at, at + 5000);
+      b.api("cuLaunchKernel", at + 100, at + 2100, c);
+      b.kernel("add_kernel", at + 3000, at + 4000, c++);
     }
   }
-  add(tp::event_kind::driver_api, "cuLaunchKernel", thread, host, 60000, 61000, 999);  // warm-up: outside
+  b.api("cuLaunchKernel", 60000, 61000, 999);  // warm-up: outside
+  tp::trace& t = b.t;
   t.sort_by_start();
   const auto part = extract_ranges(t, "mode:cubin-cached", "cubin-cached");
   EXPECT_EQ(part.metadata().mode, "cubin-cached");

@@ -36,6 +36,17 @@ struct KernelSpec {
   std::uint32_t sharedBytes;
 };
 
+// An NVTX "iteration" range on `track`.
+void addIteration(prof::trace& t, std::uint32_t track, std::int64_t start, std::int64_t end) {
+  prof::event range;
+  range.kind = prof::event_kind::nvtx_range;
+  range.name = t.intern("iteration");
+  range.start_ns = start;
+  range.end_ns = end;
+  range.track = track;
+  t.add_event(range);
+}
+
 }  // namespace
 
 prof::trace makeScenarioTrace(const ScenarioTraceOptions& options) {
@@ -145,13 +156,7 @@ prof::trace makeScenarioTrace(const ScenarioTraceOptions& options) {
       api("cuStreamSynchronize", s, now - s);
     }
     now += dur(1000);
-    prof::event range;
-    range.kind = prof::event_kind::nvtx_range;
-    range.name = t.intern("iteration");
-    range.start_ns = iterStart;
-    range.end_ns = now;
-    range.track = thread;
-    t.add_event(range);
+    addIteration(t, thread, iterStart, now);
     now += dur(2000);
   }
   t.sort_by_start();
@@ -177,7 +182,6 @@ prof::trace makeSyntheticTrace(std::size_t kernels, int streams, std::uint64_t s
   const std::array<prof::string_id, 4> names{t.intern("producer_kernel"), t.intern("add_kernel"),
                                              t.intern("consumer_kernel"), t.intern("reduce_kernel")};
   const auto launchName = t.intern("cuLaunchKernel");
-  const auto iterName = t.intern("iteration");
   prof::kernel_info info;
   info.grid = {4, 1, 1};
   info.block = {128, 1, 1};
@@ -191,15 +195,7 @@ prof::trace makeSyntheticTrace(std::size_t kernels, int streams, std::uint64_t s
   std::int64_t iterStart = now;
   for (std::size_t i = 0; i < kernels; ++i) {
     if (i % 100 == 0) {
-      if (i > 0) {
-        prof::event range;
-        range.kind = prof::event_kind::nvtx_range;
-        range.name = iterName;
-        range.start_ns = iterStart;
-        range.end_ns = now;
-        range.track = thread;
-        t.add_event(range);
-      }
+      if (i > 0) addIteration(t, thread, iterStart, now);
       iterStart = now;
       now += 1;
     }
@@ -224,13 +220,7 @@ prof::trace makeSyntheticTrace(std::size_t kernels, int streams, std::uint64_t s
     streamFree[s] = k.end_ns;
     now = launch.end_ns + rng.jitter(600, 0.5);
   }
-  prof::event range;
-  range.kind = prof::event_kind::nvtx_range;
-  range.name = iterName;
-  range.start_ns = iterStart;
-  range.end_ns = now;
-  range.track = thread;
-  t.add_event(range);
+  addIteration(t, thread, iterStart, now);
   t.sort_by_start();
   return t;
 }

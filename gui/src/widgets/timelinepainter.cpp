@@ -36,6 +36,11 @@ void TimelinePainter::paint(QPainter& p, QSize size, const TimelineLayout& layou
   const double plotWidth = std::max(0, width - gutter);
   const auto& rows = layout.rows();
   auto rowTop = [&](std::uint32_t r) { return top + rows[r].y - state.scrollY; };
+  // Rows are laid out top to bottom: those on screen are one contiguous run.
+  std::uint32_t firstRow = 0;
+  while (firstRow < rows.size() && rowTop(firstRow) + rows[firstRow].height <= top) ++firstRow;
+  std::uint32_t endRow = firstRow;
+  while (endRow < rows.size() && rowTop(endRow) < height) ++endRow;
 
   p.fillRect(QRect(0, 0, width, height), QColor(0xfb, 0xfb, 0xfb));
   const QFont baseFont = p.font();
@@ -49,10 +54,8 @@ void TimelinePainter::paint(QPainter& p, QSize size, const TimelineLayout& layou
   p.save();
   p.setClipRect(QRect(0, top, width, height - top));
   bool shade = false;
-  for (std::uint32_t r = 0; r < rows.size(); ++r) {
+  for (std::uint32_t r = firstRow; r < endRow; ++r) {
     const int y = rowTop(r);
-    if (y + rows[r].height <= top) continue;
-    if (y >= height) break;
     const Row& row = rows[r];
     if (row.kind == RowKind::section) {
       p.fillRect(QRect(0, y, width, row.height), QColor(0x33, 0x3d, 0x4f));
@@ -181,10 +184,8 @@ void TimelinePainter::paint(QPainter& p, QSize size, const TimelineLayout& layou
   // Gutter and headers.
   p.save();
   p.setClipRect(QRect(0, top, width, height - top));
-  for (std::uint32_t r = 0; r < rows.size(); ++r) {
+  for (std::uint32_t r = firstRow; r < endRow; ++r) {
     const int y = rowTop(r);
-    if (y + rows[r].height <= top) continue;
-    if (y >= height) break;
     const Row& row = rows[r];
     if (row.kind == RowKind::section) {
       p.setFont(bold);
