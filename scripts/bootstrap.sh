@@ -12,7 +12,7 @@ apt_packages=(
   libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   libclang-rt-14-dev clang-14        # libFuzzer for the trace-reader fuzz target
-  qt6-base-dev qt6-charts-dev libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
 )
 missing=()
 for p in "${apt_packages[@]}"; do
