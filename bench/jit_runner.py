@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
-"""triton-bench's JIT side: runs a scenario's launch sequence through Triton's Python JIT.
+"""triton-bench's JIT side: runs a resolved launch plan through Triton's Python JIT.
 
-It reads the same scenario.toml as triton-bench (tomllib, Python >= 3.11), loads the
-kernel files through compiler/python/tb_aot/loader.py under the canonical name
-"<scenario>/<file>" (so the JIT's cubin is byte-identical to the AOT one), makes one
-torch tensor per buffer from the initial values triton-bench wrote (<init-dir>/<buffer>.bin),
-and launches the same sequence. NVTX ranges (torch.cuda.nvtx) mark each batch
+triton-bench resolves the scenario once (bench/src/jit_plan.hpp) and hands this runner
+the plan as JSON (--plan): buffers, and per launch the kernel, variant, constexprs,
+grid and argument values. The runner parses no scenario file and evaluates no
+expression, so both sides run the same launches by construction. It keeps only what
+must be Python: importing each kernel file through compiler/python/tb_aot/loader.py
+under the plan's canonical module name "<scenario>/<file>" (so that the JIT's cubin can
+equal the AOT one), launching, timing, and reporting what Triton built. Kernels that
+need global or profile scratch (device-side tensor descriptors, ...) get it from a
+Triton allocator backed by torch memory. NVTX ranges (torch.cuda.nvtx) mark each batch
 ("mode:jit") and each iteration ("iteration") for the profiler's injection library.
 
 Protocol (driven by triton-bench; one JSON object per line on stdin, one reply per line
 on the original stdout; everything else the process prints goes to stderr):
   start-up reply          {"ok": true, "ready": true, "triton": "3.6.0", "torch": "...", "gpu": "..."}
-  {"cmd": "check", "dir": D}   reset buffers, one iteration, write D/<buffer>.bin and
-                               D/launch_<i>.cubin (the cubin Triton built for launch i)
+  {"cmd": "check", "dir": D}   reset buffers, one iteration, write D/<buffer>.bin, and per
+                               launch i D/launch_<i>.cubin (the cubin Triton built) and
+                               D/launch_<i>.json (its metadata, signature, constexprs, attrs)
   {"cmd": "warmup", "n": N}    N iterations, no ranges
   {"cmd": "time", "n": N, "drain_every": D}
                                N iterations, no ranges, the device drained (untimed) after
@@ -37,13 +42,12 @@ import time
 import traceback
 from pathlib import Path
 
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    tomllib = None
-
+PLAN_SCHEMA, PLAN_VERSION = "triton-bench/jit-plan", 1
 DTYPES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16", "fp64": "float64", "i8": "int8",
-          "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "i1": "bool", "u1": "bool"}
+          "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "i1": "bool", "u1": "bool",
+          "u16": "uint16", "u32": "uint32", "u64": "uint64"}
+DTYPE_BYTES = {"fp64": 8, "i64": 8, "u64": 8, "fp32": 4, "i32": 4, "u32": 4, "fp16": 2, "bf16": 2, "i16": 2,
+               "u16": 2, "i8": 1, "u8": 1, "i1": 1, "u1": 1}
 
 
 def fail(message):
@@ -51,133 +55,108 @@ def fail(message):
     sys.exit(2)
 
 
-def cdiv(a, b):
-    return -(-a // b)
+def read_plan(path):
+    try:
+        plan = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        fail(f"{path}: cannot read the launch plan: {error}")
+    if plan.get("schema") != PLAN_SCHEMA or plan.get("version") != PLAN_VERSION:
+        fail(f"{path}: not a {PLAN_SCHEMA} version {PLAN_VERSION} file (triton-bench and this runner differ)")
+    return plan
 
 
-def evaluate(value, names):
-    """A number, or an expression string as docs/scenario-format.md defines them (Python
-    arithmetic over the scalars and the variant's constexprs, with cdiv, min and max)."""
-    if isinstance(value, (int, float)):
-        return value
-    env = {"cdiv": cdiv, "min": min, "max": max}
-    env.update(names)
-    return eval(compile(value, "<scenario expression>", "eval"), {"__builtins__": {}}, env)
-
-
-def variant_name(v, own):
-    if "name" in v:
-        return v["name"]
-    name = f"w{v.get('num_warps', 4)}_s{v.get('num_stages', 3)}"
-    for key, value in own.items():
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        name += f"_{key}" + "".join(c if c.isalnum() else "_" for c in text)
-    return name
-
-
-class Scenario:
-    """scenario.toml as the runner needs it: the same file triton-bench ran, which has
-    already checked it (types, buffer dtypes, ranges)."""
-
-    def __init__(self, path):
-        path = Path(path)
-        if path.is_dir():
-            path = path / "scenario.toml"
-        if tomllib is None:
-            fail("Python 3.11 or newer is needed (tomllib)")
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        self.dir = path.parent
-        self.name = doc["scenario"]["name"]
-        scalars = dict(doc.get("scalars", {}))
-        self.kernels = {}
-        for k in doc["kernels"]:
-            params = []
-            for entry in k["signature"]:
-                pname, rest = entry.split(":", 1)
-                params.append((pname.strip(), rest.strip().split(":")[0].strip()))
-            variants = []
-            for v in k["variants"]:
-                own = dict(v.get("constexprs", {}))
-                constexprs = dict(k.get("constexprs", {}))
-                constexprs.update(own)
-                variants.append({"name": variant_name(v, own), "num_warps": v.get("num_warps", 4),
-                                 "num_stages": v.get("num_stages", 3), "constexprs": constexprs})
-            self.kernels[k["name"]] = {"source": k["source"], "params": params, "variants": variants}
-        self.buffers = []
-        for name, b in doc.get("buffers", {}).items():
-            self.buffers.append({"name": name, "dtype": b["dtype"], "size": int(evaluate(b["size"], scalars))})
-        self.launches = []
-        for launch in doc.get("launch", []):
-            k = self.kernels[launch["kernel"]]
-            variant = k["variants"][0]
-            if "variant" in launch:
-                variant = next(v for v in k["variants"] if v["name"] == launch["variant"])
-            names = dict(variant["constexprs"])
-            names.update(scalars)
-            grid = launch["grid"] if isinstance(launch["grid"], list) else [launch["grid"]]
-            grid = [int(evaluate(g, names)) for g in grid]
-            args = []
-            for pname, ptype in k["params"]:
-                value = launch["args"][pname]
-                if ptype.startswith("*"):
-                    buffer, _, offset = str(value).partition("+")
-                    args.append({"buffer": buffer.strip(), "offset": int(evaluate(offset.strip(), names)) if offset else 0,
-                                 "type": ptype})
-                else:
-                    args.append({"value": evaluate(value, names), "type": ptype})
-            self.launches.append({"kernel": launch["kernel"], "variant": variant, "grid": grid, "args": args})
-
-
-def load(scenario_path, frontend):
-    s = Scenario(scenario_path)
+def load(plan, frontend):
     sys.path.insert(0, str(frontend))
     from tb_aot.loader import load_kernel_module
-    modules, functions = {}, {}
-    for name, k in s.kernels.items():
-        source = k["source"]
-        if source not in modules:
-            modules[source] = load_kernel_module(str(s.dir / source), f"{s.name}/{source}")
-        functions[name] = getattr(modules[source], name)
-    return s, functions
+    modules, functions = {}, []
+    for k in plan["kernels"]:
+        if k["source"] not in modules:
+            # The kernel's folder is importable, as it is for triton-aot's compile.
+            folder = str(Path(k["source"]).parent)
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
+            modules[k["source"]] = load_kernel_module(k["source"], k["module"])
+        functions.append(getattr(modules[k["source"]], k["name"]))
+    return functions
 
 
-def make_buffers(s, init_dir, torch):
-    tensors = {}
-    for b in s.buffers:
+def set_scratch_allocators(triton, torch):
+    """Global and profile scratch for kernels that need it, from torch's caching allocator."""
+    def allocate(size, alignment, stream):
+        return torch.empty(size, dtype=torch.int8, device="cuda")
+    triton.set_allocator(allocate)
+    from triton.runtime import _allocation
+    if hasattr(_allocation, "set_profile_allocator"):
+        _allocation.set_profile_allocator(allocate)
+
+
+def initial_bytes(plan, b):
+    data = bytearray((Path(plan["init_dir"]) / f"{b['name']}.bin").read_bytes())
+    size = b["size"] * DTYPE_BYTES[b["dtype"]]
+    if len(data) != size:
+        fail(f"buffer {b['name']!r}: {len(data)} initial bytes, {size} expected")
+    return data
+
+
+def make_buffers(plan, torch):
+    tensors = []
+    for b in plan["buffers"]:
         dtype = getattr(torch, DTYPES[b["dtype"]])
-        data = bytearray((Path(init_dir) / f"{b['name']}.bin").read_bytes())
+        data = initial_bytes(plan, b)
         host = torch.frombuffer(data, dtype=dtype) if data else torch.empty(0, dtype=dtype)
-        tensors[b["name"]] = host.to("cuda")
+        tensors.append(host.to("cuda"))
     return tensors
 
 
-def reset_buffers(s, tensors, init_dir, torch):
-    for b in s.buffers:
-        dtype = getattr(torch, DTYPES[b["dtype"]])
-        data = bytearray((Path(init_dir) / f"{b['name']}.bin").read_bytes())
-        tensors[b["name"]].copy_(torch.frombuffer(data, dtype=dtype))
+def reset_buffers(plan, tensors, torch):
+    for b, t in zip(plan["buffers"], tensors):
+        data = initial_bytes(plan, b)
+        if data:
+            t.copy_(torch.frombuffer(data, dtype=t.dtype))
     torch.cuda.synchronize()
 
 
-def bind(s, functions, tensors):
-    """Per launch: (kernel function, grid, positional arguments, keyword arguments)."""
+def bind(plan, functions, tensors):
+    """Per launch: (kernel function, grid, positional arguments, keyword arguments),
+    exactly as the plan says: scalars are Python ints and floats as the plan typed them."""
     calls = []
-    for launch in s.launches:
+    for launch in plan["launches"]:
         args = []
         for a in launch["args"]:
             if "buffer" in a:
                 t = tensors[a["buffer"]]
                 args.append(t[a["offset"]:] if a["offset"] else t)
-            elif a["type"].startswith("fp") or a["type"] == "bf16":
-                args.append(float(a["value"]))
             else:
-                args.append(int(a["value"]))
-        v = launch["variant"]
-        kwargs = dict(v["constexprs"])
-        kwargs["num_warps"] = v["num_warps"]
-        kwargs["num_stages"] = v["num_stages"]
+                args.append(a["value"])
+        kwargs = dict(launch["constexprs"])
+        kwargs["num_warps"] = launch["num_warps"]
+        kwargs["num_stages"] = launch["num_stages"]
         calls.append((functions[launch["kernel"]], tuple(launch["grid"]), args, kwargs))
     return calls
+
+
+def jsonable(value):
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "_asdict"):
+        return jsonable(value._asdict())
+    if hasattr(value, "__dict__"):
+        return jsonable(vars(value))
+    return str(value)
+
+
+def describe_compiled(compiled):
+    """What Triton built for a launch: its metadata and the source's signature,
+    constexprs and attributes (specialisations), for triton-bench's code comparison."""
+    src = getattr(compiled, "src", None)
+    return {"metadata": jsonable(compiled.metadata._asdict()),
+            "signature": jsonable(getattr(src, "signature", {})),
+            "constexprs": jsonable(getattr(src, "constants", getattr(src, "constexprs", {}))),
+            "attrs": jsonable(getattr(src, "attrs", {}))}
 
 
 def iterate(calls):
@@ -187,8 +166,7 @@ def iterate(calls):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", required=True, help="scenario.toml or its folder")
-    parser.add_argument("--init-dir", required=True, help="<buffer>.bin initial values")
+    parser.add_argument("--plan", required=True, help="the launch plan triton-bench wrote (triton-bench/jit-plan)")
     parser.add_argument("--frontend", required=True, help="compiler/python (tb_aot.loader)")
     parser.add_argument("--cold-start", action="store_true")
     opts = parser.parse_args()
@@ -202,12 +180,14 @@ def main():
         proto.write(json.dumps(obj) + "\n")
         proto.flush()
 
+    plan = read_plan(opts.plan)
     import torch
     import triton
-    s, functions = load(opts.scenario, opts.frontend)
+    functions = load(plan, opts.frontend)
     torch.cuda.init()
-    tensors = make_buffers(s, opts.init_dir, torch)
-    calls = bind(s, functions, tensors)
+    set_scratch_allocators(triton, torch)
+    tensors = make_buffers(plan, torch)
+    calls = bind(plan, functions, tensors)
 
     if opts.cold_start:
         fn, grid, args, kwargs = calls[0]
@@ -232,17 +212,20 @@ def main():
             if op == "check":
                 out = Path(cmd["dir"])
                 out.mkdir(parents=True, exist_ok=True)
-                reset_buffers(s, tensors, opts.init_dir, torch)
+                reset_buffers(plan, tensors, torch)
                 for i, (fn, grid, args, kwargs) in enumerate(calls):
                     compiled = fn[grid](*args, **kwargs)
-                    cubin = compiled.asm.get("cubin") if compiled is not None else None
+                    if compiled is None:
+                        continue
+                    cubin = compiled.asm.get("cubin")
                     if cubin is not None:
                         (out / f"launch_{i}.cubin").write_bytes(cubin)
+                    (out / f"launch_{i}.json").write_text(json.dumps(describe_compiled(compiled), indent=1))
                 torch.cuda.synchronize()
-                for b in s.buffers:
-                    (out / f"{b['name']}.bin").write_bytes(tensors[b["name"]].cpu().numpy().tobytes()
-                                                           if b["dtype"] != "bf16" else
-                                                           tensors[b["name"]].view(torch.int16).cpu().numpy().tobytes())
+                for b, t in zip(plan["buffers"], tensors):
+                    # raw bytes, whatever the dtype (numpy has no bfloat16)
+                    raw = t.contiguous().view(torch.uint8).cpu() if t.numel() else None
+                    (out / f"{b['name']}.bin").write_bytes(bytes(raw.numpy().tobytes()) if raw is not None else b"")
                 reply({"ok": True})
             elif op in ("warmup", "time", "run"):
                 n, lead_in = int(cmd["n"]), int(cmd.get("lead_in", 0))

@@ -17,12 +17,18 @@ const driver_table& table_of(const void* p) { return *static_cast<const driver_t
 
 }  // namespace
 
-const std::vector<std::string>& all_mode_names() {
-  static const std::vector<std::string> modes = {"jit", "ptx", "cubin", "ptx-cached", "cubin-cached", "library", "graph"};
-  return modes;
+rt::load_mode load_mode_of(mode m) {
+  switch (m) {
+    case mode::ptx: return rt::load_mode::ptx;
+    case mode::cubin: return rt::load_mode::cubin;
+    case mode::ptx_cached: return rt::load_mode::ptx_cached;
+    case mode::cubin_cached: return rt::load_mode::cubin_cached;
+    case mode::library: return rt::load_mode::library;
+    case mode::graph: return rt::load_mode::cubin_cached;  // captured, then replayed
+    case mode::jit: break;
+  }
+  throw std::invalid_argument(fmt::format("'{}' is not an AOT mode", to_string(m)));
 }
-
-bool is_aot_mode(std::string_view mode) noexcept { return mode == "graph" || rt::parse_load_mode(mode).has_value(); }
 
 void device_session::check(int result, const char* call) const {
   if (result == CUDA_SUCCESS) return;
@@ -117,12 +123,8 @@ void device_session::replay() {
   check(table_of(m_driver).cuGraphLaunch(static_cast<CUgraphExec>(m_graph_exec), m_stream), "cuGraphLaunch");
 }
 
-aot_mode_runner::aot_mode_runner(std::string mode, device_session& session, const std::vector<planned_launch>& plan)
-    : m_mode(std::move(mode)), m_session(session), m_plan(plan) {
-  const auto load = m_mode == "graph" ? std::optional<rt::load_mode>(rt::load_mode::cubin_cached) : rt::parse_load_mode(m_mode);
-  if (!load) throw std::invalid_argument(fmt::format("'{}' is not an AOT mode", m_mode));
-  m_runtime = std::make_unique<rt::runtime>(*load);
-}
+aot_mode_runner::aot_mode_runner(mode m, device_session& session, const std::vector<planned_launch>& plan)
+    : m_mode(m), m_session(session), m_plan(plan), m_runtime(std::make_unique<rt::runtime>(load_mode_of(m))) {}
 
 void aot_mode_runner::launch(const planned_launch& l) {
   const rt::specialization_desc* spec = choose_specialization(l);
@@ -141,16 +143,18 @@ void aot_mode_runner::prepare() {
     if (!spec)
       throw device_error(fmt::format("{}: no compiled specialisation accepts the arguments of launch {}", l.kernel->name,
                                      l.scenario_launch + 1));
-    // cached modes load now; per-call modes only check that an image fits
-    if (const rt::status s = m_runtime->preload(spec->binary); !s) throw device_error(s.message());
+    // cached modes load now, with the scratch this launch's grid needs (graph captures
+    // them: nothing may load or allocate then); per-call modes only check an image fits
+    if (const rt::status s = m_runtime->preload(spec->binary, l.grid, m_session.stream()); !s)
+      throw device_error(s.message());
   }
-  if (m_mode == "graph") m_session.capture([&] {
+  if (m_mode == mode::graph) m_session.capture([&] {
     for (const auto& l : m_plan) launch(l);
   });
 }
 
 void aot_mode_runner::run_iteration() {
-  if (m_mode == "graph") {
+  if (m_mode == mode::graph) {
     m_session.replay();
     return;
   }

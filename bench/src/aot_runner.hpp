@@ -7,6 +7,8 @@
 #include "host_data.hpp"
 #include "launch_plan.hpp"
 
+#include <tb/bench/mode.hpp>
+
 #include <tb/runtime/bundle.hpp>
 #include <tb/runtime/runtime.hpp>
 
@@ -78,18 +80,18 @@ void device_session::capture(F&& body) {
   end_capture();
 }
 
-// The modes triton-bench knows, in the order of `--mode all`.
-const std::vector<std::string>& all_mode_names();
-bool is_aot_mode(std::string_view mode) noexcept;
+// The runtime's load mode behind an AOT mode (graph: cubin-cached, captured);
+// throws std::invalid_argument for jit.
+tb::runtime::load_mode load_mode_of(mode m);
 
 // Launches the planned sequence in one AOT mode.
 class aot_mode_runner {
  public:
-  // `mode`: ptx, cubin, ptx-cached, cubin-cached, library or graph (cubin-cached
-  // launches captured once into a CUDA graph and replayed).
-  aot_mode_runner(std::string mode, device_session& session, const std::vector<planned_launch>& plan);
+  // Any mode but jit (graph: cubin-cached launches captured once into a CUDA graph
+  // and replayed). Throws std::invalid_argument for jit.
+  aot_mode_runner(tb::bench::mode m, device_session& session, const std::vector<planned_launch>& plan);
 
-  const std::string& mode() const noexcept { return m_mode; }
+  tb::bench::mode kind() const noexcept { return m_mode; }
 
   // Loads what the mode keeps loaded and, for graph, captures one iteration. Throws.
   void prepare();
@@ -108,7 +110,7 @@ class aot_mode_runner {
 
  private:
   void launch(const planned_launch& l);
-  std::string m_mode;
+  tb::bench::mode m_mode;
   device_session& m_session;
   const std::vector<planned_launch>& m_plan;
   std::unique_ptr<tb::runtime::runtime> m_runtime;

@@ -2,6 +2,7 @@
 
 #include "aot_runner.hpp"
 #include "child_process.hpp"
+#include "jit_plan.hpp"
 #include "jit_process.hpp"
 #include "launch_plan.hpp"
 
@@ -71,20 +72,22 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
                                                    const std::vector<host_buffer>& initial) {
   std::vector<cold_start_result> out;
   std::error_code ec;
-  std::vector<std::string> done;
-  for (const auto& m : o.modes) {
+  std::vector<mode> done;
+  for (const mode m : o.modes) {
     if (std::find(done.begin(), done.end(), m) != done.end()) continue;  // a repeat: once is enough
     done.push_back(m);
-    if (m != "jit") {
-      out.push_back(measure(m,
-                            {o.self.string(), "--cold-child", m, "--scenario", s.file.string(), "--bundle-dir",
+    if (m != mode::jit) {
+      const std::string name(to_string(m));
+      out.push_back(measure(name,
+                            {o.self.string(), "--cold-child", name, "--scenario", s.file.string(), "--bundle-dir",
                              o.bundle_dir.string(), "--device", std::to_string(o.device)},
                             {}, false, o.cold_start_repeats));
       continue;
     }
     const fs::path work = fs::temp_directory_path() / fmt::format("triton-bench-cold-{}", ::getpid());
     write_buffer_files(initial, work / "init");
-    std::vector<std::string> argv = jit_runner_argv(s, o, work / "init");
+    write_jit_plan(make_jit_plan(s, work / "init"), work / "plan.json");
+    std::vector<std::string> argv = jit_runner_argv(o, work / "plan.json");
     argv.push_back("--cold-start");
     const env_list env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)},
                           {"CUDA_INJECTION64_PATH", ""},
@@ -106,7 +109,7 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
   return out;
 }
 
-int cold_child(const tb::scenario::scenario& s, const std::string& mode, const fs::path& bundle_dir, int device) {
+int cold_child(const tb::scenario::scenario& s, mode m, const fs::path& bundle_dir, int device) {
   try {
     rt::bundle bundle;
     if (const rt::status st = rt::bundle::load(bundle_dir, bundle); !st) throw std::runtime_error(st.message());
@@ -115,8 +118,8 @@ int cold_child(const tb::scenario::scenario& s, const std::string& mode, const f
     const auto& addresses = session.allocate(initial);
     const auto plan = plan_launches(s, bundle, addresses);
     session.upload(initial);
-    aot_mode_runner runner(mode, session, plan);
-    if (mode == "graph") {
+    aot_mode_runner runner(m, session, plan);
+    if (m == mode::graph) {
       runner.prepare();
       runner.run_iteration();
     } else {
@@ -127,7 +130,7 @@ int cold_child(const tb::scenario::scenario& s, const std::string& mode, const f
     std::fflush(stdout);
     return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "triton-bench --cold-child %s: %s\n", mode.c_str(), e.what());
+    std::fprintf(stderr, "triton-bench --cold-child %s: %s\n", std::string(to_string(m)).c_str(), e.what());
     return 1;
   }
 }

@@ -24,7 +24,7 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
 
 // The hidden --cold-child entry: one AOT mode from a fresh process; prints the
 // CLOCK_MONOTONIC time at which the first kernel completed. Returns the exit code.
-int cold_child(const tb::scenario::scenario& s, const std::string& mode, const std::filesystem::path& bundle_dir,
+int cold_child(const tb::scenario::scenario& s, mode m, const std::filesystem::path& bundle_dir,
                int device);
 
 }  // namespace tb::bench

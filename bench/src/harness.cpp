@@ -1,13 +1,15 @@
 #include "harness.hpp"
 
 #include "aot_runner.hpp"
+#include "code_check.hpp"
 #include "cold_start.hpp"
 #include "host_data.hpp"
+#include "jit_plan.hpp"
 #include "jit_process.hpp"
 #include "launch_plan.hpp"
 #include "method.hpp"
+#include "output_check.hpp"
 #include "reference.hpp"
-#include "sha256.hpp"
 #include "timed_loops.hpp"
 
 #include <tb/profiler/trace_reader.hpp>
@@ -50,10 +52,6 @@ std::string now_iso8601() {
   return text;
 }
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void progress_bar(bool enabled, double fraction, const std::string& what) {
   if (!enabled) return;
@@ -153,47 +151,109 @@ class benchmark {
     m_r.triton_version = m_bundle.triton_version();
     m_work = fs::temp_directory_path() / fmt::format("triton-bench-{}", ::getpid());
     write_buffer_files(m_initial, m_work / "init");
+    m_plan_file = m_work / "plan.json";
     if (!m_o.trace_dir.empty()) fs::create_directories(m_o.trace_dir);  // the JIT process writes its trace there
     m_jit_trace = m_o.trace_dir.empty() ? m_work / "jit_trace.json"
                                         : m_o.trace_dir / fmt::format("{}.jit.raw.json", m_s.name);
   }
 
-  // Which cubin each launch runs (cubin-cached's choice), for the JSON and the JIT check.
+  // Which image each launch runs (cubin-cached's choice), for the JSON and the code
+  // comparison; then the launch plan for the JIT, with the specialisations chosen.
   void record_images() {
-    m_aot_cubin_paths.assign(m_plan.size(), "");
-    aot_mode_runner probe("cubin-cached", *m_session, m_plan);
+    m_aot_images.assign(m_plan.size(), {});
+    aot_mode_runner probe(mode::cubin_cached, *m_session, m_plan);
     const auto sel = probe.selections();
+    std::vector<std::string> chosen(m_plan.size());
     for (std::size_t i = 0; i < m_plan.size(); ++i) {
-      if (!sel[i].spec || !sel[i].image.image) continue;
+      if (!sel[i].spec) continue;
       const auto& spec = *sel[i].spec;
+      chosen[i] = spec.name;
       for (std::size_t k = 0; k < spec.images.size(); ++k) {
         if (&spec.images[k] != sel[i].image.image) continue;
         const auto& info = spec.image_info[k];
         m_r.kernels.push_back({i, m_plan[i].kernel->name, m_plan[i].variant->name, spec.name, spec.images[k].arch,
                                std::string(rt::to_string(spec.images[k].format)), info.sha256, spec.images[k].size});
-        m_aot_cubin_paths[i] = (m_o.bundle_dir / info.path).string();
+        m_aot_images[i] = describe_aot_image(m_o.bundle_dir, m_plan[i], spec, k);
       }
     }
+    write_jit_plan(make_jit_plan(m_s, m_work / "init", chosen), m_plan_file);
   }
 
+  // Runs the launch plan once through Triton's JIT (an untraced runner) for the oracle:
+  // its output buffers, and per launch the cubin and metadata Triton built. When jit is
+  // measured this runner stays for the host-time rounds. A JIT that cannot run is no
+  // error unless jit is measured: the AOT modes fall back to the host model.
+  void run_jit_oracle() {
+    const bool measured = std::any_of(m_modes.begin(), m_modes.end(), [](const auto& st) { return st.result.mode == mode::jit; });
+    if (!measured && !m_o.jit_check) return;
+    try {
+      m_jit = std::make_unique<jit_process>(m_s, m_o, m_plan_file, fs::path());
+      m_r.torch_version = m_jit->ready.value("torch", "");
+      m_r.triton_version = m_jit->ready.value("triton", m_r.triton_version);
+      const fs::path out = m_work / "jit_check";
+      m_jit->request({{"cmd", "check"}, {"dir", out.string()}});
+      m_jit_outputs = read_buffer_files(m_initial, out);
+      compare_code(out);
+    } catch (const std::exception& e) {
+      m_jit_problem = e.what();
+      m_jit_outputs.reset();
+      m_jit.reset();
+      warn(fmt::format("the JIT could not run the launch plan, so it checks nothing: {}", m_jit_problem));
+    }
+    if (!measured && m_jit) {
+      m_jit->quit();
+      m_jit.reset();
+    }
+  }
+
+  // Per launch: does the AOT cubin hold the code the JIT built? (code_identity.hpp)
+  void compare_code(const fs::path& jit_dir) {
+    m_same_code = true;
+    for (std::size_t i = 0; i < m_plan.size(); ++i) {
+      code_result c = compare_launch_code(i, m_plan[i].kernel->name, m_aot_images[i], jit_dir);
+      m_same_code = m_same_code && (c.verdict == "identical-file" || c.verdict == "identical-code");
+      m_r.code.push_back(std::move(c));
+    }
+  }
+
+  // Which comparison a mode's outputs get, and against what.
   void record_check(mode_state& st, const std::vector<host_buffer>& got) const {
-    if (!m_missing_reference.empty()) {
-      st.result.check = "unchecked";
-      st.result.check_message = fmt::format("no host reference for {}", fmt::join(m_missing_reference, ", "));
+    output_check& c = st.result.check;
+    const std::vector<host_buffer>* want = nullptr;
+    std::optional<tolerance> tol = tolerance{m_s.run.rtol, m_s.run.atol};
+    if (st.result.mode != mode::jit && m_jit_outputs) {
+      want = &*m_jit_outputs;
+      c.kind = m_same_code ? check_kind::jit_exact : check_kind::jit_tolerance;
+      if (m_same_code) tol.reset();
+    } else if (m_missing_reference.empty()) {
+      want = &m_expected;
+      c.kind = check_kind::host_model;
+    } else if (st.result.mode == mode::jit) {
+      c.kind = check_kind::oracle;
+      c.message = fmt::format("the reference of the AOT modes (no host model for {})", fmt::join(m_missing_reference, ", "));
+      return;
+    } else {
+      c.kind = check_kind::unchecked;
+      c.message = m_jit_problem.empty()
+                      ? fmt::format("no JIT check (--no-jit-check) and no host model for {}", fmt::join(m_missing_reference, ", "))
+                      : fmt::format("the JIT did not run ({}) and there is no host model for {}", m_jit_problem,
+                                    fmt::join(m_missing_reference, ", "));
       return;
     }
-    const check_result c = compare_buffers(got, m_expected, m_s.run.rtol, m_s.run.atol);
-    st.result.check = c.ok ? "passed" : "failed";
-    st.result.check_message = c.ok ? fmt::format("{} elements in {} buffers", c.elements, c.buffers) : c.message;
-    st.result.check_max_abs_error = c.max_abs_error;
-    if (!c.ok) st.fail("wrong results: " + c.message);
+    const output_comparison r = compare_outputs(got, *want, tol);
+    c.status = r.ok ? "passed" : "failed";
+    c.message = (c.kind == check_kind::host_model ? "host model: " : "JIT: ") + r.message;
+    c.max_abs_error = r.max_abs_error;
+    c.worst = r.worst;
+    if (!r.ok) st.fail("wrong results: " + c.message);
   }
 
-  // Every mode once against the host reference; a failure is never timed.
+  // Every mode once against the oracle; a failure is never timed.
   void check_modes() {
+    run_jit_oracle();
     for (auto& st : m_modes) {
       try {
-        if (st.result.mode == "jit") check_jit(st);
+        if (st.result.mode == mode::jit) check_jit(st);
         else check_aot(st);
       } catch (const std::exception& e) {
         st.fail(e.what());
@@ -205,8 +265,8 @@ class benchmark {
 
   void check_aot(mode_state& st) {
     st.aot = std::make_unique<aot_mode_runner>(st.result.mode, *m_session, m_plan);
+    st.aot->prepare();  // graph: captures, after making every launch's scratch ready
     m_session->upload(m_initial);
-    st.aot->prepare();
     st.aot->run_iteration();
     m_session->synchronize();
     std::vector<host_buffer> got = m_initial;
@@ -214,41 +274,17 @@ class benchmark {
     record_check(st, got);
   }
 
-  // The untraced runner checks the outputs and reports the cubins Triton built, which
-  // must be byte-identical to the AOT ones; then the traced twin starts (after the check,
-  // so that it finds Triton's cache warm).
+  // The oracle's own outputs, against the host model where there is one; then the
+  // traced twin starts (after the check, so that it finds Triton's cache warm).
   void check_jit(mode_state& st) {
-    if (m_jit) throw std::runtime_error("jit can be measured once per run (repeat an AOT mode instead)");
-    m_jit = std::make_unique<jit_process>(m_s, m_o, m_work / "init", fs::path());
-    m_r.torch_version = m_jit->ready.value("torch", "");
-    m_r.triton_version = m_jit->ready.value("triton", m_r.triton_version);
-    const fs::path out = m_work / "jit_check";
-    m_jit->request({{"cmd", "check"}, {"dir", out.string()}});
-    std::vector<host_buffer> got = m_initial;
-    for (auto& b : got) {
-      const std::string bytes = read_text(out / (b.name + ".bin"));
-      if (bytes.size() != b.bytes.size())
-        throw std::runtime_error(fmt::format("the JIT runner wrote {} bytes for buffer '{}', {} expected", bytes.size(),
-                                             b.name, b.bytes.size()));
-      std::copy(bytes.begin(), bytes.end(), b.bytes.begin());
-    }
-    record_check(st, got);
-    st.result.cubin.compared = true;
-    st.result.cubin.identical = true;
-    for (std::size_t i = 0; i < m_plan.size(); ++i) {
-      const fs::path jit_cubin = out / fmt::format("launch_{}.cubin", i);
-      const std::string a = m_aot_cubin_paths[i].empty() ? "" : read_text(m_aot_cubin_paths[i]);
-      const std::string j = fs::exists(jit_cubin) ? read_text(jit_cubin) : "";
-      if (!a.empty() && a == j) continue;
-      st.result.cubin.identical = false;
-      st.result.cubin.differences.push_back(fmt::format(
-          "launch {} ({}): AOT {} bytes sha256 {}, JIT {} bytes sha256 {}", i + 1, m_plan[i].kernel->name, a.size(),
-          a.empty() ? "-" : sha256::of(a).substr(0, 16), j.size(), j.empty() ? "-" : sha256::of(j).substr(0, 16)));
-    }
+    if (m_jit_started) throw std::runtime_error("jit can be measured once per run (repeat an AOT mode instead)");
+    m_jit_started = true;
+    if (!m_jit || !m_jit_outputs) throw std::runtime_error("the JIT did not run: " + m_jit_problem);
+    record_check(st, *m_jit_outputs);
     if (!st.ok() || m_o.traced_rounds <= 0) return;
     if (m_o.inject_library.empty()) return warn("no injection library (--inject): jit has host-clock metrics only");
     try {
-      m_jit_traced = std::make_unique<jit_process>(m_s, m_o, m_work / "init", m_jit_trace);
+      m_jit_traced = std::make_unique<jit_process>(m_s, m_o, m_plan_file, m_jit_trace);
     } catch (const std::exception& e) {
       warn(fmt::format("the traced JIT runner did not start ({}); jit has host-clock metrics only", e.what()));
     }
@@ -491,7 +527,12 @@ class benchmark {
   // Declared before the modes, whose runners use it: destroyed after them.
   std::unique_ptr<device_session> m_session;
   std::vector<planned_launch> m_plan;
-  std::vector<std::string> m_aot_cubin_paths;
+  std::vector<aot_image> m_aot_images;
+  fs::path m_plan_file;                          // the launch plan both sides run (jit_plan.hpp)
+  std::optional<std::vector<host_buffer>> m_jit_outputs;  // the oracle: the JIT's buffers after one iteration
+  bool m_same_code = false;                      // every launch's AOT cubin holds the JIT's code
+  bool m_jit_started = false;
+  std::string m_jit_problem;                     // why the JIT could not run, when it could not
   std::vector<mode_state> m_modes;
   std::unique_ptr<jit_process> m_jit;         // untraced: check, warm-up, host time
   std::unique_ptr<jit_process> m_jit_traced;  // under the injection library: gaps, latency

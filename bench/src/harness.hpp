@@ -1,9 +1,11 @@
-// The timed run: every requested mode of one scenario, checked against the host
-// reference first, then interleaved in untraced rounds (host time) and traced rounds
+// The timed run: every requested mode of one scenario, its outputs checked first
+// against Triton's JIT on the same inputs (or a host model), then interleaved in untraced rounds (host time) and traced rounds
 // (gaps, latency, kernel time); and the cold-start measurements. docs/bench.md, "Method".
 #pragma once
 
 #include "results.hpp"
+
+#include <tb/bench/mode.hpp>
 
 #include <tb/scenario/scenario.hpp>
 
@@ -14,7 +16,8 @@
 namespace tb::bench {
 
 struct run_options {
-  std::vector<std::string> modes;       // expanded, in order; a mode given twice runs twice (a repeat)
+  std::vector<mode> modes;              // expanded, in order; a mode given twice runs twice (a repeat)
+  bool jit_check = true;                // check the AOT modes' outputs against the JIT (needs Python, torch)
   int device = 0;
   int iterations = 0;                   // 0: the scenario's [run] iterations
   int rounds = 0;                       // 0: stopping rule

@@ -128,47 +128,26 @@ std::vector<host_buffer> initial_buffers(const tb::scenario::scenario& s) {
   return out;
 }
 
-check_result compare_buffers(const std::vector<host_buffer>& got, const std::vector<host_buffer>& want, double rtol,
-                             double atol) {
-  check_result r;
-  if (got.size() != want.size()) {
-    r.ok = false;
-    r.message = fmt::format("{} buffers read back, {} expected", got.size(), want.size());
-    return r;
-  }
-  for (std::size_t b = 0; b < want.size(); ++b) {
-    ++r.buffers;
-    const auto& g = got[b];
-    const auto& w = want[b];
-    if (g.bytes.size() != w.bytes.size()) {
-      r.ok = false;
-      r.message = fmt::format("buffer '{}': {} bytes read back, {} expected", w.name, g.bytes.size(), w.bytes.size());
-      return r;
-    }
-    for (std::int64_t i = 0; i < w.size; ++i) {
-      ++r.elements;
-      const double gv = g.get(i), wv = w.get(i);
-      const bool both_nan = std::isnan(gv) && std::isnan(wv);
-      const double err = std::fabs(gv - wv);
-      if (both_nan || gv == wv) continue;
-      if (!(err <= atol + rtol * std::fabs(wv))) {
-        if (r.mismatches++ == 0)
-          r.message = fmt::format("buffer '{}'[{}]: got {}, expected {} (|error| {:.3g} > atol {} + rtol {} * |expected|)",
-                                  w.name, i, gv, wv, err, atol, rtol);
-        r.ok = false;
-      }
-      if (std::isfinite(err) && err > r.max_abs_error) r.max_abs_error = err;
-    }
-  }
-  if (!r.ok && r.mismatches > 1) r.message += fmt::format("; {} of {} elements differ", r.mismatches, r.elements);
-  return r;
-}
-
 void write_buffer_files(const std::vector<host_buffer>& buffers, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   for (const auto& b : buffers)
     std::ofstream(dir / (b.name + ".bin"), std::ios::binary)
         .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
+}
+
+std::vector<host_buffer> read_buffer_files(const std::vector<host_buffer>& like, const std::filesystem::path& dir) {
+  std::vector<host_buffer> out = like;
+  for (auto& b : out) {
+    const auto file = dir / (b.name + ".bin");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("{}: missing (buffer '{}')", file.string(), b.name));
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (bytes.size() != b.bytes.size())
+      throw std::runtime_error(fmt::format("{}: {} bytes, {} expected for buffer '{}' ({} x {})", file.string(),
+                                           bytes.size(), b.bytes.size(), b.name, b.size, b.dtype));
+    std::copy(bytes.begin(), bytes.end(), b.bytes.begin());
+  }
+  return out;
 }
 
 }  // namespace tb::bench

@@ -1,6 +1,6 @@
 // Host-side buffers of a scenario: initial values (the same bytes on every mode and
-// in the JIT runner, which reads them from files), element conversion, and the
-// output check against the host reference.
+// in the JIT runner, which reads them from files) and element conversion. Outputs are
+// compared in output_check.hpp.
 #pragma once
 
 #include <tb/scenario/scenario.hpp>
@@ -33,24 +33,15 @@ std::vector<host_buffer> initial_buffers(const tb::scenario::scenario& s);
 // `dir`/<buffer>.bin with each buffer's bytes (how the JIT runner gets the same inputs).
 void write_buffer_files(const std::vector<host_buffer>& buffers, const std::filesystem::path& dir);
 
+// The buffers of `like` (names, dtypes, sizes) with the bytes of `dir`/<buffer>.bin, as
+// the JIT runner writes its outputs. Throws std::runtime_error naming a missing file or
+// one of the wrong size.
+std::vector<host_buffer> read_buffer_files(const std::vector<host_buffer>& like, const std::filesystem::path& dir);
+
 // IEEE binary16 / bfloat16 conversions (round to nearest even).
 std::uint16_t float_to_half(float value) noexcept;
 float half_to_float(std::uint16_t bits) noexcept;
 std::uint16_t float_to_bfloat16(float value) noexcept;
 float bfloat16_to_float(std::uint16_t bits) noexcept;
-
-struct check_result {
-  bool ok = true;
-  std::size_t buffers = 0;
-  std::size_t elements = 0;
-  std::size_t mismatches = 0;
-  double max_abs_error = 0;
-  std::string message;  // the first mismatch: "buffer 'c'[17]: got 1.5, expected 2.5 (...)"
-};
-
-// |got - want| <= atol + rtol * |want| for every element of every buffer (NaN equal
-// only to NaN). Buffers are matched by position.
-check_result compare_buffers(const std::vector<host_buffer>& got, const std::vector<host_buffer>& want, double rtol,
-                             double atol);
 
 }  // namespace tb::bench

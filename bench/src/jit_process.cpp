@@ -9,12 +9,12 @@ namespace tb::bench {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::vector<std::string> jit_runner_argv(const tb::scenario::scenario& s, const run_options& o, const fs::path& init_dir) {
-  return {o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--scenario", s.file.string(), "--init-dir",
-          init_dir.string(), "--frontend", (o.source_dir / "compiler" / "python").string()};
+std::vector<std::string> jit_runner_argv(const run_options& o, const fs::path& plan_file) {
+  return {o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--plan", plan_file.string(), "--frontend",
+          (o.source_dir / "compiler" / "python").string()};
 }
 
-jit_process::jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& init_dir,
+jit_process::jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& plan_file,
                          const fs::path& trace_out) {
   std::vector<std::pair<std::string, std::string>> env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
   if (!trace_out.empty()) {
@@ -30,7 +30,7 @@ jit_process::jit_process(const tb::scenario::scenario& s, const run_options& o, 
     env.emplace_back("CUDA_INJECTION64_PATH", "");  // removed: no tracing at all
     env.emplace_back("NVTX_INJECTION64_PATH", "");
   }
-  m_child = std::make_unique<child_process>(jit_runner_argv(s, o, init_dir), env);
+  m_child = std::make_unique<child_process>(jit_runner_argv(o, plan_file), env);
   ready = expect("start-up");
 }
 

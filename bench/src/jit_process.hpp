@@ -18,9 +18,8 @@
 
 namespace tb::bench {
 
-// The command line of the runner for `s`, reading initial values from `init_dir`.
-std::vector<std::string> jit_runner_argv(const tb::scenario::scenario& s, const run_options& o,
-                                         const std::filesystem::path& init_dir);
+// The command line of the runner of the launch plan in `plan_file` (jit_plan.hpp).
+std::vector<std::string> jit_runner_argv(const run_options& o, const std::filesystem::path& plan_file);
 
 class jit_process {
  public:
@@ -28,7 +27,7 @@ class jit_process {
   // seconds). `trace_out` empty: untraced (the injection variables removed from its
   // environment); else traced by o.inject_library, writing its trace there at exit.
   // Throws std::runtime_error when it does not start or answers with an error.
-  jit_process(const tb::scenario::scenario& s, const run_options& o, const std::filesystem::path& init_dir,
+  jit_process(const tb::scenario::scenario& s, const run_options& o, const std::filesystem::path& plan_file,
               const std::filesystem::path& trace_out);
 
   // One request, its reply; throws std::runtime_error with the runner's error.

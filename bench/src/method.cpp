@@ -139,11 +139,9 @@ std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view tar
     tp::analysis_options options;
     options.target = std::string(target);
     const tp::analysis_result a = tp::analyze(t, options);
-    for (const auto& row : table_metrics()) {
-      const tp::metric* m = a.find(row.id);
-      if (!m) continue;
-      out.push_back(make_metric(m->name, std::string(tp::to_string(m->unit)), m->samples, clock_floor_ns));
-    }
+    // Every metric the analysis computes; the table chooses what it shows.
+    for (const tp::metric& m : a.metrics)
+      out.push_back(make_metric(m.name, std::string(tp::to_string(m.unit)), m.samples, clock_floor_ns));
   }
   auto per_launch = [&](std::span<const double> iterations) {
     std::vector<double> v;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <ostream>
@@ -20,10 +21,28 @@ const metric_result* mode_result::find(std::string_view id) const noexcept {
   return nullptr;
 }
 
-const mode_result* results::find(std::string_view mode) const noexcept {
+const mode_result* results::find(tb::bench::mode mode) const noexcept {
   for (const auto& m : modes)
     if (m.mode == mode && m.instance == 1) return &m;
   return nullptr;
+}
+
+namespace {
+constexpr std::array<std::pair<check_kind, std::string_view>, 5> check_kind_names = {{
+    {check_kind::jit_exact, "jit-exact"},
+    {check_kind::jit_tolerance, "jit-tolerance"},
+    {check_kind::host_model, "host-model"},
+    {check_kind::oracle, "oracle"},
+    {check_kind::unchecked, "unchecked"},
+}};
+}  // namespace
+
+std::string_view to_string(check_kind k) noexcept { return check_kind_names[static_cast<std::size_t>(k)].second; }
+
+std::optional<check_kind> parse_check_kind(std::string_view text) noexcept {
+  for (const auto& [k, name] : check_kind_names)
+    if (name == text) return k;
+  return std::nullopt;
 }
 
 std::vector<repeat_agreement> repeat_agreements(const results& r) {
@@ -137,22 +156,32 @@ json to_json(const results& r) {
     for (const auto& x : m.metrics)
       metrics[x.id] = {{"unit", x.unit}, {"summary", summary_to_json(x.stats)}, {"samples", x.samples},
                        {"at_clock_floor", x.at_clock_floor}};
-    json mj = {{"mode", m.mode},
+    json check = {{"kind", to_string(m.check.kind)},
+                  {"status", m.check.status},
+                  {"message", m.check.message},
+                  {"max_abs_error", m.check.max_abs_error},
+                  {"worst", nullptr}};
+    if (const auto& w = m.check.worst)
+      check["worst"] = {{"buffer", w->buffer}, {"index", w->index}, {"got", w->got}, {"expected", w->expected},
+                        {"abs_error", w->abs_error}};
+    json mj = {{"mode", to_string(m.mode)},
                {"instance", m.instance},
                {"status", m.status},
                {"error", m.error},
-               {"check", {{"status", m.check}, {"message", m.check_message}, {"max_abs_error", m.check_max_abs_error}}},
+               {"check", check},
                {"trace", m.trace_file.empty() ? json(nullptr) : json(m.trace_file)},
                {"iterations", m.iterations},
                {"dropped_records", m.dropped_records},
                {"metrics", metrics}};
-    if (m.mode == "jit")
-      mj["jit_cubin"] = {{"compared", m.cubin.compared}, {"identical", m.cubin.identical},
-                         {"differences", m.cubin.differences}};
     modes.push_back(std::move(mj));
   }
   j["modes"] = modes;
-  j["ratios_to"] = reference_mode;
+  json code = json::array();
+  for (const auto& c : r.code)
+    code.push_back({{"launch", c.launch}, {"kernel", c.kernel}, {"verdict", c.verdict}, {"summary", c.summary},
+                    {"reasons", c.reasons}});
+  j["code"] = code;
+  j["ratios_to"] = to_string(reference_mode);
   json repeats = json::array();
   for (const auto& a : repeat_agreements(r))
     repeats.push_back({{"first", a.first}, {"repeat", a.repeat}, {"metric", a.metric}, {"first_median", a.first_median},
@@ -213,20 +242,37 @@ results results_from_json(const json& j) {
   r.gpu_warmup_settled = me.value("gpu_warmup_settled", false);
   for (const auto& mj : j.at("modes")) {
     mode_result mr;
-    mr.mode = mj.at("mode").get<std::string>();
+    const std::string name = mj.at("mode").get<std::string>();
+    const auto mode = parse_mode(name);
+    if (!mode) throw std::runtime_error(fmt::format("modes: unknown mode '{}' (expected one of {})", name, mode_names()));
+    mr.mode = *mode;
     mr.instance = mj.value("instance", 1);  // version 1 had none
     mr.status = mj.at("status").get<std::string>();
     mr.error = mj.value("error", "");
-    mr.check = mj.at("check").at("status").get<std::string>();
-    mr.check_message = mj.at("check").value("message", "");
-    mr.check_max_abs_error = mj.at("check").value("max_abs_error", 0.0);
+    const json& c = mj.at("check");
+    mr.check.status = c.at("status").get<std::string>();
+    mr.check.message = c.value("message", "");
+    mr.check.max_abs_error = c.value("max_abs_error", 0.0);
+    // Versions 1 and 2 checked against the host model only.
+    const auto kind = parse_check_kind(c.value("kind", mr.check.status == "unchecked" ? "unchecked" : "host-model"));
+    if (!kind) throw std::runtime_error(fmt::format("modes: unknown check kind '{}'", c.value("kind", "")));
+    mr.check.kind = *kind;
+    if (c.contains("worst") && c["worst"].is_object()) {
+      const json& w = c["worst"];
+      mr.check.worst = worst_element{w.at("buffer").get<std::string>(), w.at("index").get<std::int64_t>(),
+                                     number_of(w.at("got")), number_of(w.at("expected")), number_of(w.at("abs_error"))};
+    }
     mr.trace_file = mj.at("trace").is_string() ? mj.at("trace").get<std::string>() : "";
     mr.iterations = mj.at("iterations").get<std::uint64_t>();
     mr.dropped_records = mj.value("dropped_records", std::uint64_t{0});
-    if (mj.contains("jit_cubin")) {
-      mr.cubin.compared = mj["jit_cubin"].at("compared").get<bool>();
-      mr.cubin.identical = mj["jit_cubin"].at("identical").get<bool>();
-      mr.cubin.differences = mj["jit_cubin"].at("differences").get<std::vector<std::string>>();
+    if (mj.contains("jit_cubin") && mj["jit_cubin"].value("compared", false)) {
+      // Before version 3 the jit mode compared whole files: one line per launch.
+      const json& jc = mj["jit_cubin"];
+      if (jc.value("identical", false))
+        for (const auto& k : r.kernels) r.code.push_back({k.launch, k.kernel, "identical-file", "identical file", {}});
+      else
+        for (const auto& d : jc.value("differences", std::vector<std::string>{}))
+          r.code.push_back({0, "", "different-code", "different files: " + d, {}});
     }
     for (const auto& [id, x] : mj.at("metrics").items()) {
       metric_result mt;
@@ -238,6 +284,11 @@ results results_from_json(const json& j) {
       mr.metrics.push_back(std::move(mt));
     }
     r.modes.push_back(std::move(mr));
+  }
+  for (const auto& c : j.value("code", json::array())) {  // version 3
+    r.code.push_back({c.at("launch").get<std::size_t>(), c.at("kernel").get<std::string>(),
+                      c.at("verdict").get<std::string>(), c.at("summary").get<std::string>(),
+                      c.at("reasons").get<std::vector<std::string>>()});
   }
   for (const auto& c : j.at("cold_start")) {
     cold_start_result cr;
@@ -329,8 +380,8 @@ std::vector<std::string> validate_results_json(const json& j) {
     v.problem("schema", fmt::format("expected \"{}\"", results_schema));
   // Version 1 (no mode instances, no warm-up fields) is read as a subset of 2.
   const int version = j.contains("version") && j["version"].is_number_integer() ? j["version"].get<int>() : 0;
-  if (version != results_version && version != 1)
-    v.problem("version", fmt::format("expected {} (or 1)", results_version));
+  if (version < 1 || version > results_version)
+    v.problem("version", fmt::format("expected {} (or 1, 2)", results_version));
   v.string(j, "(root)", "created");
   if (const json* tool = v.member(j, "(root)", "tool")) {
     v.string(*tool, "tool", "git_commit");
@@ -378,7 +429,10 @@ std::vector<std::string> validate_results_json(const json& j) {
     for (std::size_t i = 0; i < modes->size(); ++i) {
       const json& m = (*modes)[i];
       const std::string p = fmt::format("modes[{}]", i);
-      v.one_of(m, p, "mode", {"jit", "ptx", "cubin", "ptx-cached", "cubin-cached", "library", "graph"});
+      if (m.contains("mode") && (!m["mode"].is_string() || !parse_mode(m["mode"].get<std::string>())))
+        v.problem(p + ".mode", fmt::format("expected one of {}", mode_names()));
+      else if (!m.contains("mode"))
+        v.problem(p + ".mode", "is missing");
       int instance = 1;
       if (version >= 2) {
         v.integer(m, p, "instance");
@@ -392,6 +446,7 @@ std::vector<std::string> validate_results_json(const json& j) {
       v.string(m, p, "error");
       if (const json* c = v.member(m, p, "check")) {
         v.one_of(*c, p + ".check", "status", {"passed", "failed", "unchecked"});
+        if (version >= 3) v.one_of(*c, p + ".check", "kind", {"jit-exact", "jit-tolerance", "host-model", "oracle", "unchecked"});
         v.string(*c, p + ".check", "message");
         v.number(*c, p + ".check", "max_abs_error");
         if (m.value("status", "") == "ok" && c->value("status", "") == "failed")
@@ -399,7 +454,7 @@ std::vector<std::string> validate_results_json(const json& j) {
       }
       v.string(m, p, "trace", true);
       v.integer(m, p, "iterations");
-      if (m.value("mode", "") == "jit") {
+      if (version == 2 && m.value("mode", "") == "jit") {
         if (const json* c = v.member(m, p, "jit_cubin")) {
           v.boolean(*c, p + ".jit_cubin", "compared");
           v.boolean(*c, p + ".jit_cubin", "identical");
@@ -432,6 +487,17 @@ std::vector<std::string> validate_results_json(const json& j) {
       }
     }
   v.string(j, "(root)", "ratios_to");
+  if (version >= 3)
+    if (const json* code = v.array(j, "(root)", "code"))
+      for (std::size_t i = 0; i < code->size(); ++i) {
+        const std::string p = fmt::format("code[{}]", i);
+        const json& c = (*code)[i];
+        v.integer(c, p, "launch");
+        v.string(c, p, "kernel");
+        v.one_of(c, p, "verdict", {"identical-file", "identical-code", "different-code", "not-compared"});
+        v.string(c, p, "summary");
+        v.array(c, p, "reasons");
+      }
   if (const json* cold = v.array(j, "(root)", "cold_start"))
     for (std::size_t i = 0; i < cold->size(); ++i) {
       const std::string p = fmt::format("cold_start[{}]", i);
@@ -476,20 +542,28 @@ void print_header(std::ostream& out, const results& r) {
                      r.traced_rounds, r.iterations_per_round, r.elapsed_s);
 }
 
+// What each mode's outputs were checked against, and whether each launch ran the
+// JIT's code: the lines a user reads first.
+void print_checks(std::ostream& out, const results& r) {
+  for (const auto& m : r.modes) {
+    if (m.status == "skipped") continue;
+    std::string line = fmt::format("check {:<16} {:<13} {:<9} {}", m.label(), to_string(m.check.kind), m.check.status,
+                                   m.check.message);
+    out << (m.check.status == "failed" || m.check.kind == check_kind::unchecked ? "!! " : "") << line << "\n";
+  }
+  for (const auto& c : r.code)
+    out << fmt::format("{}code  launch {} ({}): {}\n", c.verdict == "different-code" ? "!! " : "", c.launch + 1,
+                       c.kernel, c.summary);
+  for (const auto& c : r.code)
+    for (const auto& why : c.reasons) out << fmt::format("!!      launch {}: {}\n", c.launch + 1, why);
+}
+
 void print_mode_notes(std::ostream& out, const results& r) {
   for (const auto& m : r.modes) {
     if (m.status != "ok")
       out << fmt::format("!! mode {} {}: {}\n", m.label(), m.status == "failed" ? "FAILED" : "skipped", m.error);
-    else if (m.check == "unchecked")
-      out << fmt::format("!! mode {}: outputs NOT checked: {}\n", m.label(), m.check_message);
-    if (m.mode == "jit" && m.cubin.compared) {
-      if (m.cubin.identical) {
-        out << "jit: Triton's cubins are byte-identical to the AOT cubins\n";
-      } else {
-        out << "!! WARNING: jit: Triton's cubins DIFFER from the AOT cubins; the modes do not run the same code:\n";
-        for (const auto& d : m.cubin.differences) out << "!!   " << d << "\n";
-      }
-    }
+    else if (m.check.kind == check_kind::unchecked)
+      out << fmt::format("!! mode {}: outputs NOT checked: {}\n", m.label(), m.check.message);
     if (m.dropped_records > 0)
       out << fmt::format("!! mode {}: CUPTI dropped {} records: its metrics are incomplete\n", m.label(), m.dropped_records);
   }
@@ -521,13 +595,15 @@ void print_cold_start(std::ostream& out, const results& r) {
 
 void print_results_table(std::ostream& out, const results& r) {
   print_header(out, r);
+  print_checks(out, r);
   print_mode_notes(out, r);
   std::vector<const mode_result*> ok;
   for (const auto& m : r.modes)
     if (m.status == "ok") ok.push_back(&m);
   if (ok.size() == 1) {
     const mode_result& m = *ok.front();
-    out << fmt::format("\nmode {}  ({} iterations measured, check: {})\n", m.label(), m.iterations, m.check);
+    out << fmt::format("\nmode {}  ({} iterations measured, check: {} {})\n", m.label(), m.iterations,
+                       to_string(m.check.kind), m.check.status);
     out << fmt::format("{} {:>7} {:>11}  {:>25}  {:>25} {:>10} {:>7}\n", pad("metric", 28, true), "n", "median",
                        "95% CI of the median", "spread p5 .. p95", "MAD", "floor");
     for (const auto& row : table_metrics()) {
@@ -557,7 +633,8 @@ void print_results_table(std::ostream& out, const results& r) {
     }
     const mode_result* ref = r.find(reference_mode);
     if (ref && ref->status == "ok") {
-      out << fmt::format("\nratio of the median to {} (x: times the {} value)\n", reference_mode, reference_mode);
+      out << fmt::format("\nratio of the median to {} (x: times the {} value)\n", to_string(reference_mode),
+                         to_string(reference_mode));
       header = pad("metric", 28, true);
       for (const auto* m : ok) header += " " + pad(m->label(), 14);
       out << header << "\n";
@@ -574,7 +651,7 @@ void print_results_table(std::ostream& out, const results& r) {
         }
         out << line << "\n";
       }
-      if (const mode_result* jit = r.find("jit"); jit && jit->status == "ok") {
+      if (const mode_result* jit = r.find(mode::jit); jit && jit->status == "ok") {
         auto ratio = [&](std::string_view id) {
           const auto* a = jit->find(id);
           const auto* b = ref->find(id);
@@ -583,10 +660,10 @@ void print_results_table(std::ostream& out, const results& r) {
         };
         out << fmt::format("\njit / {}: host time per launch {:.2f}x (goal >= 4.5x), gap before target {:.2f}x "
                            "(goal >= 4x)\n",
-                           reference_mode, ratio("host.time_per_launch"), ratio("gap.before_target"));
+                           to_string(reference_mode), ratio("host.time_per_launch"), ratio("gap.before_target"));
       }
     } else {
-      out << fmt::format("\n(no ratios: mode {} was not run or failed)\n", reference_mode);
+      out << fmt::format("\n(no ratios: mode {} was not run or failed)\n", to_string(reference_mode));
     }
   } else {
     out << "\nno mode ran successfully\n";

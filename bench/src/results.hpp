@@ -3,6 +3,7 @@
 // table printed for one or several modes.
 #pragma once
 
+#include <tb/bench/mode.hpp>
 #include <tb/profiler/statistics.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,8 +18,9 @@
 namespace tb::bench {
 
 inline constexpr std::string_view results_schema = "triton-bench/results";
-inline constexpr int results_version = 2;  // 2: mode instances, untraced host time, GPU warm-up
-inline constexpr std::string_view reference_mode = "cubin-cached";
+// 2: mode instances, untraced host time, GPU warm-up; 3: outputs checked against the
+// JIT (check kinds, the worst element), the code comparison per launch, every metric.
+inline constexpr int results_version = 3;
 
 struct metric_result {
   std::string id;     // "gap.before_target", "host.time_per_launch", ...
@@ -28,21 +30,47 @@ struct metric_result {
   std::size_t at_clock_floor = 0;  // samples at or below the clock floor
 };
 
-struct cubin_check {  // jit only: Triton's cubin against the AOT one, per launch
-  bool compared = false;
-  bool identical = false;
-  std::vector<std::string> differences;  // "launch 2 (target_kernel): AOT 6936 bytes sha256 .., JIT .."
+// How a mode's outputs were checked (docs/bench.md, "Checking outputs").
+enum class check_kind : std::uint8_t {
+  jit_exact,      // bit for bit against Triton's JIT on the same inputs (the same code ran)
+  jit_tolerance,  // against the JIT within the scenario's rtol/atol (the code differs)
+  host_model,     // against the C++ model of a shipped scenario (no JIT to compare with)
+  oracle,         // jit itself, with no host model: it is what the others are checked against
+  unchecked,      // neither the JIT nor a model could run
+};
+std::string_view to_string(check_kind k) noexcept;  // "jit-exact", ...
+std::optional<check_kind> parse_check_kind(std::string_view text) noexcept;
+
+// The element furthest from the expected value (exact checks: the first that differs).
+struct worst_element {
+  std::string buffer;
+  std::int64_t index = -1;
+  double got = 0, expected = 0, abs_error = 0;
+};
+
+struct output_check {
+  check_kind kind = check_kind::unchecked;
+  std::string status = "unchecked";  // passed | failed | unchecked
+  std::string message;               // what was compared, or the first mismatch and the count
+  double max_abs_error = 0;
+  std::optional<worst_element> worst;  // when an element differs
+};
+
+// One launch's AOT cubin against the one Triton's JIT built for it (code_identity.hpp).
+struct code_result {
+  std::size_t launch = 0;
+  std::string kernel;
+  std::string verdict;               // identical-file | identical-code | different-code | not-compared
+  std::string summary;               // "identical code (debug info differs: .debug_line)"
+  std::vector<std::string> reasons;  // why the code differs, from the two sides' Triton metadata
 };
 
 struct mode_result {
-  std::string mode;
+  tb::bench::mode mode = reference_mode;
   int instance = 1;                   // 2, 3, ...: the same mode again in the same run (a repeat)
   std::string status = "ok";          // ok | failed | skipped
   std::string error;                  // why, when not ok
-  std::string check = "unchecked";    // passed | failed | unchecked
-  std::string check_message;
-  double check_max_abs_error = 0;
-  cubin_check cubin;
+  output_check check;
   std::string trace_file;             // empty: none written
   std::uint64_t iterations = 0;       // measured
   std::uint64_t dropped_records = 0;
@@ -50,7 +78,7 @@ struct mode_result {
 
   const metric_result* find(std::string_view id) const noexcept;
   // "cubin-cached", or "cubin-cached#2" for a repeat.
-  std::string label() const { return instance > 1 ? mode + "#" + std::to_string(instance) : mode; }
+  std::string label() const { return mode_instance{mode, instance}.label(); }
 };
 
 struct kernel_image_result {
@@ -84,6 +112,7 @@ struct results {
   std::string scenario, scenario_file, target, bundle_dir;
   std::uint64_t launches_per_iteration = 0;
   std::vector<kernel_image_result> kernels;
+  std::vector<code_result> code;  // per launch, when the JIT ran
   // method
   int warmup = 0;
   int iterations_per_round = 0;
@@ -101,8 +130,8 @@ struct results {
   std::vector<mode_result> modes;
   std::vector<cold_start_result> cold_start;
 
-  // The first instance of `mode`.
-  const mode_result* find(std::string_view mode) const noexcept;
+  // The first instance of `m`.
+  const mode_result* find(tb::bench::mode m) const noexcept;
 };
 
 // A mode that ran twice or more in one run, against its first instance.

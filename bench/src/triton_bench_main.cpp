@@ -59,14 +59,8 @@ int list_scenarios() {
       fmt::print("  {:<16} (invalid: {})\n", dir.filename().string(), error.what());
     }
   }
-  const auto& modes = tb::bench::all_mode_names();
-  fmt::print("\nModes (--mode, repeatable; all = {}):\n", fmt::join(modes, ", "));
-  fmt::print("  jit            Triton's Python JIT (bench/jit_runner.py), traced by libtb_cupti_inject.so\n"
-             "  ptx, cubin     load the module at every launch, launch, synchronize, unload\n"
-             "  ptx-cached     PTX loaded once per context, CUfunction kept\n"
-             "  cubin-cached   cubin loaded once per context, CUfunction kept (ratios are to this mode)\n"
-             "  library        cuLibraryLoadData once, CUkernel launched\n"
-             "  graph          one iteration's cubin-cached launches captured in a CUDA graph, replayed\n");
+  fmt::print("\nModes (--mode, repeatable; all = {}):\n", tb::bench::mode_names());
+  for (const auto& m : tb::bench::mode_table) fmt::print("  {:<14} {}\n", m.name, m.help);
   return 0;
 }
 
@@ -207,12 +201,13 @@ int main(int argc, char** argv) {
   int iterations = 0, rounds = 0, traced_rounds = 2, device = 0, cold_repeats = 3;
   double time_limit = 0;
   bool list = false, quiet = false, cold_start = false, no_gpu = false;
-  std::vector<std::string> allowed_modes = tb::bench::all_mode_names();
+  std::vector<std::string> allowed_modes;
+  for (const auto& m : tb::bench::mode_table) allowed_modes.emplace_back(m.name);
   allowed_modes.push_back("all");
   app.add_option("--mode,-m", modes,
                  fmt::format("launch mode, repeatable: {} or all (default cubin-cached); an AOT mode given twice "
                              "runs twice, as a repeat whose agreement is reported",
-                             fmt::join(tb::bench::all_mode_names(), ", ")))
+                             tb::bench::mode_names()))
       ->check(CLI::IsMember(allowed_modes));
   app.add_option("--scenario,-s", scenario, "scenario name (scenarios/NAME) or path (default: sandwich)");
   app.add_option("--iterations,-n", iterations, "measured iterations per mode and round at most (fewer when a batch would pass 0.25 s; "
@@ -246,6 +241,11 @@ int main(int argc, char** argv) {
   app.add_flag("--cold-start", cold_start, "also measure process start to first kernel completion per mode");
   app.add_option("--cold-start-repeats", cold_repeats, "fresh processes per cold-start mode (default 3)")
       ->check(CLI::PositiveNumber);
+  bool require_check = false, no_jit_check = false;
+  app.add_flag("--require-check", require_check,
+               "fail (exit 4) when a mode's outputs could be checked neither against Triton's JIT nor a host model");
+  app.add_flag("--no-jit-check", no_jit_check,
+               "do not run the JIT to check the AOT modes' outputs (host models only; jit mode still checks itself)");
   app.add_flag("--no-gpu", no_gpu, "act as on a machine without a GPU (show the recording)");
   app.add_flag("--list", list, "list scenarios and modes");
   app.add_flag("--quiet,-q", quiet, "no progress bar or warnings; the table only");
@@ -265,8 +265,12 @@ int main(int argc, char** argv) {
 
 Host time is measured untraced, gaps and latencies in traced rounds after them; modes are
 interleaved in shuffled rounds on one CPU until the 95% intervals are within 1% or the
-time limit passes. Without a GPU the recorded H100 run is shown. Exit status: 0; 1 error;
-2 bad option; 3 a mode failed (wrong results or a launch error). Method: docs/bench.md.)");
+time limit passes. Before that, every AOT mode's outputs after one iteration are checked
+against Triton's JIT on the same inputs: bit for bit where the JIT built the same code,
+else within the scenario's rtol/atol (docs/bench.md, "Checking outputs"). Without a GPU
+the recorded H100 run is shown. Exit status: 0; 1 error; 2 bad option; 3 a mode failed
+(wrong results or a launch error); 4 --require-check and a mode unchecked. Method:
+docs/bench.md.)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -279,21 +283,23 @@ time limit passes. Without a GPU the recorded H100 run is shown. Exit status: 0;
 
   // Options that CLI11 cannot check alone, before anything else happens.
   tb::bench::run_options o;
-  if (modes.empty()) modes = {"cubin-cached"};
+  o.jit_check = !no_jit_check;
+  if (modes.empty()) modes = {std::string(to_string(tb::bench::reference_mode))};
   // "all" adds the modes not named yet; an AOT mode named twice runs twice (a repeat:
   // "cubin-cached#2"), which shows how well the run reproduces itself.
   if (std::count(modes.begin(), modes.end(), "jit") > 1) {
     fmt::print(stderr, "triton-bench: --mode jit given twice: jit runs once per run (repeat an AOT mode instead)\n");
     return 2;
   }
-  for (const auto& m : modes) {
-    const bool named = std::find(o.modes.begin(), o.modes.end(), m) != o.modes.end();
-    if (m == "all") {
-      for (const auto& a : tb::bench::all_mode_names())
-        if (std::find(o.modes.begin(), o.modes.end(), a) == o.modes.end()) o.modes.push_back(a);
-    } else if (!(m == "jit" && named)) {
-      o.modes.push_back(m);
+  for (const auto& name : modes) {
+    if (name == "all") {
+      for (const auto& a : tb::bench::mode_table)
+        if (std::find(o.modes.begin(), o.modes.end(), a.value) == o.modes.end()) o.modes.push_back(a.value);
+      continue;
     }
+    const tb::bench::mode m = *tb::bench::parse_mode(name);  // CLI11 checked the name
+    const bool named = std::find(o.modes.begin(), o.modes.end(), m) != o.modes.end();
+    if (!(m == tb::bench::mode::jit && named)) o.modes.push_back(m);
   }
   if (cpu == "none") o.cpu = tb::bench::run_options::no_cpu;
   else if (cpu == "current") o.cpu = tb::bench::run_options::current_cpu;
@@ -316,7 +322,11 @@ time limit passes. Without a GPU the recorded H100 run is shown. Exit status: 0;
     return 1;
   }
   try {
-    if (!cold_child_mode.empty()) return tb::bench::cold_child(s, cold_child_mode, find_bundle(s, bundle_dir, true), device);
+    if (!cold_child_mode.empty()) {
+      const auto m = tb::bench::parse_mode(cold_child_mode);
+      if (!m || !is_aot(*m)) throw std::runtime_error("--cold-child " + cold_child_mode + ": not an AOT mode");
+      return tb::bench::cold_child(s, *m, find_bundle(s, bundle_dir, true), device);
+    }
 
     const auto probe = no_gpu ? tb::bench::gpu_probe{{}, "--no-gpu given"} : tb::bench::probe_gpus();
     if (probe.gpus.empty())
@@ -367,9 +377,17 @@ time limit passes. Without a GPU the recorded H100 run is shown. Exit status: 0;
         throw std::runtime_error(fmt::format("{}: cannot write: {}", json_file, ec.message()));
       }
     }
-    bool failed = false;
-    for (const auto& m : r.modes) failed = failed || m.status != "ok";
-    return failed ? 3 : 0;
+    bool failed = false, unchecked = false;
+    for (const auto& m : r.modes) {
+      failed = failed || m.status != "ok";
+      unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
+    }
+    if (failed) return 3;
+    if (require_check && unchecked) {
+      fmt::print(stderr, "triton-bench: --require-check: some modes' outputs were not checked (see the check lines)\n");
+      return 4;
+    }
+    return 0;
   } catch (const std::exception& e) {
     fmt::print(stderr, "triton-bench: {}\n", e.what());
     return 1;

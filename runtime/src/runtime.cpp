@@ -202,6 +202,7 @@ class runtime_impl {
   // May throw std::bad_alloc (error text only); the public wrappers turn it into a status.
   status launch(const kernel_binary& kernel, launch_grid grid, CUstream stream, void** params);
   status preload(const kernel_binary& kernel);
+  status preload(const kernel_binary& kernel, launch_grid grid, CUstream stream);
   status selected_image(const kernel_binary& kernel, image_choice& out);
   status release_current_context();
 
@@ -972,6 +973,26 @@ status runtime_impl::preload(const kernel_binary& kernel) {
   return e != nullptr ? status{} : load_cached(*d, kernel, context, nullptr, e);
 }
 
+status runtime_impl::preload(const kernel_binary& kernel, launch_grid grid, CUstream stream) {
+  if (status s = preload(kernel); !s || is_per_call(m_mode)) {
+    return s;
+  }
+  const driver_table* d = nullptr;
+  CUcontext context = nullptr;
+  if (status s = driver(d); !s) {
+    return s;
+  }
+  if (status s = current_context(*d, context); !s) {
+    return s;
+  }
+  const loaded_kernel* e = m_kernels.find(&kernel, context);
+  if (e == nullptr || !e->shape.needs_scratch || grid.x == 0 || grid.y == 0 || grid.z == 0) {
+    return {};
+  }
+  CUdeviceptr unused[2] = {0, 0};
+  return scratch_for(*d, kernel, *e->image, e->info, e->shape, context, grid, stream, unused);
+}
+
 status runtime_impl::selected_image(const kernel_binary& kernel, image_choice& out) {
   try {
     const driver_table* d = nullptr;
@@ -1091,6 +1112,14 @@ status runtime::launch(const kernel_binary& kernel, launch_grid grid, stream_han
 status runtime::preload(const kernel_binary& kernel) noexcept {
   try {
     return m_impl->preload(kernel);
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+status runtime::preload(const kernel_binary& kernel, launch_grid grid, stream_handle stream) noexcept {
+  try {
+    return m_impl->preload(kernel, grid, stream);
   } catch (...) {
     return g_out_of_memory;
   }

@@ -27,11 +27,12 @@ fs::path temp_dir(const std::string& name) {
   return dir;
 }
 
-run_options options_for(const fs::path& bundle, std::vector<std::string> modes) {
+run_options options_for(const fs::path& bundle, std::vector<mode> modes) {
   run_options o;
   o.modes = std::move(modes);
   o.bundle_dir = bundle;
   o.source_dir = TB_SOURCE_DIR;
+  o.jit_check = false;  // the tests of the JIT oracle below run a stand-in for it
   o.traced_rounds = 0;  // no CUPTI on a machine without a driver
   o.cpu = run_options::no_cpu;
   o.quiet = true;
@@ -46,15 +47,17 @@ TEST(Harness, WrongResultsFailEveryModeAndAreNeverTimed) {
   fake.install();
   fake.make_current(0);
 
-  const results r = run_benchmark(s, options_for(bundle, {"cubin-cached", "cubin-cached", "graph"}));
+  const results r = run_benchmark(s, options_for(bundle, {mode::cubin_cached, mode::cubin_cached, mode::graph}));
 
   ASSERT_EQ(r.modes.size(), 3u);
   EXPECT_EQ(r.modes[0].label(), "cubin-cached");
   EXPECT_EQ(r.modes[1].label(), "cubin-cached#2");
   for (const auto& m : r.modes) {
     EXPECT_EQ(m.status, "failed") << m.label();
-    EXPECT_EQ(m.check, "failed") << m.label();
-    EXPECT_NE(m.error.find("wrong results: buffer"), std::string::npos) << m.error;
+    EXPECT_EQ(m.check.status, "failed") << m.label();
+    EXPECT_EQ(m.check.kind, check_kind::host_model) << m.label();
+    ASSERT_TRUE(m.check.worst) << m.label();
+    EXPECT_NE(m.error.find("wrong results: host model: buffer"), std::string::npos) << m.error;
     EXPECT_EQ(m.iterations, 0u) << m.label();
     EXPECT_EQ(m.find("host.time_per_launch"), nullptr) << m.label();
   }
@@ -88,7 +91,7 @@ TEST(Harness, WithoutAReferenceTheModesRunUncheckedThroughEveryRound) {
   fake.install();
   fake.make_current(0);
 
-  run_options o = options_for(bundle, {"cubin-cached", "cubin-cached"});
+  run_options o = options_for(bundle, {mode::cubin_cached, mode::cubin_cached});
   o.rounds = 3;
   o.iterations = 40;
   const results r = run_benchmark(s, o);
@@ -101,8 +104,8 @@ TEST(Harness, WithoutAReferenceTheModesRunUncheckedThroughEveryRound) {
   ASSERT_EQ(r.modes.size(), 2u);
   for (const auto& m : r.modes) {
     EXPECT_EQ(m.status, "ok") << m.error;
-    EXPECT_EQ(m.check, "unchecked");
-    EXPECT_NE(m.check_message.find("no host reference for"), std::string::npos) << m.check_message;
+    EXPECT_EQ(m.check.kind, check_kind::unchecked);
+    EXPECT_NE(m.check.message.find("no host model for add_kernel"), std::string::npos) << m.check.message;
     const metric_result* host = m.find("host.time_per_launch");
     ASSERT_NE(host, nullptr);
     EXPECT_EQ(host->samples.size(), 3u * 40u);  // 3 rounds of 40 (a fake launch is far under 0.25 s)
@@ -114,6 +117,97 @@ TEST(Harness, WithoutAReferenceTheModesRunUncheckedThroughEveryRound) {
   EXPECT_EQ(repeat_agreements(r)[0].repeat, "cubin-cached#2");
   fs::remove_all(bundle);
   fs::remove_all(dir);
+}
+
+// The JIT as the oracle, with tests/bench/fake_jit_runner.py standing in for Triton:
+// a source folder whose bench/jit_runner.py is the stand-in.
+struct oracle_fixture {
+  fs::path source = temp_dir("fake-source");
+  fs::path scenario_dir = temp_dir("oracle");
+  fs::path bundle = temp_dir("oracle-bundle");
+  sc::scenario s;
+  oracle_fixture() {
+    fs::create_directories(source / "bench");
+    fs::copy_file(fs::path(TB_SOURCE_DIR) / "tests" / "bench" / "fake_jit_runner.py", source / "bench" / "jit_runner.py");
+    fs::copy(scenarios / "vector_add", scenario_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::ifstream in(scenario_dir / "scenario.toml");
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    text.replace(text.find("name = \"vector_add\""), 19, "name = \"user_kernels\"");  // no host model
+    std::ofstream(scenario_dir / "scenario.toml") << text;
+    s = sc::load_scenario(scenario_dir);
+    write_synthetic_bundle(s, bundle);
+  }
+  ~oracle_fixture() {
+    for (const auto& d : {source, scenario_dir, bundle}) fs::remove_all(d);
+    for (const char* v : {"FAKE_JIT_PERTURB", "FAKE_JIT_BUNDLE", "FAKE_JIT_FAIL"}) ::unsetenv(v);
+  }
+  results run(std::vector<mode> modes) {
+    run_options o = options_for(bundle, std::move(modes));
+    o.jit_check = true;
+    o.source_dir = source;
+    o.rounds = 1;
+    o.iterations = 5;
+    tb::test::fake_driver fake;
+    fake.install();
+    fake.make_current(0);
+    return run_benchmark(s, o);
+  }
+};
+
+TEST(HarnessOracle, SameCodeMeansBitExactAgainstTheJit) {
+  oracle_fixture f;
+  ::setenv("FAKE_JIT_BUNDLE", f.bundle.c_str(), 1);  // the JIT "built" the AOT cubin
+  const results r = f.run({mode::cubin_cached, mode::graph, mode::jit});
+  ASSERT_EQ(r.code.size(), 1u);
+  EXPECT_EQ(r.code[0].verdict, "identical-file");
+  for (const auto& m : r.modes) {
+    EXPECT_EQ(m.status, "ok") << m.label() << ": " << m.error;
+    if (m.mode == mode::jit) {
+      EXPECT_EQ(m.check.kind, check_kind::oracle);
+    } else {
+      EXPECT_EQ(m.check.kind, check_kind::jit_exact) << m.label();
+      EXPECT_EQ(m.check.status, "passed") << m.label();
+      EXPECT_NE(m.check.message.find("bit-exact"), std::string::npos) << m.check.message;
+    }
+  }
+  EXPECT_EQ(r.torch_version, "fake");
+}
+
+TEST(HarnessOracle, OtherCodeIsCheckedWithinTheToleranceAndTheWorstElementNamed) {
+  oracle_fixture f;  // no cubin from the JIT: the code cannot be shown to be the same
+  ::setenv("FAKE_JIT_PERTURB", "out:17:5.0", 1);  // 'out' starts at 0: the JIT says 5 there
+  const results r = f.run({mode::cubin_cached});
+  ASSERT_EQ(r.modes.size(), 1u);
+  const auto& m = r.modes[0];
+  EXPECT_EQ(m.check.kind, check_kind::jit_tolerance);
+  EXPECT_EQ(m.check.status, "failed");
+  EXPECT_EQ(m.status, "failed");
+  ASSERT_TRUE(m.check.worst);
+  EXPECT_EQ(m.check.worst->buffer, "out");
+  EXPECT_EQ(m.check.worst->index, 17);
+  EXPECT_DOUBLE_EQ(m.check.worst->expected, 5.0);
+  EXPECT_DOUBLE_EQ(m.check.worst->got, 0.0);
+  EXPECT_NE(m.error.find("wrong results: JIT: buffer 'out'[17]: got 0, expected 5"), std::string::npos) << m.error;
+  EXPECT_EQ(m.iterations, 0u);  // never timed
+}
+
+TEST(HarnessOracle, NoJitAndNoModelLeavesTheModesUncheckedAndSaysWhy) {
+  oracle_fixture f;
+  ::setenv("FAKE_JIT_FAIL", "1", 1);
+  const results r = f.run({mode::cubin_cached});
+  ASSERT_EQ(r.modes.size(), 1u);
+  EXPECT_EQ(r.modes[0].status, "ok");
+  EXPECT_EQ(r.modes[0].check.kind, check_kind::unchecked);
+  EXPECT_NE(r.modes[0].check.message.find("the JIT did not run"), std::string::npos) << r.modes[0].check.message;
+}
+
+TEST(HarnessOracle, TheJitModeFailsWhenTheJitCannotRun) {
+  oracle_fixture f;
+  ::setenv("FAKE_JIT_FAIL", "1", 1);
+  const results r = f.run({mode::jit, mode::cubin_cached});
+  EXPECT_EQ(r.modes[0].status, "failed");
+  EXPECT_NE(r.modes[0].error.find("the JIT did not run"), std::string::npos) << r.modes[0].error;
+  EXPECT_EQ(r.modes[1].status, "ok");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "method.hpp"
 #include "trace_builder.hpp"
 
+#include <tb/profiler/analysis.hpp>
 #include <tb/profiler/trace.hpp>
 
 #include <gtest/gtest.h>
@@ -95,6 +96,15 @@ TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
   EXPECT_EQ(find("host.time_per_launch")->samples, (std::vector<double>{2500, 2500, 2500}));
   EXPECT_EQ(find("host.time_per_launch_traced")->samples, (std::vector<double>{3500, 3000}));
   EXPECT_EQ(find("host.iteration")->samples, host_ns);
+  // Every metric the analysis computes is kept, shown in the table or not.
+  tp::analysis_options options;
+  options.target = "add_kernel";
+  const auto analysed = tp::analyze(part, options);
+  ASSERT_FALSE(analysed.metrics.empty());
+  for (const auto& m : analysed.metrics) {
+    ASSERT_NE(find(m.name.c_str()), nullptr) << m.name;
+    EXPECT_EQ(find(m.name.c_str())->samples, m.samples) << m.name;
+  }
 }
 
 }  // namespace

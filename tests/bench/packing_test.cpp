@@ -108,7 +108,9 @@ TEST(Packing, BundleWithoutTheKernelIsAnError) {
 
 TEST(AotModes, EveryModeLaunchesTheSequenceThroughTheRuntime) {
   loaded l("sandwich");
-  for (const std::string mode : {"ptx", "cubin", "ptx-cached", "cubin-cached", "library", "graph"}) {
+  for (const auto& info : mode_table) {
+    if (!info.aot) continue;
+    const std::string mode(info.name);
     tb::test::fake_driver fake;
     fake.install();
     fake.make_current(0);
@@ -119,7 +121,7 @@ TEST(AotModes, EveryModeLaunchesTheSequenceThroughTheRuntime) {
       const auto& addresses = session.allocate(initial);
       ASSERT_EQ(addresses.size(), 5u);
       const auto plan = plan_launches(l.s, l.b, addresses);
-      aot_mode_runner runner(mode, session, plan);
+      aot_mode_runner runner(info.value, session, plan);
       session.upload(initial);
       runner.prepare();
       fake.clear_calls();

@@ -26,7 +26,7 @@ TEST(Recorded, PrintsTheBannerAndEveryMode) {
       << text;
   for (const char* s : {"gap before target", "launch API time", "host time per launch", "GPU busy", "jit",
                         "cubin-cached", "graph", "ratio of the median to cubin-cached", "mode ptx FAILED: wrong results",
-                        "byte-identical", "jit / cubin-cached: host time per launch", "cold start"})
+                        "identical file", "check cubin-cached", "jit / cubin-cached: host time per launch", "cold start"})
     EXPECT_NE(text.find(s), std::string::npos) << s << "\n" << text;
 }
 
@@ -34,25 +34,36 @@ TEST(Recorded, RatiosAreToCubinCached) {
   const results r = recording();
   std::ostringstream out;
   print_results_table(out, r);
-  const double jit = r.find("jit")->find("gap.before_target")->stats.median;
-  const double ref = r.find("cubin-cached")->find("gap.before_target")->stats.median;
+  const double jit = r.find(mode::jit)->find("gap.before_target")->stats.median;
+  const double ref = r.find(mode::cubin_cached)->find("gap.before_target")->stats.median;
   char expected[32];
   std::snprintf(expected, sizeof expected, "%.2fx", jit / ref);
   EXPECT_NE(out.str().find(expected), std::string::npos) << out.str();
 }
 
-TEST(Recorded, CubinDifferenceIsAWarning) {
+TEST(Recorded, DifferentCodeIsAWarningWithItsReasons) {
   results r = recording();
-  for (auto& m : r.modes)
-    if (m.mode == "jit") m.cubin = {true, false, {"launch 2 (target_kernel): AOT 10 bytes, JIT 12 bytes"}};
+  r.code = {{1, "target_kernel", "different-code", "different code (.text.target_kernel differs)",
+             {"signature: n is i64 in the AOT kernel, i32 in the JIT's"}}};
   std::ostringstream out;
   print_results_table(out, r);
-  EXPECT_NE(out.str().find("!! WARNING: jit: Triton's cubins DIFFER"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("!! code  launch 2 (target_kernel): different code (.text.target_kernel differs)"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("!!      launch 2: signature: n is i64 in the AOT kernel, i32 in the JIT's"),
+            std::string::npos)
+      << out.str();
+}
+
+TEST(Recorded, AVersion2RecordingReadsItsChecksAsHostModelChecks) {
+  const results r = recording();
+  EXPECT_EQ(r.find(mode::cubin_cached)->check.kind, check_kind::host_model);
+  EXPECT_EQ(r.find(mode::cubin_cached)->check.status, "passed");
 }
 
 TEST(Recorded, OneModeTableHasIntervalAndSpread) {
   results r = recording();
-  std::erase_if(r.modes, [](const mode_result& m) { return m.mode != "cubin-cached"; });
+  std::erase_if(r.modes, [](const mode_result& m) { return m.mode != mode::cubin_cached; });
   std::ostringstream out;
   print_results_table(out, r);
   EXPECT_NE(out.str().find("95% CI of the median"), std::string::npos) << out.str();

@@ -35,14 +35,15 @@ results sample_results() {
   r.time_limit_s = 20;
   r.stop_reason = "converged";
   r.clock_floor_ns = 20;
-  for (const char* m : {"jit", "cubin-cached"}) {
+  r.code.push_back({1, "target_kernel", "identical-code", "identical code (debug info differs: .debug_line)", {}});
+  for (const mode m : {mode::jit, mode::cubin_cached}) {
     mode_result mr;
     mr.mode = m;
-    mr.check = "passed";
+    mr.check.kind = m == mode::jit ? check_kind::oracle : check_kind::jit_exact;
+    mr.check.status = m == mode::jit ? "unchecked" : "passed";
     mr.iterations = 30;
     mr.metrics.push_back(make_metric("gap.before_target", "ns", {10, 20, 30, 40, 50}, 20));
     mr.metrics.push_back(make_metric("gpu.busy_per_iteration", "percent", {50, 60}, 20));
-    if (std::string(m) == "jit") mr.cubin = {true, true, {}};
     r.modes.push_back(mr);
   }
   r.cold_start.push_back({"cubin-cached", "ok", "", {1e8, 2e8}, tb::profiler::summarize(std::vector<double>{1e8, 2e8})});
@@ -54,7 +55,9 @@ TEST(ResultsSchema, WrittenResultsValidate) {
   const auto problems = validate_results_json(j);
   EXPECT_TRUE(problems.empty()) << problems.front();
   EXPECT_EQ(j["schema"], "triton-bench/results");
-  EXPECT_EQ(j["version"], 2);
+  EXPECT_EQ(j["version"], 3);
+  EXPECT_EQ(j["modes"][1]["check"]["kind"], "jit-exact");
+  EXPECT_EQ(j["code"][0]["verdict"], "identical-code");
   EXPECT_EQ(j["modes"][1]["metrics"]["gap.before_target"]["samples"].size(), 5u);
   EXPECT_EQ(j["modes"][1]["metrics"]["gap.before_target"]["at_clock_floor"], 2);  // 10 and 20 <= 20 ns
 }
@@ -82,7 +85,7 @@ TEST(ResultsSchema, ARepeatedModeIsLabelledAndComparedWithItsFirstRun) {
   r.modes[1] = first;
   r.modes.push_back(again);
   EXPECT_EQ(r.modes[2].label(), "cubin-cached#2");
-  EXPECT_EQ(r.find("cubin-cached"), &r.modes[1]);
+  EXPECT_EQ(r.find(mode::cubin_cached), &r.modes[1]);
 
   const auto agreements = repeat_agreements(r);
   ASSERT_EQ(agreements.size(), 1u);
@@ -128,10 +131,10 @@ INSTANTIATE_TEST_SUITE_P(
     Each, ResultsSchemaErrors,
     testing::Values(
         breakage{"schema", [](json& j) { j["schema"] = "other"; }, "schema: expected \"triton-bench/results\""},
-        breakage{"version", [](json& j) { j["version"] = 3; }, "version: expected 2 (or 1)"},
+        breakage{"version", [](json& j) { j["version"] = 4; }, "version: expected 3 (or 1, 2)"},
         breakage{"no_machine", [](json& j) { j.erase("machine"); }, "(root): missing 'machine'"},
         breakage{"gpu_name", [](json& j) { j["machine"]["gpu"]["name"] = 3; }, "machine.gpu.name: is not a string"},
-        breakage{"mode_name", [](json& j) { j["modes"][0]["mode"] = "fast"; }, "modes[0].mode: 'fast' is not one of"},
+        breakage{"mode_name", [](json& j) { j["modes"][0]["mode"] = "fast"; }, "modes[0].mode: expected one of jit, ptx"},
         breakage{"mode_twice", [](json& j) { j["modes"][1]["mode"] = "jit"; }, "modes[1].mode: appears twice with the same instance"},
         breakage{"instance", [](json& j) { j["modes"][1]["instance"] = 0; }, "modes[1].instance: is not 1 or more"},
         breakage{"traced_rounds", [](json& j) { j["method"].erase("traced_rounds"); },
@@ -146,7 +149,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "the median lies outside its 95 % interval"},
         breakage{"sha", [](json& j) { j["scenario"]["kernels"][0]["sha256"] = "abc"; },
                  "scenario.kernels[0].sha256: is not 64 hex digits"},
-        breakage{"jit_cubin", [](json& j) { j["modes"][0].erase("jit_cubin"); }, "modes[0]: missing 'jit_cubin'"},
+        breakage{"check_kind", [](json& j) { j["modes"][1]["check"]["kind"] = "maybe"; },
+                 "modes[1].check.kind: 'maybe' is not one of"},
+        breakage{"code_verdict", [](json& j) { j["code"][0]["verdict"] = "same-ish"; },
+                 "code[0].verdict: 'same-ish' is not one of"},
         breakage{"stop_reason", [](json& j) { j["method"]["stop_reason"] = "bored"; }, "method.stop_reason: 'bored'"}),
     [](const testing::TestParamInfo<breakage>& p) { return std::string(p.param.name); });
 

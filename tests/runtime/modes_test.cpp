@@ -390,6 +390,24 @@ TEST_F(Modes, ScratchGrowthInsideCaptureIsRefused) {
   EXPECT_EQ(fake.allocations().size(), 1u);
 }
 
+TEST_F(Modes, PreloadWithAGridMakesScratchReadyForCapture) {
+  for (auto& image : kernel.images) image.global_scratch_size = 256;  // the cubin and the PTX
+  for (load_mode mode : {load_mode::cubin_cached, load_mode::ptx_cached, load_mode::library}) {
+    runtime::runtime rt(mode);
+    fake.capturing = false;
+    fake.clear_calls();
+    ASSERT_TRUE(rt.preload(kernel.binary, {100000, 1, 1}, stream).ok());
+    EXPECT_EQ(fake.count("cuMemAlloc"), 1) << to_string(mode);
+    fake.capturing = true;
+    fake.clear_calls();
+    // The first launch ever, inside capture, with the preloaded grid: no load, no allocation.
+    const runtime::status s = rt.launch(kernel.binary, {100000, 1, 1}, stream, params.data());
+    ASSERT_TRUE(s.ok()) << to_string(mode) << ": " << s.message();
+    EXPECT_EQ(fake.count("cuModuleLoadData"), 0) << to_string(mode);
+    EXPECT_EQ(fake.count("cuMemAlloc"), 0) << to_string(mode);
+  }
+}
+
 // --- Contexts, threads, capture ------------------------------------------------
 
 TEST_F(Modes, EachContextUsesItsOwnModuleAndImage) {

@@ -49,13 +49,19 @@ void addIteration(prof::trace& t, std::uint32_t track, std::int64_t start, std::
 
 }  // namespace
 
+bool syntheticModeSupported(tb::bench::mode m) noexcept { return m != tb::bench::mode::graph; }
+
 prof::trace makeScenarioTrace(const ScenarioTraceOptions& options) {
   const std::string& mode = options.mode;
-  const bool perCall = mode == "ptx" || mode == "cubin";
-  const bool jit = mode == "jit";
-  if (!perCall && !jit && mode != "ptx-cached" && mode != "cubin-cached") {
-    throw std::invalid_argument("unknown mode " + mode + " (ptx, cubin, ptx-cached, cubin-cached, jit)");
+  const auto parsed = tb::bench::parse_mode(mode);
+  if (!parsed || !syntheticModeSupported(*parsed)) {
+    std::string supported;
+    for (const auto& m : tb::bench::mode_table)
+      if (syntheticModeSupported(m.value)) supported += (supported.empty() ? "" : ", ") + std::string(m.name);
+    throw std::invalid_argument("unknown mode " + mode + " (" + supported + ")");
   }
+  const bool perCall = *parsed == tb::bench::mode::ptx || *parsed == tb::bench::mode::cubin;
+  const bool jit = *parsed == tb::bench::mode::jit;
   Rng rng{options.seed * 7919 + std::hash<std::string>{}(mode)};
   const double spread = options.jitter ? 0.12 : 0.0;
   auto dur = [&](double ns) { return rng.jitter(ns, spread); };

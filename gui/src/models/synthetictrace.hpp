@@ -2,6 +2,7 @@
 // trace model (and written with its writer by tb-gui-tracegen).
 #pragma once
 
+#include <tb/bench/mode.hpp>
 #include <tb/profiler/trace.hpp>
 
 #include <cstddef>
@@ -15,7 +16,7 @@ namespace tb::gui {
 /// stream, then a stream synchronize. The host side follows the launch mode:
 ///  - "ptx" / "cubin" (per call): cuModuleLoadData + cuModuleGetFunction + cuLaunchKernel
 ///    + cuModuleUnload for every launch (load 41 us for PTX, 18 us for cubin);
-///  - "ptx-cached" / "cubin-cached": cuLaunchKernel alone (about 4.3 us a launch);
+///  - "ptx-cached" / "cubin-cached" / "library": cuLaunchKernel alone (about 4.3 us a launch);
 ///  - "jit": Triton's Python launcher then cuLaunchKernelEx (about 21 us a launch).
 /// Durations follow docs/reference-measurements (H200), with deterministic jitter.
 struct ScenarioTraceOptions {
@@ -25,6 +26,10 @@ struct ScenarioTraceOptions {
   bool jitter = true;
 };
 tb::profiler::trace makeScenarioTrace(const ScenarioTraceOptions& options);
+
+/// Which of triton-bench's modes (tb/bench/mode.hpp) makeScenarioTrace can draw: all but
+/// graph (a replayed graph has no per-launch host calls to draw).
+bool syntheticModeSupported(tb::bench::mode m) noexcept;
 
 /// A large trace for the benchmark: `kernels` kernels round-robin on `streams` streams,
 /// each launched by a cuLaunchKernel on one host thread (so about 2 x kernels events),

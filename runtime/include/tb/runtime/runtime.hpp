@@ -106,6 +106,12 @@ class runtime {
   // Per-call modes have nothing to keep: preload only checks that an image fits.
   status preload(const kernel_binary& kernel) noexcept;
 
+  // The same, and also makes `stream`'s scratch arena large enough for a launch of
+  // `kernel` with `grid` (Triton's global and profile scratch), so that launching it so
+  // inside a CUDA graph capture allocates nothing. Call it for every launch a capture
+  // will hold, before capturing. Per-call modes cannot be captured: only checks an image.
+  status preload(const kernel_binary& kernel, launch_grid grid, stream_handle stream) noexcept;
+
   // Which image this runtime launches for `kernel` on the current context's device.
   status selected_image(const kernel_binary& kernel, image_choice& out) noexcept;
 

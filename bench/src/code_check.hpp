@@ -1,0 +1,36 @@
+// Does each launch's AOT cubin hold the code Triton's JIT built for the same launch?
+// The AOT side is described from the bundle (the image's Triton metadata, the
+// kernel's signature, the specialisation's hints, the variant's constexprs and
+// options); the JIT side from what bench/jit_runner.py wrote for the launch
+// (launch_<i>.cubin and launch_<i>.json). The comparison itself is code_identity.hpp.
+#pragma once
+
+#include "launch_plan.hpp"
+#include "results.hpp"
+
+#include <tb/runtime/bundle.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace tb::bench {
+
+// One launch's AOT image: its cubin file (empty path: the launch runs PTX or nothing)
+// and its description in the JIT runner's format ({"metadata", "signature",
+// "constexprs", "attrs"}).
+struct aot_image {
+  std::filesystem::path cubin;
+  nlohmann::json description;
+};
+
+// The image that cubin-cached launches for `l` with specialisation `spec`, image `k`.
+aot_image describe_aot_image(const std::filesystem::path& bundle_dir, const planned_launch& l,
+                             const tb::runtime::specialization_desc& spec, std::size_t k);
+
+// Compares launch `launch`'s AOT image with the JIT's files in `jit_dir`.
+code_result compare_launch_code(std::size_t launch, const std::string& kernel, const aot_image& aot,
+                                const std::filesystem::path& jit_dir);
+
+}  // namespace tb::bench
