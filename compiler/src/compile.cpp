@@ -4,6 +4,7 @@
 #include <tb/scenario/types.hpp>
 
 #include "process.hpp"
+#include "python_env.hpp"
 #include "sha256.hpp"
 
 #include <fmt/format.h>
@@ -17,13 +18,6 @@
 #include <system_error>
 #include <thread>
 #include <unistd.h>
-
-#ifndef TB_DEFAULT_PYTHON
-#define TB_DEFAULT_PYTHON "python3"
-#endif
-#ifndef TB_FRONTEND_DIR
-#define TB_FRONTEND_DIR ""
-#endif
 
 namespace tb::compiler {
 namespace {
@@ -74,23 +68,6 @@ fs::path default_cache_dir() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "triton-bench" / "aot";
   if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "triton-bench" / "aot";
   return fs::temp_directory_path() / "triton-bench-aot-cache";
-}
-
-fs::path default_python() {
-  if (const char* env = std::getenv("TRITON_AOT_PYTHON"); env && *env) return env;
-  return TB_DEFAULT_PYTHON;
-}
-
-fs::path frontend_dir() {
-  if (const char* env = std::getenv("TRITON_AOT_FRONTEND_DIR"); env && *env) return env;
-  // Installed layout: <prefix>/bin/triton-aot and <prefix>/share/triton-bench/python.
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "triton-bench" / "python";
-    if (fs::is_regular_file(installed / "tb_aot" / "frontend.py")) return installed;
-  }
-  return TB_FRONTEND_DIR;
 }
 
 // The installed Triton's version, read from its dist-info folder next to the

@@ -2,11 +2,13 @@
 // cubin/PTX bundles and typed C++ launchers; inspect cubins.
 #include <tb/compiler/compile.hpp>
 #include <tb/compiler/cubin.hpp>
+#include <tb/compiler/init.hpp>
 #include <tb/scenario/diagnostic.hpp>
 #include <tb/scenario/types.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <csignal>
 #include <fstream>
@@ -114,6 +116,15 @@ int run_inspect(const fs::path& file, const std::string& expect) {
   return 0;
 }
 
+int run_init(const tb::compiler::init_options& options) {
+  const auto report = tb::compiler::init_scenario(options);
+  fmt::print("{}: scenario '{}' with {} kernel{} ({}){}; check what says TODO, then run triton-aot compile\n",
+             report.out.string(), report.scenario, report.kernels.size(), report.kernels.size() == 1 ? "" : "s",
+             fmt::join(report.kernels, ", "),
+             report.helpers.empty() ? "" : fmt::format(", helpers left out: {}", fmt::join(report.helpers, ", ")));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,7 +133,8 @@ int main(int argc, char** argv) {
       "triton-aot: compile Triton kernels ahead of time, without a GPU, into checked cubin/PTX bundles with typed "
       "C++ launchers.\n\n"
       "  triton-aot compile scenarios/vector_add --out build/aot/vector_add --arch sm_90 --arch sm_80\n"
-      "  triton-aot inspect build/aot/vector_add/images/add_kernel/b1024/generic/sm_90.cubin\n\n"
+      "  triton-aot inspect build/aot/vector_add/images/add_kernel/b1024/generic/sm_90.cubin\n"
+      "  triton-aot init my_kernels/kernels.py   # a scenario.toml to start from\n\n"
       "A scenario is a folder with scenario.toml naming Triton kernels, their signatures and variants "
       "(docs/scenario-format.md); the bundle it becomes is described in docs/aot-bundle.md.",
       "triton-aot"};
@@ -159,6 +171,28 @@ int main(int argc, char** argv) {
   inspect->add_option("--expect", expect,
                       "the kernel's parameters without Triton's 2 scratch pointers, e.g. \"*fp32, *fp32, fp32, i64\"");
 
+  tb::compiler::init_options init_options;
+  auto* init = app.add_subcommand(
+      "init",
+      "Write a scenario.toml skeleton for every @triton.jit function of a Python file: the runtime arguments in "
+      "'signature' with guessed types (names ending in 'ptr': *fp32, others i32, unless an annotation or default "
+      "says otherwise), the tl.constexpr parameters with their Python defaults or placeholders, one variant each "
+      "(autotune configs become variants), and a commented-out [[launch]] to run it. The file is read with "
+      "Python's ast, never imported. Check what says TODO, then compile.");
+  init->footer(
+      "Example:\n"
+      "  triton-aot init my_kernels/kernels.py          # writes my_kernels/scenario.toml, scenario 'my_kernels'\n"
+      "  $EDITOR my_kernels/scenario.toml               # check the types and sizes marked TODO\n"
+      "  triton-aot compile my_kernels --out my_kernels/aot --arch sm_90\n"
+      "  triton-bench --scenario my_kernels               # once its [[launch]] is filled in\n\n"
+      "An existing output file is never overwritten. Format: docs/scenario-format.md.");
+  init->add_option("source", init_options.source, "the Python file with the @triton.jit kernels")->required();
+  init->add_option("--out,-o", init_options.out, "the file to write, or a folder for its scenario.toml (default: "
+                                                 "scenario.toml beside the Python file); must not exist");
+  init->add_option("--name", init_options.name, "the scenario's name (default: the output folder's name, with "
+                                                "anything but letters, digits and _ made _)");
+  init->add_option("--python", init_options.python, "Python 3 (default $TRITON_AOT_PYTHON, else the project's .venv)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -171,6 +205,7 @@ int main(int argc, char** argv) {
       for (const auto& a : archs) options.archs.push_back(tb::compiler::parse_arch(a, "--arch"));
       return run_compile(options, quiet, timings);
     }
+    if (*init) return run_init(init_options);
     return run_inspect(inspect_file, expect);
   } catch (const tb::scenario::diagnostic_error& error) {
     fmt::print(stderr, "{}\n", error.what());

@@ -70,11 +70,20 @@ def _module(job):
     return _modules[key]
 
 
+def _unwrapped(value):
+    """The JITFunction under @triton.autotune / @triton.heuristics (each keeps it as .fn):
+    triton-aot compiles the scenario's variants instead of tuning at run time."""
+    import triton
+    while isinstance(value, triton.runtime.KernelInterface) and not isinstance(value, triton.runtime.JITFunction):
+        value = value.fn
+    return value
+
+
 def _kernel(job):
     import triton
     module = _module(job)
-    fn = getattr(module, job["kernel"], None)
-    jitted = sorted(n for n, v in vars(module).items() if isinstance(v, triton.runtime.JITFunction))
+    fn = _unwrapped(getattr(module, job["kernel"], None))
+    jitted = sorted(n for n, v in vars(module).items() if isinstance(_unwrapped(v), triton.runtime.JITFunction))
     if fn is None:
         raise FrontendError("missing_kernel", f"no function '{job['kernel']}' in {job['source_path']}"
                             f" (@triton.jit functions there: {', '.join(jitted) or 'none'})")
@@ -113,6 +122,9 @@ def _compile(job):
     _check_signature(fn, job)
     signature = {}
     constexprs = dict(job["constexprs"])
+    for param in fn.params:  # Python defaults the scenario leaves out, bound as the JIT binds them
+        if param.is_constexpr and param.has_default and param.name not in constexprs:
+            constexprs[param.name] = param.default
     attrs = {}
     for index, param in enumerate(fn.params):
         if param.is_constexpr:
