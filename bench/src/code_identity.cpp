@@ -378,9 +378,11 @@ json aot_image_metadata(const rt::bundle& b, std::string_view kernel, std::strin
   const auto what = [&] { return fmt::format("{}[{}.{}] sm_{}", kernel, variant, specialization, arch); };
   const rt::kernel_desc* k = b.find_kernel(kernel);
   const rt::specialization_desc* spec = b.find(kernel, variant, specialization);
-  const auto v = k ? std::find_if(k->variants.begin(), k->variants.end(), [&](const auto& x) { return x.name == variant; })
-                   : decltype(k->variants.begin()){};
-  if (!k || !spec || v == k->variants.end())
+  const rt::variant_desc* v = nullptr;
+  if (k)
+    for (const auto& x : k->variants)
+      if (x.name == variant) v = &x;
+  if (!k || !spec || !v)
     throw std::invalid_argument(fmt::format("{}: not in the bundle {}", what(), b.directory().string()));
   const rt::kernel_image* image = nullptr;
   const rt::image_desc* info = nullptr;
