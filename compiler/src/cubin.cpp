@@ -74,10 +74,12 @@ cubin_info read_cubin(std::span<const std::byte> image) {
     throw cubin_error(fmt::format("ELF machine is {}, not EM_CUDA (190)", static_cast<int>(file.getHeader().e_machine)));
 
   cubin_info info;
+  // ELF ABI version 8 (sm_100 and later) moved the SM to bits 8-15 and the "a" flag to 0x8.
   const std::uint32_t flags = file.getHeader().e_flags;
-  info.sm = static_cast<int>(flags & 0xff);
-  info.arch_specific = (flags & 0x800) != 0;
   info.elf_abi_version = static_cast<unsigned char>(bytes[8]);
+  const bool v8 = info.elf_abi_version >= 8;
+  info.sm = static_cast<int>(v8 ? (flags >> 8) & 0xff : flags & 0xff);
+  info.arch_specific = (flags & (v8 ? 0x8 : 0x800)) != 0;
 
   const auto sections = take(file.sections(), "reading section headers");
   const typename elf_file::Elf_Shdr* symtab = nullptr;
