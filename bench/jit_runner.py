@@ -17,7 +17,7 @@ on the original stdout; everything else the process prints goes to stderr):
   start-up reply          {"ok": true, "ready": true, "triton": "3.6.0", "torch": "...", "gpu": "..."}
   {"cmd": "check", "dir": D}   reset buffers, one iteration, write D/<buffer>.bin, and per
                                launch i D/launch_<i>.cubin (the cubin Triton built) and
-                               D/launch_<i>.json (its metadata, signature, constexprs, attrs)
+                               D/launch_<i>.json (tb_aot.metadata.describe: metadata and specialisation)
   {"cmd": "warmup", "n": N}    N iterations, no ranges
   {"cmd": "time", "n": N, "drain_every": D}
                                N iterations, no ranges, the device drained (untimed) after
@@ -135,30 +135,6 @@ def bind(plan, functions, tensors):
     return calls
 
 
-def jsonable(value):
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if hasattr(value, "_asdict"):
-        return jsonable(value._asdict())
-    if hasattr(value, "__dict__"):
-        return jsonable(vars(value))
-    return str(value)
-
-
-def describe_compiled(compiled):
-    """What Triton built for a launch: its metadata and the source's signature,
-    constexprs and attributes (specialisations), for triton-bench's code comparison."""
-    src = getattr(compiled, "src", None)
-    return {"metadata": jsonable(compiled.metadata._asdict()),
-            "signature": jsonable(getattr(src, "signature", {})),
-            "constexprs": jsonable(getattr(src, "constants", getattr(src, "constexprs", {}))),
-            "attrs": jsonable(getattr(src, "attrs", {}))}
-
-
 def iterate(calls):
     for fn, grid, args, kwargs in calls:
         fn[grid](*args, **kwargs)
@@ -184,6 +160,7 @@ def main():
     import torch
     import triton
     functions = load(plan, opts.frontend)
+    from tb_aot.metadata import describe  # what Triton built, for the code comparison
     torch.cuda.init()
     set_scratch_allocators(triton, torch)
     tensors = make_buffers(plan, torch)
@@ -220,7 +197,7 @@ def main():
                     cubin = compiled.asm.get("cubin")
                     if cubin is not None:
                         (out / f"launch_{i}.cubin").write_bytes(cubin)
-                    (out / f"launch_{i}.json").write_text(json.dumps(describe_compiled(compiled), indent=1))
+                    (out / f"launch_{i}.json").write_text(json.dumps(describe(compiled), indent=1))
                 torch.cuda.synchronize()
                 for b, t in zip(plan["buffers"], tensors):
                     # raw bytes, whatever the dtype (numpy has no bfloat16)

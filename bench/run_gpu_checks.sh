@@ -41,6 +41,12 @@ run() {  # name, then triton-bench arguments
 for s in sandwich vector_add many_kernels dynamic_shapes; do
   run "$s" --scenario "$s" --mode all --mode cubin-cached --json "$out/$s.results.json" --trace "$out/traces/$s"
 done
+# A user's kernels from a folder outside the checkout's scenarios/: every mode checked
+# against the JIT (--require-check: an unchecked mode fails the run).
+user_dir=$(mktemp -d /tmp/user-kernels-XXXX)
+cp -r tests/bench/own_kernels "$user_dir/"
+run own_kernels --scenario "$user_dir/own_kernels" --mode all --require-check --time-limit 5 \
+  --json "$out/own_kernels.results.json" --trace "$out/traces/own_kernels"
 run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-rounds 0 --iterations 20 \
   --json "$out/cold_start.results.json"
 

@@ -11,6 +11,10 @@ scripts/bootstrap.sh
 cmake --build build -j"$(nproc)" --target triton-aot
 [ -f build-gpu/build.ninja ] || cmake --preset gpu-machine >/dev/null
 cmake --build build-gpu -j"$(nproc)"
+# A scenario from outside scenarios/, as a user brings one (tests/bench/own_kernels):
+# compiled here, since triton-aot needs LLVM, which the GPU machine lacks.
+build/bin/triton-aot compile tests/bench/own_kernels --out build-gpu/bench/bundles/own_kernels \
+  --arch sm_90 --arch sm_80 --quiet
 mkdir -p build-gpu/lib
 for lib in libbenchmark.so.1debian libbenchmark.so.1.7.1; do
   [ -e /usr/lib/x86_64-linux-gnu/$lib ] && cp -L /usr/lib/x86_64-linux-gnu/$lib build-gpu/lib/

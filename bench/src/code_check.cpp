@@ -1,5 +1,7 @@
 #include "code_check.hpp"
 
+#include "code_identity.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -26,23 +28,28 @@ json read_json_or_null(const fs::path& p) {
   }
 }
 
+std::string_view verdict_id(code_verdict v) {
+  switch (v) {
+    case code_verdict::identical_file: return "identical-file";
+    case code_verdict::identical_code: return "identical-code";
+    case code_verdict::different_code: return "different-code";
+    case code_verdict::unreadable: break;
+  }
+  return "not-compared";
+}
+
 }  // namespace
 
-aot_image describe_aot_image(const fs::path& bundle_dir, const planned_launch& l,
+aot_image describe_aot_image(const tb::runtime::bundle& b, const planned_launch& l,
                              const tb::runtime::specialization_desc& spec, std::size_t k) {
   aot_image out;
   const auto& image = spec.images[k];
-  const fs::path file = bundle_dir / spec.image_info[k].path;
-  if (image.format == tb::runtime::image_format::cubin) out.cubin = file;
-  json signature = json::object(), attrs = json::object();
-  for (const auto& p : l.kernel->params) signature[p.name] = p.type;
-  for (const auto& [name, hint] : spec.hints) attrs[name] = hint == 16 ? "tt.divisibility=16" : "equal_to_1";
-  json constexprs = json::parse(l.variant->constexprs_json.empty() ? "{}" : l.variant->constexprs_json);
-  json metadata = read_json_or_null(fs::path(file).replace_extension(".json"));
-  if (!metadata.is_object()) metadata = json::object();
-  metadata["num_warps"] = metadata.value("num_warps", static_cast<int>(l.variant->num_warps));
-  metadata["num_stages"] = metadata.value("num_stages", static_cast<int>(l.variant->num_stages));
-  out.description = {{"metadata", metadata}, {"signature", signature}, {"constexprs", constexprs}, {"attrs", attrs}};
+  if (image.format == tb::runtime::image_format::cubin) out.cubin = b.directory() / spec.image_info[k].path;
+  try {
+    out.metadata = aot_image_metadata(b, l.kernel->name, l.variant->name, spec.name, image.arch);
+  } catch (const std::exception&) {
+    out.metadata = nullptr;  // compared without reasons
+  }
   return out;
 }
 
@@ -51,7 +58,7 @@ code_result compare_launch_code(std::size_t launch, const std::string& kernel, c
   code_result r{launch, kernel, "not-compared", "", {}};
   const fs::path jit_cubin = jit_dir / fmt::format("launch_{}.cubin", launch);
   if (aot.cubin.empty()) {
-    r.summary = "not compared: the AOT side launches PTX here (no cubin for this GPU)";
+    r.summary = "not compared: the AOT side launches PTX on this GPU (no cubin for its arch)";
     return r;
   }
   if (!fs::exists(jit_cubin)) {
@@ -59,13 +66,12 @@ code_result compare_launch_code(std::size_t launch, const std::string& kernel, c
     return r;
   }
   const std::string a = read_bytes(aot.cubin), j = read_bytes(jit_cubin);
-  if (a == j) {
-    r.verdict = "identical-file";
-    r.summary = "identical file";
-    return r;
-  }
-  r.verdict = "different-code";
-  r.summary = fmt::format("different files (AOT {} bytes, JIT {} bytes)", a.size(), j.size());
+  const json jit_metadata = read_json_or_null(jit_dir / fmt::format("launch_{}.json", launch));
+  const code_identity id = compare_code({"AOT", a, aot.metadata.is_null() ? nullptr : &aot.metadata},
+                                        {"JIT", j, jit_metadata.is_null() ? nullptr : &jit_metadata});
+  r.verdict = verdict_id(id.verdict);
+  r.summary = id.summary;
+  r.reasons = id.reasons;
   return r;
 }
 

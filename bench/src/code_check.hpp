@@ -1,8 +1,8 @@
 // Does each launch's AOT cubin hold the code Triton's JIT built for the same launch?
-// The AOT side is described from the bundle (the image's Triton metadata, the
-// kernel's signature, the specialisation's hints, the variant's constexprs and
-// options); the JIT side from what bench/jit_runner.py wrote for the launch
-// (launch_<i>.cubin and launch_<i>.json). The comparison itself is code_identity.hpp.
+// The AOT side: the image cubin-cached chose, described from the bundle's manifest
+// (aot_image_metadata); the JIT side: what bench/jit_runner.py wrote for the launch
+// (launch_<i>.cubin, and launch_<i>.json from tb_aot.metadata.describe). The comparison
+// itself, by code rather than bytes, is code_identity.hpp.
 #pragma once
 
 #include "launch_plan.hpp"
@@ -18,15 +18,14 @@
 namespace tb::bench {
 
 // One launch's AOT image: its cubin file (empty path: the launch runs PTX or nothing)
-// and its description in the JIT runner's format ({"metadata", "signature",
-// "constexprs", "attrs"}).
+// and its metadata in Triton's keys.
 struct aot_image {
   std::filesystem::path cubin;
-  nlohmann::json description;
+  nlohmann::json metadata;
 };
 
 // The image that cubin-cached launches for `l` with specialisation `spec`, image `k`.
-aot_image describe_aot_image(const std::filesystem::path& bundle_dir, const planned_launch& l,
+aot_image describe_aot_image(const tb::runtime::bundle& b, const planned_launch& l,
                              const tb::runtime::specialization_desc& spec, std::size_t k);
 
 // Compares launch `launch`'s AOT image with the JIT's files in `jit_dir`.

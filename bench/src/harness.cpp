@@ -173,7 +173,7 @@ class benchmark {
         const auto& info = spec.image_info[k];
         m_r.kernels.push_back({i, m_plan[i].kernel->name, m_plan[i].variant->name, spec.name, spec.images[k].arch,
                                std::string(rt::to_string(spec.images[k].format)), info.sha256, spec.images[k].size});
-        m_aot_images[i] = describe_aot_image(m_o.bundle_dir, m_plan[i], spec, k);
+        m_aot_images[i] = describe_aot_image(m_bundle, m_plan[i], spec, k);
       }
     }
     write_jit_plan(make_jit_plan(m_s, m_work / "init", chosen), m_plan_file);
