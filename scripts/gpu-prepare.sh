@@ -24,6 +24,8 @@ done
 grep -qx '/.device-carry/' .git/info/exclude 2>/dev/null || echo '/.device-carry/' >> .git/info/exclude
 rm -rf .device-carry && mkdir -p .device-carry && cp -a build-gpu .device-carry/
 find .device-carry/build-gpu \( -name '*.o' -o -name '*.o.d' -o -name '*.a' -o -name '*_kernels.cpp' \) -delete
+# Only the GPU tests run there (ctest -L gpu): the CPU tests' binaries stay here.
+find .device-carry/build-gpu/bin -name 'tb_test_*' ! -name '*gpu*' -delete
 git rev-parse HEAD > .device-carry/build-gpu/git-commit.txt  # the GPU machine gets no .git
 du -sh .device-carry/build-gpu
 echo "device run: carry .device-carry, command: bash scripts/gpu-run.sh"

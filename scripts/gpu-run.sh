@@ -41,7 +41,7 @@ done
 echo "== triton-bench on the GPU"
 OUT="$out/checks" timeout "${TB_CHECKS_TIMEOUT:-380}" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
 echo "run_gpu_checks exit $?"
-grep -E "^== |!!|WARNING|ratio|goal|apart|stopped|cubin identical|jit/" "$out/checks.log" | tail -60
+grep -E "^== |!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/" "$out/checks.log" | tail -90
 echo "== summary"
 grep -E "tests passed|tests failed|Test +#" "$out/gpu-tests.log" | tail -20
 # Two archives: the recording to commit, and the logs and results (not the big traces).
