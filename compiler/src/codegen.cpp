@@ -107,7 +107,9 @@ std::string index_list(const std::vector<Index>& indices) {
 
 // The tables that tb::runtime::choose and tb::runtime::pack read (the rule is in
 // tb/runtime/dispatch.hpp): each argument's kind; per variant, the conditions of its
-// compiled kernels, most specialised first; the arguments each compiled kernel keeps.
+// compiled kernels, most specialised first, as a tuple of std::arrays (sizes in the
+// types, so that choose expands at compile time); the arguments each compiled kernel
+// keeps (one std::array when every kernel keeps all of them).
 std::string dispatch_tables(const kernel_record& k) {
   const auto& kernel = *k.kernel;
   std::string kinds;
@@ -120,18 +122,17 @@ std::string dispatch_tables(const kernel_record& k) {
       const auto& spec = *v.specializations[si].spec;
       const std::string tests = fmt::format("{}_{}_s{}_tests", kernel.name, v.variant->name, si);
       if (!spec.hints.empty())
-        out += fmt::format("constexpr tb::runtime::hint_test {}[] = {{{}}};  // {}\n", tests, hint_tests(spec),
-                           describe_conditions(kernel, spec));
-      candidates += fmt::format("{}{}", candidates.empty() ? "" : ", ", spec.hints.empty() ? "{}" : tests);
+        out += fmt::format("constexpr std::array<tb::runtime::hint_test, {}> {}{{{{{}}}}};  // {}\n", spec.hints.size(),
+                           tests, hint_tests(spec), describe_conditions(kernel, spec));
+      candidates += fmt::format("{}{}", candidates.empty() ? "" : ", ", spec.hints.empty() ? "tb::runtime::no_hints" : tests);
     }
-    out += fmt::format("constexpr tb::runtime::candidate {}_{}_candidates[{}] = {{{}}};\n", kernel.name, v.variant->name,
-                       v.specializations.size(), candidates);
+    out += fmt::format("constexpr auto {}_{}_candidates = std::make_tuple({});\n", kernel.name, v.variant->name, candidates);
   }
   if (!folds_an_argument(k)) {
     std::vector<std::size_t> all(kernel.params.size());
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-    return out + fmt::format("constexpr std::uint32_t {}_kept[{}] = {{{}}};  // every compiled kernel takes every argument\n",
-                             kernel.name, all.size(), index_list(all));
+    return out + fmt::format("constexpr std::array<std::uint32_t, {}> {}_kept{{{{{}}}}};  // every compiled kernel takes every argument\n",
+                             all.size(), kernel.name, index_list(all));
   }
   std::string rows;
   for (const auto& v : k.variants)
@@ -147,6 +148,8 @@ std::string dispatch_tables(const kernel_record& k) {
 
 // The dispatcher: the index into the kernel's table of the compiled kernel that
 // tb::runtime::choose picks for these arguments, or the table's size when none.
+// `inline`, so that GCC folds it into the launcher as it did the hand-written tests
+// (without, it calls it: ~1 ns more per launch with 22 arguments).
 std::string dispatcher(const kernel_record& k) {
   const auto& kernel = *k.kernel;
   std::string params, values;
@@ -157,7 +160,7 @@ std::string dispatcher(const kernel_record& k) {
     values += fmt::format("{}{}", i ? ", " : "", tested ? fmt::format("static_cast<std::int64_t>({})", p.name) : "0");
   }
   std::string out = fmt::format(
-      "\nstd::size_t {0}_dispatch({0}_variant variant{1}) {{\n"
+      "\ninline std::size_t {0}_dispatch({0}_variant variant{1}) {{\n"
       "  const std::int64_t hint_values[{2}] = {{{3}}};  // what hints are checked on (0: never tested)\n"
       "  switch (variant) {{\n",
       kernel.name, params, kernel.params.size(), values);
