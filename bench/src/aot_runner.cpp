@@ -1,7 +1,5 @@
 #include "aot_runner.hpp"
 
-#include "driver_api.hpp"  // tb::runtime_internal: the runtime's driver table
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,11 +7,14 @@
 namespace tb::bench {
 
 namespace rt = tb::runtime;
-using rt::detail::driver_table;
 
 namespace {
 
-const driver_table& table_of(const void* p) { return *static_cast<const driver_table*>(p); }
+// A driver call failed: the runtime's message names the call and the error.
+void check(const rt::status& s) {
+  if (!s) [[unlikely]]
+    throw device_error(s.message());
+}
 
 }  // namespace
 
@@ -30,98 +31,65 @@ rt::load_mode load_mode_of(mode m) {
   throw std::invalid_argument(fmt::format("'{}' is not an AOT mode", to_string(m)));
 }
 
-void device_session::check(int result, const char* call) const {
-  if (result == CUDA_SUCCESS) return;
-  throw device_error(fmt::format("{} failed: {}", call,
-                                 rt::detail::describe_result(table_of(m_driver), static_cast<CUresult>(result))));
-}
-
-device_session::device_session(int ordinal) {
-  const driver_table* driver = nullptr;
-  if (const rt::status s = rt::detail::acquire_driver(driver); !s) throw device_error(s.message());
-  m_driver = driver;
-  CUdevice device = 0;
-  check(driver->cuDeviceGet(&device, ordinal), "cuDeviceGet");
-  m_device = device;
-  int major = 0, minor = 0;
-  check(driver->cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device),
-        "cuDeviceGetAttribute");
-  check(driver->cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device),
-        "cuDeviceGetAttribute");
-  m_arch = major * 10 + minor;
-  if (driver->cuDriverGetVersion) driver->cuDriverGetVersion(&m_driver_version);
-  CUcontext context = nullptr;
-  check(driver->cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
-  m_context = context;
-  check(driver->cuCtxSetCurrent(context), "cuCtxSetCurrent");
-  CUstream stream = nullptr;
-  check(driver->cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-  m_stream = stream;
+device_session::device_session(int ordinal) : m_device(ordinal) {
+  check(rt::compute_capability(ordinal, m_arch));
+  if (!rt::driver_version(m_driver_version)) m_driver_version = 0;
+  check(rt::retain_primary_context(ordinal, m_context));
+  check(rt::make_current(m_context));
+  check(rt::create_stream(m_stream));
 }
 
 device_session::~device_session() {
-  const driver_table& d = table_of(m_driver);
-  if (m_stream) d.cuStreamSynchronize(m_stream);
-  if (m_graph_exec) d.cuGraphExecDestroy(static_cast<CUgraphExec>(m_graph_exec));
-  if (m_graph) d.cuGraphDestroy(static_cast<CUgraph>(m_graph));
-  for (const auto a : m_addresses) d.cuMemFree(a);
-  if (m_stream) d.cuStreamDestroy(m_stream);
-  if (m_context) d.cuDevicePrimaryCtxRelease(m_device);
+  if (m_stream) rt::synchronize(m_stream);
+  if (m_graph_exec) rt::destroy_graph_exec(m_graph_exec);
+  if (m_graph) rt::destroy_graph(m_graph);
+  for (const auto a : m_addresses) rt::mem_free(a);
+  if (m_stream) rt::destroy_stream(m_stream);
+  if (m_context) rt::release_primary_context(m_device);
 }
 
 const std::vector<std::uint64_t>& device_session::allocate(const std::vector<host_buffer>& buffers) {
-  const driver_table& d = table_of(m_driver);
   for (const auto& b : buffers) {
-    CUdeviceptr p = 0;
-    check(d.cuMemAlloc(&p, std::max<std::size_t>(b.bytes.size(), 16)), "cuMemAlloc");
+    rt::device_ptr p = 0;
+    check(rt::mem_alloc(std::max<std::size_t>(b.bytes.size(), 16), p));
     m_addresses.push_back(p);
   }
   return m_addresses;
 }
 
 void device_session::upload(const std::vector<host_buffer>& buffers) {
-  const driver_table& d = table_of(m_driver);
   synchronize();
   for (std::size_t i = 0; i < buffers.size() && i < m_addresses.size(); ++i)
-    check(d.cuMemcpyHtoD(m_addresses[i], buffers[i].bytes.data(), buffers[i].bytes.size()), "cuMemcpyHtoD");
-  check(d.cuCtxSynchronize(), "cuCtxSynchronize");
+    check(rt::copy_to_device(m_addresses[i], buffers[i].bytes.data(), buffers[i].bytes.size()));
+  check(rt::synchronize_context());
 }
 
 void device_session::download(std::vector<host_buffer>& buffers) {
-  const driver_table& d = table_of(m_driver);
   synchronize();
   for (std::size_t i = 0; i < buffers.size() && i < m_addresses.size(); ++i)
-    check(d.cuMemcpyDtoH(buffers[i].bytes.data(), m_addresses[i], buffers[i].bytes.size()), "cuMemcpyDtoH");
+    check(rt::copy_to_host(buffers[i].bytes.data(), m_addresses[i], buffers[i].bytes.size()));
 }
 
-void device_session::synchronize() { check(table_of(m_driver).cuStreamSynchronize(m_stream), "cuStreamSynchronize"); }
+void device_session::synchronize() { check(rt::synchronize(m_stream)); }
 
 void device_session::begin_capture() {
-  const driver_table& d = table_of(m_driver);
   if (m_graph_exec) {
-    d.cuGraphExecDestroy(static_cast<CUgraphExec>(m_graph_exec));
+    rt::destroy_graph_exec(m_graph_exec);
     m_graph_exec = nullptr;
   }
   if (m_graph) {
-    d.cuGraphDestroy(static_cast<CUgraph>(m_graph));
+    rt::destroy_graph(m_graph);
     m_graph = nullptr;
   }
-  check(d.cuStreamBeginCapture(m_stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture");
+  check(rt::begin_capture(m_stream));
 }
 
 void device_session::end_capture() {
-  const driver_table& d = table_of(m_driver);
-  CUgraph graph = nullptr;
-  check(d.cuStreamEndCapture(m_stream, &graph), "cuStreamEndCapture");
-  m_graph = graph;
-  CUgraphExec exec = nullptr;
-  check(d.cuGraphInstantiateWithFlags(&exec, graph, 0), "cuGraphInstantiateWithFlags");
-  m_graph_exec = exec;
+  check(rt::end_capture(m_stream, m_graph));
+  check(rt::instantiate(m_graph, m_graph_exec));
 }
 
-void device_session::replay() {
-  check(table_of(m_driver).cuGraphLaunch(static_cast<CUgraphExec>(m_graph_exec), m_stream), "cuGraphLaunch");
-}
+void device_session::replay() { check(rt::launch_graph(m_graph_exec, m_stream)); }
 
 aot_mode_runner::aot_mode_runner(mode m, device_session& session, const std::vector<planned_launch>& plan)
     : m_mode(m), m_session(session), m_plan(plan), m_runtime(std::make_unique<rt::runtime>(load_mode_of(m))) {}

@@ -1,7 +1,7 @@
 // The AOT modes on a GPU: a device session (primary context, a stream, the
 // scenario's buffers) and one runner per mode that launches the planned sequence
-// through tb::runtime. The driver is the runtime's driver table, so CPU tests put the
-// runtime's fake driver behind all of it (tests/bench/aot_runner_test.cpp).
+// through tb::runtime. The device calls are the runtime's (tb/runtime/device.hpp), so
+// CPU tests put the runtime's fake driver behind all of it (tests/bench/packing_test.cpp).
 #pragma once
 
 #include "host_data.hpp"
@@ -10,6 +10,7 @@
 #include <tb/bench/mode.hpp>
 
 #include <tb/runtime/bundle.hpp>
+#include <tb/runtime/device.hpp>
 #include <tb/runtime/runtime.hpp>
 
 #include <memory>
@@ -56,16 +57,14 @@ class device_session {
   void end_capture();
 
  private:
-  void check(int result, const char* call) const;
-  const void* m_driver = nullptr;  // const detail::driver_table*
   int m_device = 0;
   int m_arch = 0;
   int m_driver_version = 0;
-  void* m_context = nullptr;
+  tb::runtime::context_handle m_context = nullptr;
   tb::runtime::stream_handle m_stream = nullptr;
   std::vector<std::uint64_t> m_addresses;
-  void* m_graph = nullptr;
-  void* m_graph_exec = nullptr;
+  tb::runtime::graph_handle m_graph = nullptr;
+  tb::runtime::graph_exec_handle m_graph_exec = nullptr;
 };
 
 template <class F>

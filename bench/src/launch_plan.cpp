@@ -67,29 +67,38 @@ std::vector<planned_launch> plan_launches(const sc::scenario& s, const rt::bundl
         throw std::runtime_error(fmt::format("{}: argument '{}' is {} in the bundle but {} in the scenario", where,
                                              param.name, p.kernel->params[a.param].type, param.type));
       planned_arg pa;
+      std::int64_t hint_value = 0;
+      rt::arg_kind kind = rt::arg_kind::other;
       if (a.is_buffer) {
         const std::uint64_t address =
             buffer_addresses[a.buffer] + static_cast<std::uint64_t>(a.offset) * sc::dtype_size(s.buffers[a.buffer].dtype);
         pa.slot = address;
-        pa.hint_value = static_cast<std::int64_t>(address);
-        pa.pointer = true;
+        hint_value = static_cast<std::int64_t>(address);
+        kind = rt::arg_kind::pointer;
       } else {
         pa.slot = encode(param.type, a.value);
-        pa.integer = param.type[0] == 'i' || param.type[0] == 'u';
-        pa.hint_value = pa.integer ? std::get<std::int64_t>(a.value) : 0;
+        if (param.type[0] == 'i' || param.type[0] == 'u') {
+          hint_value = std::get<std::int64_t>(a.value);
+          kind = rt::arg_kind::integer;
+        }
       }
       p.args.push_back(pa);
+      p.hint_values.push_back(hint_value);
+      p.kinds.push_back(kind);
     }
     for (const auto& spec : p.variant->specializations) {
-      planned_candidate c{&spec, {}};
+      std::vector<rt::hint_test> tests;
       for (const auto& [name, hint] : spec.hints) {
         std::uint32_t i = 0;
         while (i < k.params.size() && k.params[i].name != name) ++i;
         if (i == k.params.size())
           throw std::runtime_error(fmt::format("{}: specialisation '{}' names '{}', not an argument", where, spec.name, name));
-        c.hints.emplace_back(i, hint);
+        if (hint != 16 && hint != 1)
+          throw std::runtime_error(fmt::format("{}: specialisation '{}' gives '{}' the hint {}, not 16 or 1", where,
+                                               spec.name, name, hint));
+        tests.push_back({i, static_cast<rt::hint>(hint)});
       }
-      p.candidates.push_back(std::move(c));
+      p.candidates.push_back(std::move(tests));
     }
     out.push_back(std::move(p));
   }
@@ -97,26 +106,13 @@ std::vector<planned_launch> plan_launches(const sc::scenario& s, const rt::bundl
 }
 
 const rt::specialization_desc* choose_specialization(const planned_launch& l) noexcept {
-  for (const auto& c : l.candidates) {
-    bool ok = true;
-    for (const auto& [i, hint] : c.hints) {
-      const auto& a = l.args[i];
-      if (hint == 16) ok = (a.pointer || a.integer) && a.hint_value % 16 == 0;
-      else if (hint == 1) ok = a.integer && a.hint_value == 1;
-      else ok = false;
-      if (!ok) break;
-    }
-    if (ok) return c.spec;
-  }
-  return nullptr;
+  const std::size_t i = rt::choose(l.candidates, l.hint_values, l.kinds);
+  return i == rt::npos ? nullptr : &l.variant->specializations[i];
 }
 
 std::size_t pack_params(const planned_launch& l, const rt::specialization_desc& spec, void** params) noexcept {
-  std::size_t n = 0;
-  for (const std::uint32_t index : spec.kernel_params)
-    params[n++] = const_cast<std::uint64_t*>(&l.args[index].slot);
-  for (std::uint32_t i = 0; i < rt::scratch_param_count; ++i) params[n + i] = nullptr;
-  return n;
+  return rt::pack(spec.kernel_params, [&l](std::uint32_t i) { return const_cast<std::uint64_t*>(&l.args[i].slot); },
+                  params);
 }
 
 }  // namespace tb::bench

@@ -2,10 +2,12 @@
 // per launch the argument values (as the kernel takes them), the compiled
 // specialisations to choose from, and the two steps each launch repeats, as the
 // generated launchers do: choose the specialisation whose conditions the arguments
-// meet (the dispatcher) and pack the parameter array.
+// meet (the dispatcher) and pack the parameter array, both by the rule of
+// tb/runtime/dispatch.hpp.
 #pragma once
 
 #include <tb/runtime/bundle.hpp>
+#include <tb/runtime/dispatch.hpp>
 #include <tb/runtime/runtime.hpp>
 #include <tb/scenario/scenario.hpp>
 
@@ -18,16 +20,7 @@ namespace tb::bench {
 inline constexpr std::size_t max_kernel_params = 64;
 
 struct planned_arg {
-  std::uint64_t slot = 0;       // the value's bytes as the kernel takes them (first `size` bytes)
-  std::int64_t hint_value = 0;  // what hints are checked on: the address, or the integer
-  bool pointer = false;
-  bool integer = false;
-};
-
-// One compiled specialisation and its conditions, resolved to argument indices once.
-struct planned_candidate {
-  const tb::runtime::specialization_desc* spec = nullptr;
-  std::vector<std::pair<std::uint32_t, int>> hints;  // (argument index, 16 or 1)
+  std::uint64_t slot = 0;  // the value's bytes as the kernel takes them (first `size` bytes)
 };
 
 struct planned_launch {
@@ -35,7 +28,13 @@ struct planned_launch {
   const tb::runtime::variant_desc* variant = nullptr;
   tb::runtime::launch_grid grid;
   std::vector<planned_arg> args;  // one per kernel_desc::params entry
-  std::vector<planned_candidate> candidates;  // the variant's specialisations, most specialised first
+  // What the dispatcher reads (tb/runtime/dispatch.hpp), per argument: the value
+  // hints are checked on (the address, or the integer; 0 otherwise) and its kind.
+  std::vector<std::int64_t> hint_values;
+  std::vector<tb::runtime::arg_kind> kinds;
+  // Per specialisation of the variant (most specialised first): its conditions,
+  // resolved to argument indices once.
+  std::vector<std::vector<tb::runtime::hint_test>> candidates;
   std::size_t scenario_launch = 0;
 };
 
@@ -45,13 +44,12 @@ struct planned_launch {
 std::vector<planned_launch> plan_launches(const tb::scenario::scenario& s, const tb::runtime::bundle& b,
                                           const std::vector<std::uint64_t>& buffer_addresses);
 
-// The dispatcher: the first specialisation (most specialised first) whose hints the
-// argument values meet (:16 address or integer divisible by 16, :1 equal to 1).
-// Null when none does.
+// The dispatcher: tb::runtime::choose over the variant's specialisations. Null when
+// no specialisation accepts the arguments.
 const tb::runtime::specialization_desc* choose_specialization(const planned_launch& l) noexcept;
 
-// Fills params[0..n) with pointers to the values the compiled kernel takes (arguments
-// folded into the code are skipped) and leaves the scratch slots after them; returns n.
+// tb::runtime::pack: params[0..n) point at the values the compiled kernel takes
+// (arguments folded into the code skipped), then the null scratch slots; returns n.
 std::size_t pack_params(const planned_launch& l, const tb::runtime::specialization_desc& spec, void** params) noexcept;
 
 }  // namespace tb::bench

@@ -31,15 +31,25 @@ std::string parameter_list(const scenario::kernel& k) {
   return out;
 }
 
-std::string condition(const scenario::kernel& k, const scenario::specialization& s) {
+// "x_ptr:16 n_elements:1", or "generic"
+std::string describe_conditions(const scenario::kernel& k, const scenario::specialization& s) {
   std::string out;
-  for (const auto& [index, hint] : s.hints) {
-    const auto& p = k.params[index];
-    const std::string test = hint == scenario::hint_equal_1 ? fmt::format("{} == 1", p.name)
-                                                            : fmt::format("{} % 16 == 0", p.name);
-    out += fmt::format("{}{}", out.empty() ? "" : " && ", test);
-  }
+  for (const auto& [index, hint] : s.hints) out += fmt::format("{}{}:{}", out.empty() ? "" : " ", k.params[index].name, hint);
+  return out.empty() ? "generic" : out;
+}
+
+// "{0, tb::runtime::hint::divisible_by_16}, {2, tb::runtime::hint::equal_to_1}"
+std::string hint_tests(const scenario::specialization& s) {
+  std::string out;
+  for (const auto& [index, hint] : s.hints)
+    out += fmt::format("{}{{{}, tb::runtime::hint::{}}}", out.empty() ? "" : ", ", index,
+                       hint == scenario::hint_equal_1 ? "equal_to_1" : "divisible_by_16");
   return out;
+}
+
+std::string arg_kind(const scenario::param& p) {
+  const auto type = scenario::lookup_type(p.type);
+  return type->is_pointer ? "pointer" : type->is_integer ? "integer" : "other";
 }
 
 bool param_is_tested(const scenario::kernel& k, std::size_t index) {
@@ -72,6 +82,100 @@ void append_bytes(std::string& out, const std::vector<unsigned char>& bytes, boo
   }
   if (terminate) out += "\n    0x00,";  // PTX is loaded as a C string
   out += "\n";
+}
+
+std::size_t binary_count(const kernel_record& k) {
+  std::size_t n = 0;
+  for (const auto& v : k.variants) n += v.specializations.size();
+  return n;
+}
+
+// Does a compiled kernel of `k` drop an argument (a ':1' hint folds it into the code)?
+bool folds_an_argument(const kernel_record& k) {
+  for (const auto& v : k.variants)
+    for (const auto& s : v.specializations)
+      if (s.kernel_params.size() != k.kernel->params.size()) return true;
+  return false;
+}
+
+template <class Index>
+std::string index_list(const std::vector<Index>& indices) {
+  std::string out;
+  for (const auto i : indices) out += fmt::format("{}{}", out.empty() ? "" : ", ", i);
+  return out;
+}
+
+// The tables that tb::runtime::choose and tb::runtime::pack read (the rule is in
+// tb/runtime/dispatch.hpp): each argument's kind; per variant, the conditions of its
+// compiled kernels, most specialised first, as a tuple of std::arrays (sizes in the
+// types, so that choose expands at compile time); the arguments each compiled kernel
+// keeps (one std::array when every kernel keeps all of them).
+std::string dispatch_tables(const kernel_record& k) {
+  const auto& kernel = *k.kernel;
+  std::string kinds;
+  for (const auto& p : kernel.params) kinds += fmt::format("{}tb::runtime::arg_kind::{}", kinds.empty() ? "" : ", ", arg_kind(p));
+  std::string out = fmt::format("\nconstexpr tb::runtime::arg_kind {}_kinds[{}] = {{{}}};\n", kernel.name,
+                                kernel.params.size(), kinds);
+  for (const auto& v : k.variants) {
+    std::string candidates;
+    for (std::size_t si = 0; si < v.specializations.size(); ++si) {
+      const auto& spec = *v.specializations[si].spec;
+      const std::string tests = fmt::format("{}_{}_s{}_tests", kernel.name, v.variant->name, si);
+      if (!spec.hints.empty())
+        out += fmt::format("constexpr std::array<tb::runtime::hint_test, {}> {}{{{{{}}}}};  // {}\n", spec.hints.size(),
+                           tests, hint_tests(spec), describe_conditions(kernel, spec));
+      candidates += fmt::format("{}{}", candidates.empty() ? "" : ", ", spec.hints.empty() ? "tb::runtime::no_hints" : tests);
+    }
+    out += fmt::format("constexpr auto {}_{}_candidates = std::make_tuple({});\n", kernel.name, v.variant->name, candidates);
+  }
+  if (!folds_an_argument(k)) {
+    std::vector<std::size_t> all(kernel.params.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    return out + fmt::format("constexpr std::array<std::uint32_t, {}> {}_kept{{{{{}}}}};  // every compiled kernel takes every argument\n",
+                             all.size(), kernel.name, index_list(all));
+  }
+  std::string rows;
+  for (const auto& v : k.variants)
+    for (std::size_t si = 0; si < v.specializations.size(); ++si) {
+      const auto& kept = v.specializations[si].kernel_params;
+      const std::string name = fmt::format("{}_{}_s{}_kept", kernel.name, v.variant->name, si);
+      if (!kept.empty()) out += fmt::format("constexpr std::uint32_t {}[] = {{{}}};\n", name, index_list(kept));
+      rows += fmt::format("{}{}", rows.empty() ? "" : ", ", kept.empty() ? "{}" : name);
+    }
+  return out + fmt::format("constexpr std::span<const std::uint32_t> {}_kept[{}] = {{{}}};\n", kernel.name,
+                           binary_count(k), rows);
+}
+
+// The dispatcher: the index into the kernel's table of the compiled kernel that
+// tb::runtime::choose picks for these arguments, or the table's size when none.
+// `inline`, so that GCC folds it into the launcher as it did the hand-written tests
+// (without, it calls it: ~1 ns more per launch with 22 arguments).
+std::string dispatcher(const kernel_record& k) {
+  const auto& kernel = *k.kernel;
+  std::string params, values;
+  for (std::size_t i = 0; i < kernel.params.size(); ++i) {
+    const auto& p = kernel.params[i];
+    const bool tested = param_is_tested(kernel, i);
+    params += fmt::format(", {}{} {}", tested ? "" : "[[maybe_unused]] ", cpp_type(p), p.name);
+    values += fmt::format("{}{}", i ? ", " : "", tested ? fmt::format("static_cast<std::int64_t>({})", p.name) : "0");
+  }
+  std::string out = fmt::format(
+      "\ninline std::size_t {0}_dispatch({0}_variant variant{1}) {{\n"
+      "  const std::int64_t hint_values[{2}] = {{{3}}};  // what hints are checked on (0: never tested)\n"
+      "  switch (variant) {{\n",
+      kernel.name, params, kernel.params.size(), values);
+  std::size_t base = 0;
+  for (const auto& v : k.variants) {
+    out += fmt::format(
+        "    case {0}_variant::{1}:\n"
+        "      if (const std::size_t chosen = tb::runtime::choose({0}_{1}_candidates, hint_values, {0}_kinds);\n"
+        "          chosen != tb::runtime::npos)\n"
+        "        return {2}chosen;\n"
+        "      break;\n",
+        kernel.name, v.variant->name, base == 0 ? std::string() : fmt::format("{} + ", base));
+    base += v.specializations.size();
+  }
+  return out + fmt::format("  }}\n  return {};  // no specialisation matches: the launcher refuses\n}}\n", base);
 }
 
 }  // namespace
@@ -147,8 +251,9 @@ std::string generated_header(const bundle& b) {
       "//\n"
       "// One launcher per kernel. It picks the most specialised compiled kernel whose\n"
       "// conditions the arguments meet (pointer 16-byte alignment, integer divisibility\n"
-      "// by 16, integer equal to 1), and the runtime picks the image for the device:\n"
-      "// the cubin of its exact architecture, else PTX that the driver compiles.\n"
+      "// by 16, integer equal to 1: the rule of tb/runtime/dispatch.hpp), and the runtime\n"
+      "// picks the image for the device: the cubin of its exact architecture, else PTX\n"
+      "// that the driver compiles.\n"
       "#pragma once\n\n"
       "#include <tb/runtime/kernel_binary.hpp>\n"
       "#include <tb/runtime/runtime.hpp>\n"
@@ -186,12 +291,13 @@ std::string generated_source(const bundle& b) {
   std::string out = fmt::format(
       "// Generated by triton-aot from {}/scenario.toml: do not edit.\n"
       "#include \"{}\"\n\n"
+      "#include <tb/runtime/dispatch.hpp>\n\n"
       "namespace {} {{\n"
       "namespace {{\n",
       b.scenario->name, header_file_name(b), ns);
   for (const auto& k : b.kernels) {
-    // Images, then one kernel_image table per specialisation, then the binaries.
-    std::size_t binary_count = 0;
+    // Images, then one kernel_image table per specialisation, the binaries, the
+    // dispatch tables and the dispatcher.
     for (const auto& v : k.variants) {
       for (std::size_t si = 0; si < v.specializations.size(); ++si) {
         const auto& s = v.specializations[si];
@@ -212,55 +318,17 @@ std::string generated_source(const bundle& b) {
               image.profile_scratch_align, image.launch_cooperative_grid, image.launch_pdl);
         }
         out += "};\n";
-        ++binary_count;
       }
     }
-    const std::size_t param_count = k.kernel->params.size();
-    out += fmt::format("\nconst tb::runtime::kernel_binary {}_table[{}] = {{\n", k.kernel->name, binary_count);
+    out += fmt::format("\nconst tb::runtime::kernel_binary {}_table[{}] = {{\n", k.kernel->name, binary_count(k));
     for (const auto& v : k.variants)
       for (std::size_t si = 0; si < v.specializations.size(); ++si)
         out += fmt::format("    {{\"{}\", {}, {}_{}_s{}_images, {}}},\n", binary_label(k, v, v.specializations[si]),
                            v.specializations[si].kernel_params.size(), k.kernel->name, v.variant->name, si,
                            v.specializations[si].images.size());
     out += "};\n";
-    // Which of the launcher's arguments each compiled kernel takes, in order: only
-    // needed when a specialisation folds an argument equal to 1 into its code.
-    bool folds = false;
-    for (const auto& v : k.variants)
-      for (const auto& s : v.specializations) folds = folds || s.kernel_params.size() != param_count;
-    if (folds) {
-      out += fmt::format("\nconstexpr std::uint8_t {}_kept[{}][{}] = {{\n", k.kernel->name, binary_count, param_count);
-      for (const auto& v : k.variants)
-        for (const auto& s : v.specializations) {
-          std::string row;
-          for (std::size_t i = 0; i < param_count; ++i)
-            row += fmt::format("{}{}", i ? ", " : "", i < s.kernel_params.size() ? s.kernel_params[i] : 0);
-          out += fmt::format("    {{{}}},\n", row);
-        }
-      out += "};\n";
-    }
-
-    // The dispatcher: index into the table, most specialised first.
-    std::string dispatch_params;
-    for (std::size_t i = 0; i < param_count; ++i) {
-      const auto& p = k.kernel->params[i];
-      dispatch_params += fmt::format(", {}{} {}", param_is_tested(*k.kernel, i) ? "" : "[[maybe_unused]] ", cpp_type(p), p.name);
-    }
-    out += fmt::format("\nstd::size_t {0}_dispatch({0}_variant variant{1}) {{\n  switch (variant) {{\n", k.kernel->name,
-                       dispatch_params);
-    std::size_t base = 0;
-    for (const auto& v : k.variants) {
-      out += fmt::format("    case {}_variant::{}:\n", k.kernel->name, v.variant->name);
-      for (std::size_t si = 0; si < v.specializations.size(); ++si) {
-        const std::string test = condition(*k.kernel, *v.specializations[si].spec);
-        if (test.empty()) out += fmt::format("      return {};\n", base + si);
-        else out += fmt::format("      if ({}) return {};\n", test, base + si);
-      }
-      if (!v.specializations.back().spec->hints.empty())
-        out += fmt::format("      return {};  // no specialisation matches: the launcher refuses\n", binary_count);
-      base += v.specializations.size();
-    }
-    out += fmt::format("  }}\n  return {};\n}}\n", binary_count);
+    out += dispatch_tables(k);
+    out += dispatcher(k);
   }
   out += "\n}  // namespace\n";
 
@@ -271,19 +339,7 @@ std::string generated_source(const bundle& b) {
       names += fmt::format(", {}", p.name);
       addresses += fmt::format("{}&{}", addresses.empty() ? "" : ", ", p.name);
     }
-    std::size_t binary_count = 0;
-    bool folds = false;  // does any specialisation drop an argument (a ':1' hint)?
-    for (const auto& v : k.variants) {
-      binary_count += v.specializations.size();
-      for (const auto& s : v.specializations) folds = folds || s.kernel_params.size() != kernel.params.size();
-    }
-    // The parameter array is built in place; only kernels with a folded argument
-    // compact it (kept[i] >= i, so a forward copy is safe).
-    const std::string compact =
-        folds ? fmt::format("  for (std::uint32_t i = 0; i < binary.num_params; ++i) params[i] = params[{}_kept[which][i]];\n"
-                            "  params[binary.num_params] = params[binary.num_params + 1] = nullptr;\n",
-                            kernel.name)
-              : std::string();
+    const std::size_t binaries = binary_count(k);
     out += fmt::format(
         "\ntb::runtime::status {0}(tb::runtime::stream_handle stream, tb::runtime::launch_grid grid,\n"
         "    {1},\n"
@@ -293,18 +349,19 @@ std::string generated_source(const bundle& b) {
         "    return tb::runtime::status::error(\"{0}: no compiled specialisation accepts these arguments "
         "(a pointer not 16-byte aligned or an integer not divisible by 16, and no generic kernel was compiled)\");\n"
         "  const tb::runtime::kernel_binary& binary = {0}_table[which];\n"
-        "  void* params[{5} + tb::runtime::scratch_param_count] = {{{4}, nullptr, nullptr}};\n"
-        "{6}"
+        "  void* params[{5} + tb::runtime::scratch_param_count] = {{{4}}};\n"
+        "  tb::runtime::pack({0}_kept{6}, params, params);  // in place\n"
         "  return runtime.launch(binary, grid, stream, params);\n"
         "}}\n",
-        kernel.name, parameter_list(kernel), names, binary_count, addresses, kernel.params.size(), compact);
+        kernel.name, parameter_list(kernel), names, binaries, addresses, kernel.params.size(),
+        folds_an_argument(k) ? "[which]" : "");
     out += fmt::format(
         "\nconst tb::runtime::kernel_binary& {0}_select({0}_variant variant, {1}) {{\n"
         "  static const tb::runtime::kernel_binary none{{\"{0}[no matching specialisation]\", 0, nullptr, 0}};\n"
         "  const std::size_t which = {0}_dispatch(variant{2});\n"
         "  return which == {3} ? none : {0}_table[which];\n"
         "}}\n",
-        kernel.name, parameter_list(kernel), names, binary_count);
+        kernel.name, parameter_list(kernel), names, binaries);
     out += fmt::format("\nstd::span<const tb::runtime::kernel_binary> {0}_binaries() {{ return {0}_table; }}\n", kernel.name);
   }
   out += fmt::format("\n}}  // namespace {}\n", ns);

@@ -1,5 +1,7 @@
 #include "fake_driver.hpp"
 
+#include <algorithm>
+#include <string>
 #include <thread>
 
 namespace tb::test {
@@ -58,6 +60,17 @@ CUresult f_cuDeviceGet(CUdevice* d, int ordinal) { TB_FAKE_ENTER("cuDeviceGet");
 CUresult f_cuDeviceGetCount(int* n) {
   TB_FAKE_ENTER("cuDeviceGetCount");
   *n = static_cast<int>(self().devices.size());
+  return CUDA_SUCCESS;
+}
+CUresult f_cuDeviceGetName(char* name, int length, CUdevice device) {
+  TB_FAKE_ENTER("cuDeviceGetName");
+  const std::string text = self().devices.at(static_cast<std::size_t>(device)).name;
+  if (length <= 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::size_t n = std::min(text.size(), static_cast<std::size_t>(length - 1));
+  text.copy(name, n);
+  name[n] = '\0';
   return CUDA_SUCCESS;
 }
 CUresult f_cuDeviceGetAttribute(int* value, CUdevice_attribute attribute, CUdevice device) {
@@ -240,6 +253,7 @@ fake_driver::fake_driver() {
   t.cuGetErrorString = f_cuGetErrorString;
   t.cuDeviceGet = f_cuDeviceGet;
   t.cuDeviceGetCount = f_cuDeviceGetCount;
+  t.cuDeviceGetName = f_cuDeviceGetName;
   t.cuDeviceGetAttribute = f_cuDeviceGetAttribute;
   t.cuDevicePrimaryCtxRetain = f_cuDevicePrimaryCtxRetain;
   t.cuDevicePrimaryCtxRelease = f_cuDevicePrimaryCtxRelease;

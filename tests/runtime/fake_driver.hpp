@@ -31,6 +31,7 @@ struct fake_launch {
 struct fake_device {
   int arch = 90;
   int shared_optin = 227 * 1024;
+  const char* name = "Fake GPU";  // what cuDeviceGetName reports
 };
 
 class fake_driver {

@@ -3,6 +3,7 @@
 // for every entry point, without crashing.
 #include "driver_api.hpp"
 
+#include <tb/runtime/device.hpp>
 #include <tb/runtime/runtime.hpp>
 
 #include <gtest/gtest.h>
@@ -36,6 +37,13 @@ TEST(NoDriver, EveryEntryPointReturnsTheLoadError) {
   EXPECT_EQ(table, nullptr);
   tb::runtime::runtime per_call(tb::runtime::load_mode::ptx);
   EXPECT_FALSE(per_call.launch(kernel, {1, 1, 1}, nullptr, params).ok());
+  // the harness's device calls say the same
+  int count = -1;
+  const tb::runtime::status counted = tb::runtime::device_count(count);
+  EXPECT_EQ(counted.message().rfind(expected, 0), 0u) << counted.message();
+  EXPECT_EQ(count, -1);
+  tb::runtime::device_ptr address = 0;
+  EXPECT_EQ(tb::runtime::mem_alloc(16, address).message(), counted.message());
 }
 
 }  // namespace
