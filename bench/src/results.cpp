@@ -554,8 +554,7 @@ void print_checks(std::ostream& out, const results& r) {
   for (const auto& c : r.code)
     out << fmt::format("{}code  launch {} ({}): {}\n", c.verdict == "different-code" ? "!! " : "", c.launch + 1,
                        c.kernel, c.summary);
-  for (const auto& c : r.code)
-    for (const auto& why : c.reasons) out << fmt::format("!!      launch {}: {}\n", c.launch + 1, why);
+  // The summary of different code ends with its reasons; the JSON keeps them one by one.
 }
 
 void print_mode_notes(std::ostream& out, const results& r) {
