@@ -11,6 +11,18 @@
 # config) and a runtime target tb::runtime.
 include_guard(GLOBAL)
 
+# The triton-aot to run in custom commands: the one this project builds, else
+# TRITON_AOT_EXECUTABLE where it exists, else "" (nothing can be compiled).
+function(tb_triton_aot_command out_var)
+  set(cmd "")
+  if(TARGET triton-aot)
+    set(cmd $<TARGET_FILE:triton-aot>)
+  elseif(TRITON_AOT_EXECUTABLE AND EXISTS "${TRITON_AOT_EXECUTABLE}")
+    set(cmd "${TRITON_AOT_EXECUTABLE}")
+  endif()
+  set(${out_var} "${cmd}" PARENT_SCOPE)
+endfunction()
+
 function(triton_aot_add_library target)
   cmake_parse_arguments(AOT "" "SCENARIO;OUTPUT_DIR;JOBS" "ARCHS" ${ARGN})
   if(NOT AOT_SCENARIO)
