@@ -13,9 +13,7 @@ namespace tb::bench {
 namespace sc = tb::scenario;
 namespace rt = tb::runtime;
 
-namespace {
-
-std::uint64_t encode(const std::string& type, const sc::number& value) {
+std::uint64_t encode_scalar(const std::string& type, const sc::number& value) {
   const double d = sc::to_double(value);
   const std::int64_t i = std::holds_alternative<std::int64_t>(value) ? std::get<std::int64_t>(value)
                                                                      : static_cast<std::int64_t>(d);
@@ -24,15 +22,15 @@ std::uint64_t encode(const std::string& type, const sc::number& value) {
   if (type == "fp32") put(static_cast<float>(d));
   else if (type == "fp64") put(d);
   else if (type == "fp16") put(float_to_half(static_cast<float>(d)));
-  else if (type == "bf16") put(float_to_bfloat16(static_cast<float>(d)));
+  // bf16 as Triton's launcher packs it (pack_bf16: the fp32 bits' top half, truncated),
+  // so that the AOT side passes the bits the JIT passes.
+  else if (type == "bf16") put(static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(static_cast<float>(d)) >> 16));
   else if (type == "i1" || type == "u1" || type == "i8" || type == "u8") put(static_cast<std::uint8_t>(i));
   else if (type == "i16" || type == "u16") put(static_cast<std::uint16_t>(i));
   else if (type == "i32" || type == "u32") put(static_cast<std::uint32_t>(i));
   else put(static_cast<std::uint64_t>(i));
   return slot;
 }
-
-}  // namespace
 
 std::vector<planned_launch> plan_launches(const sc::scenario& s, const rt::bundle& b,
                                           const std::vector<std::uint64_t>& buffer_addresses) {
@@ -76,7 +74,7 @@ std::vector<planned_launch> plan_launches(const sc::scenario& s, const rt::bundl
         hint_value = static_cast<std::int64_t>(address);
         kind = rt::arg_kind::pointer;
       } else {
-        pa.slot = encode(param.type, a.value);
+        pa.slot = encode_scalar(param.type, a.value);
         if (param.type[0] == 'i' || param.type[0] == 'u') {
           hint_value = std::get<std::int64_t>(a.value);
           kind = rt::arg_kind::integer;

@@ -38,6 +38,10 @@ struct planned_launch {
   std::size_t scenario_launch = 0;
 };
 
+// A scalar argument's bytes as the kernel takes them, packed as Triton's JIT launcher
+// packs the same Python value (fp32 as float, fp16 rounded to nearest, bf16 truncated).
+std::uint64_t encode_scalar(const std::string& type, const tb::scenario::number& value);
+
 // Binds every [[launch]] of `s` to `b`. `buffer_addresses[i]` is the device address
 // of s.buffers[i]. Throws std::runtime_error naming the launch when the bundle lacks
 // the kernel or variant or disagrees with the scenario about the parameters.

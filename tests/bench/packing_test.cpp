@@ -69,6 +69,21 @@ TEST(Packing, ValuesAreStoredAsTheKernelTakesThem) {
   EXPECT_EQ(params[6], nullptr);
 }
 
+TEST(Packing, ScalarsArePackedAsTritonsLauncherPacksThem) {
+  // bf16: Triton's pack_bf16 keeps the fp32 bits' top half (0.1f = 0x3dcccccd -> 0x3dcc),
+  // where rounding to nearest would give 0x3dcd: the JIT would then run other inputs.
+  EXPECT_EQ(encode_scalar("bf16", tb::scenario::number{0.1}), 0x3dccu);
+  EXPECT_EQ(encode_scalar("bf16", tb::scenario::number{-2.0}), 0xc000u);
+  EXPECT_EQ(encode_scalar("fp16", tb::scenario::number{0.1}), 0x2e66u);
+  float f = 0;
+  const std::uint64_t fp32 = encode_scalar("fp32", tb::scenario::number{1.5});
+  std::memcpy(&f, &fp32, 4);
+  EXPECT_EQ(f, 1.5f);
+  EXPECT_EQ(fp32 >> 32, 0u);
+  EXPECT_EQ(encode_scalar("i32", tb::scenario::number{std::int64_t{-1}}), 0xffffffffu);
+  EXPECT_EQ(encode_scalar("i64", tb::scenario::number{std::int64_t{-1}}), ~std::uint64_t{0});
+}
+
 TEST(Packing, DispatcherPicksTheMostSpecialisedMatch) {
   loaded l("dynamic_shapes");
   const auto plan = plan_launches(l.s, l.b, aligned_addresses(l.s.buffers.size()));
