@@ -46,8 +46,6 @@ PLAN_SCHEMA, PLAN_VERSION = "triton-bench/jit-plan", 1
 DTYPES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16", "fp64": "float64", "i8": "int8",
           "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "i1": "bool", "u1": "bool",
           "u16": "uint16", "u32": "uint32", "u64": "uint64"}
-DTYPE_BYTES = {"fp64": 8, "i64": 8, "u64": 8, "fp32": 4, "i32": 4, "u32": 4, "fp16": 2, "bf16": 2, "i16": 2,
-               "u16": 2, "i8": 1, "u8": 1, "i1": 1, "u1": 1}
 
 
 def fail(message):
@@ -90,29 +88,22 @@ def set_scratch_allocators(triton, torch):
         _allocation.set_profile_allocator(allocate)
 
 
-def initial_bytes(plan, b):
-    data = bytearray((Path(plan["init_dir"]) / f"{b['name']}.bin").read_bytes())
-    size = b["size"] * DTYPE_BYTES[b["dtype"]]
-    if len(data) != size:
-        fail(f"buffer {b['name']!r}: {len(data)} initial bytes, {size} expected")
-    return data
-
-
-def make_buffers(plan, torch):
-    tensors = []
+def initial_tensors(plan, torch):
+    """The initial values triton-bench wrote (<init_dir>/<buffer>.bin), one host tensor
+    per buffer: read once, copied to the device at start and at every check."""
+    host = []
     for b in plan["buffers"]:
         dtype = getattr(torch, DTYPES[b["dtype"]])
-        data = initial_bytes(plan, b)
-        host = torch.frombuffer(data, dtype=dtype) if data else torch.empty(0, dtype=dtype)
-        tensors.append(host.to("cuda"))
-    return tensors
+        data = bytearray((Path(plan["init_dir"]) / f"{b['name']}.bin").read_bytes())
+        if len(data) != b["size"] * dtype.itemsize:
+            fail(f"buffer {b['name']!r}: {len(data)} initial bytes, {b['size'] * dtype.itemsize} expected")
+        host.append(torch.frombuffer(data, dtype=dtype) if data else torch.empty(0, dtype=dtype))
+    return host
 
 
-def reset_buffers(plan, tensors, torch):
-    for b, t in zip(plan["buffers"], tensors):
-        data = initial_bytes(plan, b)
-        if data:
-            t.copy_(torch.frombuffer(data, dtype=t.dtype))
+def reset_buffers(initial, tensors, torch):
+    for h, t in zip(initial, tensors):
+        t.copy_(h)
     torch.cuda.synchronize()
 
 
@@ -163,7 +154,8 @@ def main():
     from tb_aot.metadata import describe  # what Triton built, for the code comparison
     torch.cuda.init()
     set_scratch_allocators(triton, torch)
-    tensors = make_buffers(plan, torch)
+    initial = initial_tensors(plan, torch)
+    tensors = [h.to("cuda") for h in initial]
     calls = bind(plan, functions, tensors)
 
     if opts.cold_start:
@@ -189,7 +181,7 @@ def main():
             if op == "check":
                 out = Path(cmd["dir"])
                 out.mkdir(parents=True, exist_ok=True)
-                reset_buffers(plan, tensors, torch)
+                reset_buffers(initial, tensors, torch)
                 for i, (fn, grid, args, kwargs) in enumerate(calls):
                     compiled = fn[grid](*args, **kwargs)
                     if compiled is None:

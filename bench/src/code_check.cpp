@@ -44,7 +44,8 @@ aot_image describe_aot_image(const tb::runtime::bundle& b, const planned_launch&
                              const tb::runtime::specialization_desc& spec, std::size_t k) {
   aot_image out;
   const auto& image = spec.images[k];
-  if (image.format == tb::runtime::image_format::cubin) out.cubin = b.directory() / spec.image_info[k].path;
+  if (image.format == tb::runtime::image_format::cubin)
+    out.cubin = {reinterpret_cast<const char*>(image.data), image.size};
   try {
     out.metadata = aot_image_metadata(b, l.kernel->name, l.variant->name, spec.name, image.arch);
   } catch (const std::exception&) {
@@ -65,9 +66,9 @@ code_result compare_launch_code(std::size_t launch, const std::string& kernel, c
     r.summary = "not compared: the JIT runner reported no cubin for this launch";
     return r;
   }
-  const std::string a = read_bytes(aot.cubin), j = read_bytes(jit_cubin);
+  const std::string j = read_bytes(jit_cubin);
   const json jit_metadata = read_json_or_null(jit_dir / fmt::format("launch_{}.json", launch));
-  const code_identity id = compare_code({"AOT", a, aot.metadata.is_null() ? nullptr : &aot.metadata},
+  const code_identity id = compare_code({"AOT", aot.cubin, aot.metadata.is_null() ? nullptr : &aot.metadata},
                                         {"JIT", j, jit_metadata.is_null() ? nullptr : &jit_metadata});
   r.verdict = verdict_id(id.verdict);
   r.summary = id.summary;

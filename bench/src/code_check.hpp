@@ -14,17 +14,19 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace tb::bench {
 
-// One launch's AOT image: its cubin file (empty path: the launch runs PTX or nothing)
-// and its metadata in Triton's keys.
+// One launch's AOT image: its cubin's bytes, held by the loaded bundle (empty: the
+// launch runs PTX or nothing), and its metadata in Triton's keys.
 struct aot_image {
-  std::filesystem::path cubin;
+  std::string_view cubin;
   nlohmann::json metadata;
 };
 
-// The image that cubin-cached launches for `l` with specialisation `spec`, image `k`.
+// The image that cubin-cached launches for `l` with specialisation `spec`, image `k`;
+// it points into `b`, which must outlive it.
 aot_image describe_aot_image(const tb::runtime::bundle& b, const planned_launch& l,
                              const tb::runtime::specialization_desc& spec, std::size_t k);
 

@@ -1,6 +1,7 @@
 #include "code_identity.hpp"
 
 #include <tb/runtime/elf_sections.hpp>
+#include <tb/scenario/types.hpp>
 
 #include <fmt/format.h>
 
@@ -235,7 +236,10 @@ json other_attrs(const json& attrs) {
 }
 
 bool is_int_type(const std::string& t) { return (t[0] == 'i' || t[0] == 'u') && t.size() > 1 && t != "u1" && t != "i1"; }
-bool is_float_type(const std::string& t) { return starts_with(t, "fp") || t == "bf16"; }
+bool is_float_type(const std::string& t) {
+  const auto info = tb::scenario::lookup_type(t);
+  return info && info->is_float;
+}
 
 struct labels {
   std::string_view a, b;

@@ -52,7 +52,6 @@ std::string now_iso8601() {
   return text;
 }
 
-
 void progress_bar(bool enabled, double fraction, const std::string& what) {
   if (!enabled) return;
   const int width = 30;
@@ -208,12 +207,14 @@ class benchmark {
 
   // Per launch: does the AOT cubin hold the code the JIT built? (code_identity.hpp)
   void compare_code(const fs::path& jit_dir) {
-    m_same_code = true;
-    for (std::size_t i = 0; i < m_plan.size(); ++i) {
-      code_result c = compare_launch_code(i, m_plan[i].kernel->name, m_aot_images[i], jit_dir);
-      m_same_code = m_same_code && (c.verdict == "identical-file" || c.verdict == "identical-code");
-      m_r.code.push_back(std::move(c));
-    }
+    for (std::size_t i = 0; i < m_plan.size(); ++i)
+      m_r.code.push_back(compare_launch_code(i, m_plan[i].kernel->name, m_aot_images[i], jit_dir));
+  }
+
+  // Every launch's AOT cubin holds the JIT's code: the outputs must then agree bit for bit.
+  bool same_code() const {
+    return std::all_of(m_r.code.begin(), m_r.code.end(),
+                       [](const code_result& c) { return c.verdict == "identical-file" || c.verdict == "identical-code"; });
   }
 
   // Which comparison a mode's outputs get, and against what.
@@ -223,8 +224,8 @@ class benchmark {
     std::optional<tolerance> tol = tolerance{m_s.run.rtol, m_s.run.atol};
     if (st.result.mode != mode::jit && m_jit_outputs) {
       want = &*m_jit_outputs;
-      c.kind = m_same_code ? check_kind::jit_exact : check_kind::jit_tolerance;
-      if (m_same_code) tol.reset();
+      c.kind = same_code() ? check_kind::jit_exact : check_kind::jit_tolerance;
+      if (c.kind == check_kind::jit_exact) tol.reset();
     } else if (m_missing_reference.empty()) {
       want = &m_expected;
       c.kind = check_kind::host_model;
@@ -530,7 +531,6 @@ class benchmark {
   std::vector<aot_image> m_aot_images;
   fs::path m_plan_file;                          // the launch plan both sides run (jit_plan.hpp)
   std::optional<std::vector<host_buffer>> m_jit_outputs;  // the oracle: the JIT's buffers after one iteration
-  bool m_same_code = false;                      // every launch's AOT cubin holds the JIT's code
   bool m_jit_started = false;
   std::string m_jit_problem;                     // why the JIT could not run, when it could not
   std::vector<mode_state> m_modes;

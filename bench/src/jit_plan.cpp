@@ -1,10 +1,12 @@
 #include "jit_plan.hpp"
 
+#include "atomic_file.hpp"
+
+#include <tb/scenario/types.hpp>
+
 #include <fmt/format.h>
 
-#include <fstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace tb::bench {
 
@@ -18,7 +20,10 @@ json constexpr_json(const sc::constexpr_value& v) {
   return std::visit([](const auto& x) { return json(x); }, v);
 }
 
-bool is_float_type(const std::string& type) { return type.starts_with("fp") || type == "bf16"; }
+bool is_float_type(const std::string& type) {
+  const auto t = sc::lookup_type(type);
+  return t && t->is_float;
+}
 
 }  // namespace
 
@@ -168,17 +173,7 @@ jit_plan jit_plan_from_json(const json& j) {
 
 void write_jit_plan(const jit_plan& p, const fs::path& file) {
   fs::create_directories(file.parent_path());
-  const fs::path tmp = file.parent_path() / fmt::format(".{}.tmp-{}", file.filename().string(), ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << to_json(p).dump(1) << "\n";
-    if (!out.flush()) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("{}: cannot write the JIT launch plan", tmp.string()));
-    }
-  }
-  fs::rename(tmp, file);
+  write_file_atomically(file, to_json(p).dump(1) + "\n");
 }
 
 }  // namespace tb::bench

@@ -1,6 +1,7 @@
 // triton-bench: what does launching a Triton kernel cost, ahead of time from C++
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
+#include "atomic_file.hpp"
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
@@ -361,22 +362,7 @@ docs/bench.md.)");
     for (const auto& gpu : probe.gpus)
       if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
     tb::bench::print_results_table(std::cout, r);
-    if (!json_file.empty()) {  // written whole or not at all
-      const fs::path partial = json_file + ".partial";
-      std::ofstream out(partial);
-      out << tb::bench::to_json(r).dump(1) << "\n";
-      out.close();
-      std::error_code ec;
-      if (!out) {
-        fs::remove(partial, ec);
-        throw std::runtime_error(fmt::format("{}: cannot write", json_file));
-      }
-      fs::rename(partial, json_file, ec);
-      if (ec) {
-        fs::remove(partial, ec);
-        throw std::runtime_error(fmt::format("{}: cannot write: {}", json_file, ec.message()));
-      }
-    }
+    if (!json_file.empty()) tb::bench::write_file_atomically(json_file, tb::bench::to_json(r).dump(1) + "\n");
     bool failed = false, unchecked = false;
     for (const auto& m : r.modes) {
       failed = failed || m.status != "ok";
