@@ -3,6 +3,7 @@
 // analysis of a mode's trace. docs/bench.md says how to run it.
 #include "launch_plan.hpp"
 #include "method.hpp"
+#include "scenario_search.hpp"
 #include "synthetic_bundle.hpp"
 
 #include <tb/profiler/analysis.hpp>
@@ -24,7 +25,7 @@ struct fixture {
   tb::runtime::bundle b;
   std::vector<tb::bench::planned_launch> plan;
   explicit fixture(const char* name) {
-    s = tb::scenario::load_scenario(fs::path(TB_SOURCE_DIR) / "scenarios" / name);
+    s = tb::scenario::load_scenario(tb::bench::find_scenario(name));
     const fs::path dir = fs::temp_directory_path() / ("tb-bench-host-" + std::to_string(::getpid()) + "-" + name);
     tb::bench::write_synthetic_bundle(s, dir);
     if (!tb::runtime::bundle::load(dir, b)) std::abort();

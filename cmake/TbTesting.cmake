@@ -14,3 +14,17 @@ function(tb_add_gtest)
     set_tests_properties(tb.test.${T_NAME} PROPERTIES LABELS "${T_LABELS}")
   endif()
 endfunction()
+
+# tb_tests_use_build_python(): the tools find their Python at run time
+# (tb/support/python_lookup.hpp); this directory's tests use this build's, through the
+# tools' own environment variables. Called at the end of each tests/<component>/.
+function(tb_tests_use_build_python)
+  if(NOT EXISTS "${TB_PYTHON}")
+    return()
+  endif()
+  get_property(tests DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} PROPERTY TESTS)
+  if(tests)
+    set_property(TEST ${tests} APPEND PROPERTY ENVIRONMENT
+                 "TRITON_AOT_PYTHON=${TB_PYTHON}" "TRITON_BENCH_PYTHON=${TB_PYTHON}")
+  endif()
+endfunction()

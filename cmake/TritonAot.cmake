@@ -8,17 +8,23 @@
 # makes unchanged kernels free.
 #
 # Needs TRITON_AOT_EXECUTABLE (set by the triton-bench project or its package
-# config) and a runtime target tb::runtime.
+# config) and a runtime target tb::runtime. triton-aot finds its Python itself
+# ($TRITON_AOT_PYTHON, else python3 on PATH with the pinned Triton); set the CMake
+# variable TRITON_AOT_PYTHON to fix the one the build uses.
 include_guard(GLOBAL)
 
 # The triton-aot to run in custom commands: the one this project builds, else
-# TRITON_AOT_EXECUTABLE where it exists, else "" (nothing can be compiled).
+# TRITON_AOT_EXECUTABLE where it exists, else "" (nothing can be compiled); run with
+# TRITON_AOT_PYTHON in its environment when that CMake variable is set.
 function(tb_triton_aot_command out_var)
   set(cmd "")
-  if(TARGET triton-aot)
+  if(TARGET triton-aot OR TRITON_AOT_TARGET)  # built here (perhaps defined later): a generator expression
     set(cmd $<TARGET_FILE:triton-aot>)
   elseif(TRITON_AOT_EXECUTABLE AND EXISTS "${TRITON_AOT_EXECUTABLE}")
     set(cmd "${TRITON_AOT_EXECUTABLE}")
+  endif()
+  if(cmd AND TRITON_AOT_PYTHON)
+    set(cmd ${CMAKE_COMMAND} -E env "TRITON_AOT_PYTHON=${TRITON_AOT_PYTHON}" ${cmd})
   endif()
   set(${out_var} "${cmd}" PARENT_SCOPE)
 endfunction()
@@ -51,8 +57,10 @@ function(triton_aot_add_library target)
   if(NOT AOT_OUTPUT_DIR)
     set(AOT_OUTPUT_DIR "${CMAKE_CURRENT_BINARY_DIR}/triton_aot/${scenario_name}")
   endif()
-  if(NOT TRITON_AOT_EXECUTABLE)
-    message(FATAL_ERROR "triton_aot_add_library(${target}): TRITON_AOT_EXECUTABLE is not set")
+  tb_triton_aot_command(aot_command)
+  if(NOT aot_command)
+    message(FATAL_ERROR "triton_aot_add_library(${target}): no triton-aot (TRITON_AOT_EXECUTABLE is not set or "
+                        "does not exist: '${TRITON_AOT_EXECUTABLE}')")
   endif()
   set(arch_args)
   foreach(arch IN LISTS AOT_ARCHS)
@@ -72,7 +80,7 @@ function(triton_aot_add_library target)
   endif()
   add_custom_command(
     OUTPUT "${header}" "${source}" "${manifest}"
-    COMMAND "${TRITON_AOT_EXECUTABLE}" compile "${scenario_toml}" --out "${AOT_OUTPUT_DIR}" ${arch_args} ${job_args} --quiet
+    COMMAND ${aot_command} compile "${scenario_toml}" --out "${AOT_OUTPUT_DIR}" ${arch_args} ${job_args} --quiet
     DEPENDS ${aot_depends}
     COMMENT "triton-aot: compiling scenario ${scenario_name} for ${AOT_ARCHS}"
     VERBATIM)

@@ -16,6 +16,7 @@
 #include <tb/profiler/trace_writer.hpp>
 #include <tb/profiler/tracer.hpp>
 #include <tb/runtime/bundle.hpp>
+#include <tb/support/build_info.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -30,9 +31,6 @@
 #include <random>
 #include <unistd.h>
 
-#ifndef TB_GIT_COMMIT
-#define TB_GIT_COMMIT ""
-#endif
 
 namespace tb::bench {
 
@@ -117,7 +115,8 @@ class benchmark {
 
   void describe() {
     m_r.created = now_iso8601();
-    std::tie(m_r.git_commit, m_r.git_source) = git_commit(m_o.source_dir);
+    m_r.git_commit = std::string(tb::support::this_build().git_commit);
+    m_r.git_source = m_r.git_commit.empty() ? "unknown" : "build";
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     m_r.hostname = host;
@@ -186,6 +185,7 @@ class benchmark {
     const bool measured = std::any_of(m_modes.begin(), m_modes.end(), [](const auto& st) { return st.result.mode == mode::jit; });
     if (!measured && !m_o.jit_check) return;
     try {
+      if (m_o.python.empty()) throw std::runtime_error(m_o.python_problem);
       m_jit = std::make_unique<jit_process>(m_s, m_o, m_plan_file, fs::path());
       m_r.torch_version = m_jit->ready.value("torch", "");
       m_r.triton_version = m_jit->ready.value("triton", m_r.triton_version);
@@ -545,23 +545,6 @@ class benchmark {
 };
 
 }  // namespace
-
-std::pair<std::string, std::string> git_commit(const fs::path& source_dir) {
-  // Set by the GPU machine's scripts: its copy of the tree is not the build machine's
-  // checkout (its .git, if any, is stale); the builder recorded the commit it built.
-  if (const char* e = std::getenv("TB_GIT_COMMIT"); e && std::string(e).size() == 40) return {e, "build"};
-  const std::string command = fmt::format("git -C '{}' rev-parse HEAD 2>/dev/null", source_dir.string());
-  if (FILE* p = ::popen(command.c_str(), "r")) {
-    char text[128] = {};
-    const bool got = std::fgets(text, sizeof text, p) != nullptr;
-    const int rc = ::pclose(p);
-    std::string commit = got ? std::string(text) : "";
-    while (!commit.empty() && (commit.back() == '\n' || commit.back() == '\r')) commit.pop_back();
-    if (rc == 0 && commit.size() == 40) return {commit, "git"};
-  }
-  if (std::string(TB_GIT_COMMIT).size() == 40) return {TB_GIT_COMMIT, "build"};
-  return {"", "unknown"};
-}
 
 results run_benchmark(const tb::scenario::scenario& s, const run_options& o) {
   if (s.launches.empty())

@@ -28,8 +28,10 @@ struct run_options {
   double time_limit_s = 0;              // 0: the scenario's [run] time_limit_s
   std::filesystem::path bundle_dir;     // the scenario's bundle (manifest.json inside)
   std::filesystem::path trace_dir;      // empty: no traces kept
-  std::filesystem::path source_dir;     // the repository (bench/jit_runner.py, compiler/python)
-  std::string python = "python3";
+  std::filesystem::path jit_runner;     // jit_runner.py (share/triton-bench/ beside the executable)
+  std::filesystem::path frontend_dir;   // the folder holding tb_aot/ (share/triton-bench/python)
+  std::string python;                   // with Triton and torch, for the JIT; empty: none found...
+  std::string python_problem;           // ...and why (the JIT then checks nothing)
   std::filesystem::path inject_library; // libtb_cupti_inject.so for the JIT process
   std::filesystem::path self;           // this executable, for cold-start children
   bool cold_start = false;
@@ -41,8 +43,5 @@ struct run_options {
 // Runs everything; throws std::runtime_error for what stops the whole run (no
 // device, unreadable bundle). Failed modes are reported in the results.
 results run_benchmark(const tb::scenario::scenario& s, const run_options& options);
-
-// The repository's git commit (asked at run time, else the one recorded at build).
-std::pair<std::string, std::string> git_commit(const std::filesystem::path& source_dir);
 
 }  // namespace tb::bench

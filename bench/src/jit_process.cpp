@@ -10,8 +10,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 std::vector<std::string> jit_runner_argv(const run_options& o, const fs::path& plan_file) {
-  return {o.python, (o.source_dir / "bench" / "jit_runner.py").string(), "--plan", plan_file.string(), "--frontend",
-          (o.source_dir / "compiler" / "python").string()};
+  return {o.python, o.jit_runner.string(), "--plan", plan_file.string(), "--frontend", o.frontend_dir.string()};
 }
 
 jit_process::jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& plan_file,

@@ -2,16 +2,20 @@
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
 #include "atomic_file.hpp"
+#include "bundle_cache.hpp"
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
 #include "results.hpp"
-#include "sha256.hpp"
+#include "scenario_search.hpp"
 
 #include <tb/profiler/analysis.hpp>
 #include <tb/profiler/trace_error.hpp>
 #include <tb/profiler/trace_reader.hpp>
 #include <tb/scenario/scenario.hpp>
+#include <tb/support/build_info.hpp>
+#include <tb/support/install_layout.hpp>
+#include <tb/support/python_lookup.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -29,28 +33,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path source_dir() {
-  if (const char* d = std::getenv("TB_SOURCE_DIR"); d && *d) return d;
-  return TB_SOURCE_DIR;
-}
-
-fs::path self_path() {
-  std::error_code ec;
-  return fs::read_symlink("/proc/self/exe", ec);
-}
-
-fs::path resolve_scenario(const std::string& name_or_path) {
-  if (fs::exists(name_or_path)) return name_or_path;
-  return source_dir() / "scenarios" / name_or_path;
-}
+fs::path self_path() { return tb::support::executable_path(); }
 
 int list_scenarios() {
-  fmt::print("Scenarios ({}):\n", (source_dir() / "scenarios").string());
-  std::vector<fs::path> dirs;
-  for (const auto& entry : fs::directory_iterator(source_dir() / "scenarios"))
-    if (fs::is_regular_file(entry.path() / "scenario.toml")) dirs.push_back(entry.path());
-  std::sort(dirs.begin(), dirs.end());
-  for (const auto& dir : dirs) {
+  std::vector<std::string> path;
+  for (const auto& d : tb::bench::scenario_search_path()) path.push_back(d.string());
+  fmt::print("Scenarios (--scenario NAME; searched in {}):\n", fmt::join(path, ", "));
+  for (const auto& dir : tb::bench::available_scenarios()) {
     try {
       const auto s = tb::scenario::load_scenario(dir);
       fmt::print("  {:<16} {:>2} kernel{} {:>2} launch{}/iteration  target {:<18} {}\n", s.name, s.kernels.size(),
@@ -63,64 +52,6 @@ int list_scenarios() {
   fmt::print("\nModes (--mode, repeatable; all = {}):\n", tb::bench::mode_names());
   for (const auto& m : tb::bench::mode_table) fmt::print("  {:<14} {}\n", m.name, m.help);
   return 0;
-}
-
-fs::path triton_aot_path() {
-  const fs::path beside = self_path().parent_path() / "triton-aot";
-  if (fs::exists(beside)) return beside;
-  if (const char* e = std::getenv("TRITON_AOT"); e && fs::exists(e)) return e;
-  return {};
-}
-
-int run_command(const std::string& command) {
-  std::fflush(stdout);
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-}
-
-int compile_ahead_of_time(const fs::path& scenario, const fs::path& out, bool quiet) {
-  const fs::path aot = triton_aot_path();
-  if (aot.empty()) {
-    fmt::print(stderr, "triton-bench: triton-aot not found beside {} (build the target triton-aot)\n",
-               self_path().string());
-    return 1;
-  }
-  return run_command(fmt::format("'{}' compile '{}' --out '{}' --arch sm_90 --arch sm_80{}", aot.string(),
-                                 scenario.string(), out.string(), quiet ? " --quiet" : ""));
-}
-
-// The bundle to run: --bundle-dir (the folder itself or DIR/<scenario>); else a
-// content-addressed cache entry compiled with triton-aot; else the bundles the build made.
-fs::path find_bundle(const tb::scenario::scenario& s, const std::string& given, bool quiet) {
-  if (!given.empty()) {
-    if (fs::exists(fs::path(given) / "manifest.json")) return given;
-    if (fs::exists(fs::path(given) / s.name / "manifest.json")) return fs::path(given) / s.name;
-    throw std::runtime_error(fmt::format("--bundle-dir {}: neither it nor {}/{} holds a manifest.json", given, given, s.name));
-  }
-  if (!triton_aot_path().empty()) {
-    tb::bench::sha256 h;
-    h.update("triton-bench-bundle-1 sm_90 sm_80\n");
-    for (const auto& entry : fs::directory_iterator(s.dir)) {
-      const auto ext = entry.path().extension();
-      if (entry.is_regular_file() && (ext == ".py" || ext == ".toml")) {
-        std::ifstream in(entry.path(), std::ios::binary);
-        const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-        h.update(entry.path().filename().string() + "\n" + std::to_string(text.size()) + "\n");
-        h.update(text);
-      }
-    }
-    const char* home = std::getenv("HOME");
-    const fs::path cache = (home && *home ? fs::path(home) / ".cache" : fs::temp_directory_path()) / "triton-bench" /
-                           "bundles" / fmt::format("{}-{}", s.name, h.hex().substr(0, 16));
-    if (!fs::exists(cache / "manifest.json") && compile_ahead_of_time(s.file, cache, quiet) != 0)
-      throw std::runtime_error(fmt::format("triton-aot could not compile {}", s.file.string()));
-    return cache;
-  }
-  for (const fs::path& dir : {self_path().parent_path().parent_path() / "bench" / "bundles" / s.name,
-                              self_path().parent_path().parent_path() / "tests" / "compiler" / "triton_aot" / s.name})
-    if (fs::exists(dir / "manifest.json")) return dir;
-  throw std::runtime_error(fmt::format("no AOT bundle for '{}': give --bundle-dir, or build triton-aot (or the bundles: "
-                                       "target triton_bench_bundles)", s.name));
 }
 
 void print_bundle(const fs::path& bundle) {
@@ -139,36 +70,76 @@ void print_bundle(const fs::path& bundle) {
         }
 }
 
-// No GPU: the recording under bench/recorded (or --recorded DIR), clearly labelled.
-int show_recording(const fs::path& dir, const fs::path& scenario_path, const std::string& why, bool quiet) {
+// No GPU: the recording of this scenario (share/triton-bench/recorded, or --recorded
+// DIR), clearly labelled; else the scenario compiled ahead of time, its kernels shown.
+int show_recording(const fs::path& dir, const tb::scenario::scenario& s, const tb::bench::bundle_request& bundle,
+                   const std::string& why) {
   fmt::print("triton-bench: no GPU on this machine: {}\n", why);
   const fs::path file = dir / "results.json";
+  tb::bench::results r;
+  bool recorded = false;
   if (fs::exists(file)) {
     try {
       std::ifstream in(file);
-      const auto r = tb::bench::results_from_json(nlohmann::json::parse(in));
-      fmt::print("Launch timing needs a GPU. Showing the recording in {} instead.\n\n", dir.string());
-      tb::bench::print_recorded(std::cout, r, file.string());
-      std::vector<std::string> traces;
-      for (const auto& m : r.modes)
-        if (!m.trace_file.empty()) traces.push_back(fs::path(m.trace_file).filename().string());
-      if (!traces.empty())
-        fmt::print("\nTraces of the recording (open in Perfetto, or `triton-bench analyze {}/FILE`): {}\n", dir.string(),
-                   fmt::join(traces, ", "));
-      return 0;
+      r = tb::bench::results_from_json(nlohmann::json::parse(in));
+      recorded = true;
     } catch (const std::exception& e) {
       fmt::print(stderr, "triton-bench: {}: {}\n", file.string(), e.what());
       return 1;
     }
   }
-  fmt::print("No recording exists yet ({} is missing; it comes from `triton-bench --mode all --scenario sandwich "
-             "--json ... --trace ...` on the GPU machine: bench/run_gpu_checks.sh).\n",
-             file.string());
-  fmt::print("Doing what can be done here: compiling '{}' ahead of time.\n\n", scenario_path.filename().string());
-  const fs::path out = fs::current_path() / "build" / "aot" / scenario_path.filename();
-  if (const int rc = compile_ahead_of_time(scenario_path, out, quiet); rc != 0) return rc;
-  print_bundle(out);
+  if (recorded && r.scenario == s.name) {
+    fmt::print("Launch timing needs a GPU. Showing the recording in {} instead.\n\n", dir.string());
+    tb::bench::print_recorded(std::cout, r, file.string());
+    std::vector<std::string> traces;
+    for (const auto& m : r.modes)
+      if (!m.trace_file.empty()) traces.push_back(fs::path(m.trace_file).filename().string());
+    if (!traces.empty())
+      fmt::print("\nTraces of the recording (open in Perfetto, or `triton-bench analyze {}/FILE`): {}\n", dir.string(),
+                 fmt::join(traces, ", "));
+    return 0;
+  }
+  if (recorded)
+    fmt::print("The recording in {} is of scenario '{}', not '{}'.\n", dir.string(), r.scenario, s.name);
+  else
+    fmt::print("No recording in {} (it comes from `triton-bench --mode all --scenario NAME --json "
+               "DIR/results.json --trace DIR` on a machine with a GPU).\n",
+               dir.string());
+  fmt::print("Doing what can be done here: compiling '{}' ahead of time.\n", s.name);
+  try {
+    print_bundle(tb::bench::find_bundle(s, bundle));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "triton-bench: {}\n", e.what());
+    return 1;
+  }
   return 0;
+}
+
+// The JIT side's Python: Triton at the pinned version, and torch for its tensors.
+tb::support::python_request jit_python_request(const std::string& option) {
+  tb::support::python_request r;
+  r.option_value = option;
+  r.env_var = "TRITON_BENCH_PYTHON";
+  r.triton_version = std::string(tb::support::this_build().triton_pinned);
+  r.also_needs = {"torch"};
+  return r;
+}
+
+bool needs_jit(const tb::bench::run_options& o) {
+  return o.jit_check || std::count(o.modes.begin(), o.modes.end(), tb::bench::mode::jit) > 0;
+}
+
+// --version: what was built, and the Python the JIT side would run with now.
+std::string version_text() {
+  std::string text = tb::support::version_line("triton-bench");
+  try {
+    const auto py = tb::support::find_python(jit_python_request(""));
+    text += fmt::format("\nPython for the JIT: {} (Triton {}, from {})", py.python.string(), py.triton_version,
+                        py.chosen_by);
+  } catch (const std::exception& e) {
+    text += fmt::format("\nPython for the JIT: none usable: {}", e.what());
+  }
+  return text;
 }
 
 int analyze_command(const std::string& trace_path, const std::string& target, const std::string& json_out) {
@@ -196,6 +167,8 @@ int main(int argc, char** argv) {
   CLI::App app{"triton-bench: what does it cost to launch a Triton kernel ahead of time from C++ versus through "
                "Triton's Python JIT, and where does the time go? (docs/bench.md)",
                "triton-bench"};
+  app.set_version_flag("--version", [] { return version_text(); },
+                       "print the version, commit, CUDA toolkit and the Python the JIT side would use");
   std::vector<std::string> modes;
   std::string scenario = "sandwich";
   std::string bundle_dir, trace_dir, json_file, recorded, python, inject, cold_child_mode;
@@ -210,7 +183,8 @@ int main(int argc, char** argv) {
                              "runs twice, as a repeat whose agreement is reported",
                              tb::bench::mode_names()))
       ->check(CLI::IsMember(allowed_modes));
-  app.add_option("--scenario,-s", scenario, "scenario name (scenarios/NAME) or path (default: sandwich)");
+  app.add_option("--scenario,-s", scenario, "scenario name, looked for in $TRITON_BENCH_SCENARIOS then the installed "
+                                            "examples (--list), or a path to a folder or scenario.toml (default: sandwich)");
   app.add_option("--iterations,-n", iterations, "measured iterations per mode and round at most (fewer when a batch would pass 0.25 s; "
                                              "default: the scenario's)")
       ->check(CLI::PositiveNumber);
@@ -235,10 +209,13 @@ int main(int argc, char** argv) {
   app.add_option("--trace", trace_dir, "write one Chrome trace per mode into DIR");
   app.add_option("--json", json_file, "write the results (docs/results-schema.md) to FILE");
   app.add_option("--bundle-dir", bundle_dir, "prebuilt AOT bundle: the folder with manifest.json, or DIR/<scenario>");
-  app.add_option("--python", python, "Python for the jit mode (default: $TB_PYTHON or python3)");
+  app.add_option("--python", python, fmt::format("Python with Triton {} and torch for the JIT side (default: "
+                                                 "$TRITON_BENCH_PYTHON, else the first python3 on PATH with both)",
+                                                 tb::support::this_build().triton_pinned));
   app.add_option("--inject", inject, "CUPTI injection library for the jit mode (default: libtb_cupti_inject.so "
                                      "beside this program's lib/, or $CUDA_INJECTION64_PATH)");
-  app.add_option("--recorded", recorded, "folder of the recording shown without a GPU (default bench/recorded)");
+  app.add_option("--recorded", recorded, "folder of the recording shown without a GPU (default "
+                                         "share/triton-bench/recorded beside this program)");
   app.add_flag("--cold-start", cold_start, "also measure process start to first kernel completion per mode");
   app.add_option("--cold-start-repeats", cold_repeats, "fresh processes per cold-start mode (default 3)")
       ->check(CLI::PositiveNumber);
@@ -314,25 +291,26 @@ docs/bench.md.)");
       return 2;
     }
   }
-  const fs::path path = resolve_scenario(scenario);
   tb::scenario::scenario s;
   try {
-    s = tb::scenario::load_scenario(path);
-  } catch (const tb::scenario::diagnostic_error& error) {
+    s = tb::scenario::load_scenario(tb::bench::find_scenario(scenario));
+  } catch (const std::exception& error) {
     fmt::print(stderr, "{}\n", error.what());
     return 1;
   }
+  tb::bench::bundle_request bundle{bundle_dir, python, quiet};
   try {
     if (!cold_child_mode.empty()) {
       const auto m = tb::bench::parse_mode(cold_child_mode);
       if (!m || !is_aot(*m)) throw std::runtime_error("--cold-child " + cold_child_mode + ": not an AOT mode");
-      return tb::bench::cold_child(s, *m, find_bundle(s, bundle_dir, true), device);
+      bundle.quiet = true;
+      return tb::bench::cold_child(s, *m, tb::bench::find_bundle(s, bundle), device);
     }
 
     const auto probe = no_gpu ? tb::bench::gpu_probe{{}, "--no-gpu given"} : tb::bench::probe_gpus();
     if (probe.gpus.empty())
-      return show_recording(recorded.empty() ? source_dir() / "bench" / "recorded" : fs::path(recorded), path,
-                            probe.why_none, quiet);
+      return show_recording(recorded.empty() ? tb::support::data_dir() / "recorded" : fs::path(recorded), s, bundle,
+                            probe.why_none);
 
     o.device = device;
     o.iterations = iterations;
@@ -341,19 +319,28 @@ docs/bench.md.)");
     o.drain = host_timing == "drained";
     o.time_limit_s = time_limit;
     o.trace_dir = trace_dir;
-    o.source_dir = source_dir();
+    o.jit_runner = tb::support::data_dir() / "jit_runner.py";
+    o.frontend_dir = tb::support::data_dir() / "python";
     o.self = self_path();
     o.quiet = quiet;
     o.progress = ::isatty(2) != 0;
     o.cold_start = cold_start;
     o.cold_start_repeats = cold_repeats;
-    const char* env_python = std::getenv("TB_PYTHON");
-    o.python = !python.empty() ? python : env_python && *env_python ? env_python : "python3";
+    if (needs_jit(o)) {
+      try {
+        const auto chosen = tb::support::find_python(jit_python_request(python));
+        o.python = chosen.python.string();
+        bundle.python = o.python;  // the AOT side compiles with the JIT's own Triton
+      } catch (const tb::support::python_not_found& e) {
+        if (std::count(o.modes.begin(), o.modes.end(), tb::bench::mode::jit)) throw;
+        o.python_problem = e.what();
+      }
+    }
     if (!inject.empty()) o.inject_library = inject;
     else if (const char* e = std::getenv("CUDA_INJECTION64_PATH"); e && *e) o.inject_library = e;
-    else if (const fs::path lib = o.self.parent_path().parent_path() / "lib" / "libtb_cupti_inject.so"; fs::exists(lib))
+    else if (const fs::path lib = tb::support::library_dir() / "libtb_cupti_inject.so"; fs::exists(lib))
       o.inject_library = lib;
-    o.bundle_dir = find_bundle(s, bundle_dir, quiet);
+    o.bundle_dir = tb::bench::find_bundle(s, bundle);
     if (!quiet)
       for (const auto& gpu : probe.gpus)
         if (gpu.ordinal == device) fmt::print(stderr, "GPU {}: {} (sm_{})\n", gpu.ordinal, gpu.name, gpu.compute_capability);

@@ -4,7 +4,7 @@
 #include <tb/scenario/types.hpp>
 
 #include "process.hpp"
-#include "python_env.hpp"
+#include <tb/compiler/python_env.hpp>
 #include "sha256.hpp"
 
 #include <fmt/format.h>
@@ -68,26 +68,6 @@ fs::path default_cache_dir() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "triton-bench" / "aot";
   if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "triton-bench" / "aot";
   return fs::temp_directory_path() / "triton-bench-aot-cache";
-}
-
-// The installed Triton's version, read from its dist-info folder next to the
-// interpreter, so that a fully cached run never starts Python. Empty if not found.
-std::string triton_version_near(const fs::path& python) {
-  std::error_code ec;
-  if (!python.has_parent_path()) return {};
-  const fs::path prefix = fs::absolute(python, ec).parent_path().parent_path();
-  const fs::path lib = prefix / "lib";
-  if (!fs::is_directory(lib, ec)) return {};
-  for (const auto& pydir : fs::directory_iterator(lib, ec)) {
-    const fs::path site = pydir.path() / "site-packages";
-    if (!fs::is_directory(site, ec)) continue;
-    for (const auto& entry : fs::directory_iterator(site, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.starts_with("triton-") && name.ends_with(".dist-info"))
-        return name.substr(7, name.size() - 7 - 10);
-    }
-  }
-  return {};
 }
 
 std::string frontend_fingerprint(const fs::path& dir) {
@@ -299,10 +279,11 @@ compile_report compile_scenario(const compile_options& options) {
   staged_output staging(options.out_dir);  // fails early if the output is not writable
 
   const fs::path cache = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
-  const fs::path python = options.python.empty() ? default_python() : options.python;
+  const support::python_choice chosen = compiler_python(options.python);
+  const fs::path& python = chosen.python;
   const fs::path frontend = frontend_dir();
   compile_report report;
-  report.triton_version = triton_version_near(python);
+  report.triton_version = chosen.triton_version;
 
   std::map<fs::path, std::string> source_hashes;
   for (const auto& k : s.kernels)

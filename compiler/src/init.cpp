@@ -5,7 +5,7 @@
 #include <tb/scenario/diagnostic.hpp>
 
 #include "process.hpp"
-#include "python_env.hpp"
+#include <tb/compiler/python_env.hpp>
 #include "skeleton.hpp"
 
 #include <fmt/format.h>
@@ -42,7 +42,7 @@ fs::path output_path(const init_options& options) {
 
 // The @triton.jit functions of `source`, as scan.py reports them.
 json scan_kernels(const init_options& options) {
-  const fs::path python = options.python.empty() ? default_python() : options.python;
+  const fs::path python = scanner_python(options.python);
   std::string response;
   const process_result run = run_process(
       {python.string(), "-m", "tb_aot.scan"},

@@ -4,7 +4,9 @@
 #include <tb/compiler/cubin.hpp>
 #include <tb/compiler/init.hpp>
 #include <tb/scenario/diagnostic.hpp>
+#include <tb/compiler/python_env.hpp>
 #include <tb/scenario/types.hpp>
+#include <tb/support/build_info.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -125,6 +127,18 @@ int run_init(const tb::compiler::init_options& options) {
   return 0;
 }
 
+// --version: what was built, and what a compile would run with now.
+std::string version_text() {
+  std::string text = tb::support::version_line("triton-aot");
+  try {
+    const auto py = tb::compiler::compiler_python("");
+    text += fmt::format("\nPython: {} (Triton {}, from {})", py.python.string(), py.triton_version, py.chosen_by);
+  } catch (const tb::scenario::diagnostic_error& e) {
+    text += fmt::format("\nPython: none usable: {}", e.message());
+  }
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -139,6 +153,8 @@ int main(int argc, char** argv) {
       "(docs/scenario-format.md); the bundle it becomes is described in docs/aot-bundle.md.",
       "triton-aot"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return version_text(); }, "Print the version, commit, CUDA toolkit and the "
+                                                                   "Python and Triton triton-aot would compile with");
   app.set_help_all_flag("--help-all", "Show the help of every subcommand");
 
   tb::compiler::compile_options options;
@@ -158,8 +174,9 @@ int main(int argc, char** argv) {
   compile->add_option("--jobs,-j", options.jobs, "parallel Triton compiles (default: one per core)");
   compile->add_option("--cache-dir", options.cache_dir,
                       "compile cache (default $TRITON_AOT_CACHE_DIR, else ~/.cache/triton-bench/aot)");
-  compile->add_option("--python", options.python, "Python with Triton 3.6.0 (default $TRITON_AOT_PYTHON, else the "
-                                                  "project's .venv)");
+  compile->add_option("--python", options.python, fmt::format("Python with Triton {} (default $TRITON_AOT_PYTHON, "
+                                                              "else the first python3 on PATH that has it)",
+                                                              tb::support::this_build().triton_pinned));
   compile->add_flag("--quiet,-q", quiet, "print nothing but errors");
   compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
 
@@ -191,7 +208,7 @@ int main(int argc, char** argv) {
                                                  "scenario.toml beside the Python file); must not exist");
   init->add_option("--name", init_options.name, "the scenario's name (default: the output folder's name, with "
                                                 "anything but letters, digits and _ made _)");
-  init->add_option("--python", init_options.python, "Python 3 (default $TRITON_AOT_PYTHON, else the project's .venv)");
+  init->add_option("--python", init_options.python, "Python 3 (default $TRITON_AOT_PYTHON, else python3 on PATH)");
 
   try {
     app.parse(argc, argv);

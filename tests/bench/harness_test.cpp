@@ -31,7 +31,9 @@ run_options options_for(const fs::path& bundle, std::vector<mode> modes) {
   run_options o;
   o.modes = std::move(modes);
   o.bundle_dir = bundle;
-  o.source_dir = TB_SOURCE_DIR;
+  o.jit_runner = fs::path(TB_SOURCE_DIR) / "bench" / "jit_runner.py";
+  o.frontend_dir = fs::path(TB_SOURCE_DIR) / "compiler" / "python";
+  o.python = "python3";
   o.jit_check = false;  // the tests of the JIT oracle below run a stand-in for it
   o.traced_rounds = 0;  // no CUPTI on a machine without a driver
   o.cpu = run_options::no_cpu;
@@ -119,16 +121,12 @@ TEST(Harness, WithoutAReferenceTheModesRunUncheckedThroughEveryRound) {
   fs::remove_all(dir);
 }
 
-// The JIT as the oracle, with tests/bench/fake_jit_runner.py standing in for Triton:
-// a source folder whose bench/jit_runner.py is the stand-in.
+// The JIT as the oracle, with tests/bench/fake_jit_runner.py standing in for Triton's.
 struct oracle_fixture {
-  fs::path source = temp_dir("fake-source");
   fs::path scenario_dir = temp_dir("oracle");
   fs::path bundle = temp_dir("oracle-bundle");
   sc::scenario s;
   oracle_fixture() {
-    fs::create_directories(source / "bench");
-    fs::copy_file(fs::path(TB_SOURCE_DIR) / "tests" / "bench" / "fake_jit_runner.py", source / "bench" / "jit_runner.py");
     fs::copy(scenarios / "vector_add", scenario_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
     std::ifstream in(scenario_dir / "scenario.toml");
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -138,13 +136,13 @@ struct oracle_fixture {
     write_synthetic_bundle(s, bundle);
   }
   ~oracle_fixture() {
-    for (const auto& d : {source, scenario_dir, bundle}) fs::remove_all(d);
+    for (const auto& d : {scenario_dir, bundle}) fs::remove_all(d);
     for (const char* v : {"FAKE_JIT_PERTURB", "FAKE_JIT_BUNDLE", "FAKE_JIT_FAIL"}) ::unsetenv(v);
   }
   results run(std::vector<mode> modes) {
     run_options o = options_for(bundle, std::move(modes));
     o.jit_check = true;
-    o.source_dir = source;
+    o.jit_runner = fs::path(TB_SOURCE_DIR) / "tests" / "bench" / "fake_jit_runner.py";
     o.rounds = 1;
     o.iterations = 5;
     tb::test::fake_driver fake;
