@@ -1,41 +1,43 @@
 #!/usr/bin/env bash
-# On the GPU machine, from the repository root, with build-gpu carried (built here by
-# scripts/gpu-prepare.sh): triton-bench --mode all on sandwich, vector_add, many_kernels
-# and dynamic_shapes (each with cubin-cached repeated in the same run: the two medians
-# should agree within 2 %), cold starts. Results, traces and logs go to $OUT; the sandwich
-# recording goes to $OUT/recorded/ for the lead to commit as bench/recorded/.
-#
-#   device run: bash bench/run_gpu_checks.sh        (carry: build-gpu)
+# On a machine with a GPU: triton-bench from an installed prefix ONLY (TB_PREFIX, default
+# .device-carry/triton-bench from scripts/gpu-prepare.sh; copied first to a folder of
+# its own, away from this checkout, so nothing of it can be used): --version, then
+# --mode all on vector_add as a user would type it, on sandwich, vector_add,
+# many_kernels and dynamic_shapes with cubin-cached repeated (the two medians should
+# agree within 2 %), a user's kernels from outside the prefix (--require-check), cold
+# starts, and the recording for bench/recorded/. triton-aot compiles the bundles here,
+# with the first python3 on PATH that has Triton (and torch, for the JIT side).
+# Results, traces and logs go to $OUT.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
 mkdir -p "$out/recorded"
-# The build holds this machine's absolute paths (/work/main/...), as in scripts/gpu-run.sh.
-if [ "$root" != /work/main ]; then
-  mkdir -p /work && ln -sfn "$root" /work/main
-fi
-cd /work/main
-export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/work/main/build-gpu/lib:${LD_LIBRARY_PATH:-}
-export TB_SOURCE_DIR=/work/main
-[ -f build-gpu/git-commit.txt ] && export TB_GIT_COMMIT=$(cat build-gpu/git-commit.txt)
-bench=build-gpu/bin/triton-bench
-bundles=build-gpu/bench/bundles
-inject=build-gpu/lib/libtb_cupti_inject.so
-python=${TB_PYTHON:-python3}
+src_prefix=${TB_PREFIX:-$root/.device-carry/triton-bench}
+[ -x "$src_prefix/bin/triton-bench" ] || { echo "no $src_prefix/bin/triton-bench: run scripts/gpu-prepare.sh and carry .device-carry"; exit 1; }
+prefix=$(mktemp -d /tmp/tb-install-XXXX)/triton-bench
+cp -a "$src_prefix" "$prefix"
+user_dir=$(mktemp -d /tmp/user-kernels-XXXX)
+cp -r "$root/tests/bench/own_kernels" "$user_dir/"
+cd "$(mktemp -d /tmp/tb-cwd-XXXX)"  # nothing may land in the current folder
+unset LD_LIBRARY_PATH TB_SOURCE_DIR TB_GIT_COMMIT TRITON_AOT_PYTHON TRITON_BENCH_PYTHON TRITON_BENCH_SCENARIOS CUDA_INJECTION64_PATH
+export XDG_CACHE_HOME=$out/cache
+bench=$prefix/bin/triton-bench
 status=0
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu --format=csv | tee "$out/gpu.txt"
-"$python" -c 'import torch, triton; print("torch", torch.__version__, "triton", triton.__version__)' | tee -a "$out/gpu.txt"
-[ -x "$bench" ] || { echo "no $bench: run scripts/gpu-prepare.sh here first and carry build-gpu"; exit 1; }
-[ -f "$inject" ] || echo "warning: $inject missing: the jit mode runs untraced"
+echo "== triton-bench --version (from $prefix)"
+"$bench" --version | tee "$out/version.txt"
+"$prefix/bin/triton-aot" --version | tee -a "$out/version.txt"
 
 run() {  # name, then triton-bench arguments
   local name=$1; shift
   echo "== $name: triton-bench $*"
-  "$bench" --bundle-dir "$bundles" --inject "$inject" --python "$python" "$@" 2>&1 | tee "$out/$name.log"
+  "$bench" "$@" 2>&1 | tee "$out/$name.log"
   local rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || { echo "!! $name exited with $rc"; status=1; }
 }
 
+# As the user would type it.
+run vector_add_plain --mode all --scenario vector_add --json "$out/vector_add_plain.results.json"
 # Every mode, and cubin-cached a second time in the same run: the repeat line of each
 # table says how far the two medians are apart (goal 2 %).
 for s in sandwich vector_add many_kernels dynamic_shapes; do
@@ -43,8 +45,6 @@ for s in sandwich vector_add many_kernels dynamic_shapes; do
 done
 # A user's kernels from a folder outside the checkout's scenarios/: every mode checked
 # against the JIT (--require-check: an unchecked mode fails the run).
-user_dir=$(mktemp -d /tmp/user-kernels-XXXX)
-cp -r tests/bench/own_kernels "$user_dir/"
 run own_kernels --scenario "$user_dir/own_kernels" --mode all --require-check --time-limit 5 \
   --json "$out/own_kernels.results.json" --trace "$out/traces/own_kernels"
 run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-rounds 0 --iterations 20 \
@@ -55,7 +55,7 @@ run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-r
 run recorded --scenario sandwich --mode all --mode cubin-cached --iterations 100 --traced-rounds 1 --time-limit 3 \
   --json "$out/recorded/results.json" --trace "$out/recorded"
 rm -f "$out"/recorded/*.raw.json
-"$python" - "$out/recorded/results.json" <<'PY'
+python3 - "$out/recorded/results.json" <<'PY'
 import json, sys, os
 p = sys.argv[1]
 if os.path.exists(p):
@@ -63,11 +63,15 @@ if os.path.exists(p):
     for m in doc["modes"]:  # traces sit beside the results in bench/recorded/
         if m.get("trace"):
             m["trace"] = os.path.basename(m["trace"])
+    # The recording ships with triton-bench: no folder of the machine it was made on.
+    sc = doc["scenario"]
+    sc["file"] = "scenarios/%s/scenario.toml" % sc["name"] if "name" in sc else os.path.basename(sc["file"])
+    sc["bundle_dir"] = os.path.basename(sc.get("bundle_dir", ""))
     json.dump(doc, open(p, "w"), indent=1)
 PY
 
 # One line per run for the closing note.
-"$python" - "$out" <<'PY'
+python3 - "$out" <<'PY'
 import json, sys, glob, os
 for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.results.json"))) + [os.path.join(sys.argv[1], "recorded/results.json")]:
     if not os.path.exists(p):

@@ -1,34 +1,34 @@
 #!/usr/bin/env bash
-# On the GPU machine (device tool), from the repository root, with build-gpu carried
-# (built here by scripts/gpu-prepare.sh): every GPU test, the GPU benchmarks, and
-# triton-bench's GPU checks (bench/run_gpu_checks.sh), in one call. Everything lands
-# packed in $OUT/gpu-results.tgz, the recording for bench/recorded/ in $OUT/recorded.tgz.
-# TB_SKIP_BENCH=1 skips the Google Benchmark runs.
-#   device run: bash scripts/gpu-run.sh      (carry: .device-carry, from scripts/gpu-prepare.sh)
+# On the GPU machine (device tool), from the repository root, with .device-carry from
+# scripts/gpu-prepare.sh: every GPU test (build-gpu), the GPU benchmarks, and
+# triton-bench's GPU checks from the installed prefix (bench/run_gpu_checks.sh), in one
+# call. Nothing here assumes this machine's folders: CUDA and CUPTI are found
+# (scripts/find-cuda.sh), the build's CTest files are pointed at this copy. Everything
+# lands packed in $OUT/gpu-results.tgz, the recording for bench/recorded/ in $OUT/recorded.tgz.
+# TB_SKIP_BENCH=1 skips the Google Benchmark runs, TB_SKIP_TESTS=1 the GPU tests.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
-if [ ! -d "$root/build-gpu" ] && [ -d "$root/.device-carry/build-gpu" ]; then
-  mv "$root/.device-carry/build-gpu" "$root/build-gpu"
-fi
+cd "$root"
+[ -d build-gpu ] || { [ -d .device-carry/build-gpu ] && mv .device-carry/build-gpu build-gpu; }
 mkdir -p "$out"
-# The build's CTest files hold the build machine's absolute paths (/work/main/...,
-# and the source folder the build was configured from, given as TB_SOURCE_ALIASES).
-for alias in /work/main ${TB_SOURCE_ALIASES:-}; do
-  if [ "$root" != "$alias" ]; then
-    mkdir -p "$(dirname "$alias")" && ln -sfn "$root" "$alias"
-  fi
-done
-cd /work/main
-export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/work/main/build-gpu/lib:${LD_LIBRARY_PATH:-}
+. scripts/find-cuda.sh
+tb_find_cuda || exit 1
+export LD_LIBRARY_PATH=$TB_CUPTI_LIB_DIR:$root/build-gpu/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,utilization.gpu --format=csv | tee "$out/gpu.txt"
 python3 -c 'import torch, triton; print("torch", torch.__version__, "triton", triton.__version__)' | tee -a "$out/gpu.txt"
-echo "== GPU tests"
-ctest --test-dir build-gpu -L gpu -V --timeout 300 > "$out/gpu-tests.log" 2>&1
-grep -E "^[0-9]+: (\[ +(OK|FAILED|SKIPPED) +\]|GPU|identical|DIFFERENT|[0-9]+ of [0-9]+|.*kernels via)|Test +#|tests passed" "$out/gpu-tests.log" \
-  | grep -vE "\[ +OK +\]" | tail -80
+
+if [ -z "${TB_SKIP_TESTS:-}" ] && [ -d build-gpu ]; then
+  # The CTest files name the folders the build was made in: point them at this copy.
+  from_build=$(cat build-gpu/build-dir.txt) from_source=$(cat build-gpu/source-dir.txt)
+  find build-gpu -name CTestTestfile.cmake -exec sed -i -e "s|$from_build|$root/build-gpu|g" \
+       -e "s|$from_source|$root|g" {} +
+  echo "== GPU tests"
+  ctest --test-dir build-gpu -L gpu -V --timeout 300 > "$out/gpu-tests.log" 2>&1
+  grep -E "^[0-9]+: (\[ +(OK|FAILED|SKIPPED) +\]|GPU|identical|DIFFERENT|[0-9]+ of [0-9]+|.*kernels via)|Test +#|tests passed" "$out/gpu-tests.log" \
+    | grep -vE "\[ +OK +\]" | tail -80
+fi
 echo "== benchmarks${TB_SKIP_BENCH:+ (skipped: TB_SKIP_BENCH)}"
-# GPU benchmarks only (the CPU ones run on any machine).
 benches="tb_bench_runtime_launch tb_bench_profiler_overhead"
 [ -n "${TB_SKIP_BENCH:-}" ] && benches=""
 for name in $benches; do
@@ -38,13 +38,12 @@ for name in $benches; do
   timeout 150 "$b" --benchmark_filter="${TB_BENCH_FILTER:-.}" --benchmark_out="$out/$name.json" --benchmark_out_format=json --benchmark_repetitions=5 \
        --benchmark_report_aggregates_only=true 2>&1 | tee "$out/$name.log"
 done
-echo "== triton-bench on the GPU"
+echo "== triton-bench on the GPU, from the installed prefix"
 OUT="$out/checks" timeout "${TB_CHECKS_TIMEOUT:-380}" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
 echo "run_gpu_checks exit $?"
-grep -E "^== |!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/" "$out/checks.log" | tail -90
+grep -E "^== |^triton-|^Python|!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/|^ +[a-z-]+ +[0-9]" "$out/checks.log" | tail -120
 echo "== summary"
-grep -E "tests passed|tests failed|Test +#" "$out/gpu-tests.log" | tail -20
-# Two archives: the recording to commit, and the logs and results (not the big traces).
+[ -f "$out/gpu-tests.log" ] && grep -E "tests passed|tests failed|Test +#" "$out/gpu-tests.log" | tail -20
 ( cd "$out" && { [ -d checks/recorded ] && tar czf /tmp/recorded.tgz -C checks recorded; } ;
   tar czf /tmp/gpu-results.tgz --exclude=./checks/traces --exclude=./checks/recorded . &&
   rm -rf ./* && mv /tmp/gpu-results.tgz . && { [ -f /tmp/recorded.tgz ] && mv /tmp/recorded.tgz . ; } ; ls -la )

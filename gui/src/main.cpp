@@ -13,7 +13,12 @@
 
 #include <tb/profiler/analysis.hpp>
 
+#include <tb/support/build_info.hpp>
+
 #include <QApplication>
+
+#include <cstdio>
+#include <cstring>
 #include <QCommandLineParser>
 #include <QTabWidget>
 #include <QTimer>
@@ -41,6 +46,12 @@ std::optional<std::pair<double, double>> iterationSpan(const tb::gui::TraceDocum
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before QApplication, which needs a display: --version works on any terminal.
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::printf("%s\n", tb::support::version_line("triton-bench-gui").c_str());
+      return 0;
+    }
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("triton-bench-gui"));
   QCommandLineParser parser;

@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <tb/support/build_info.hpp>
+
 #include <cstring>
 #include <cerrno>
 #include <fstream>
@@ -14,6 +16,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"Analyse a Chrome/Kineto trace: launch gaps, module loading, dispatch overhead, latency"};
+  app.set_version_flag("--version", [] { return tb::support::version_line("tb-trace-analyze"); });
   std::string trace_path, target, json_path;
   app.add_option("TRACE", trace_path, "trace file (Chrome Trace Event JSON)")->required();
   app.add_option("--target", target, "kernel name, or a substring of it (default: the most frequent kernel)");

@@ -76,8 +76,13 @@ driver& cuda() {
 
 #define CU_OK(call) ASSERT_EQ((call), CUDA_SUCCESS) << #call
 
+// A file of the build folder: <build>/bin/<this test> -> <build>/<relative>.
+std::string in_build(const char* relative) {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / relative).string();
+}
+
 std::vector<char> read_cubin() {
-  std::ifstream f(TB_TEST_CUBIN, std::ios::binary);
+  std::ifstream f(in_build(TB_TEST_CUBIN), std::ios::binary);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
@@ -93,7 +98,7 @@ void run_sequence() {
   CU_OK(d.primary_retain(&ctx, dev));
   CU_OK(d.ctx_set_current(ctx));
   const auto image = read_cubin();
-  ASSERT_FALSE(image.empty()) << "cannot read " << TB_TEST_CUBIN;
+  ASSERT_FALSE(image.empty()) << "cannot read " << in_build(TB_TEST_CUBIN);
   CUmodule module;
   CU_OK(d.module_load_data(&module, image.data()));
   std::map<std::string, CUfunction> functions;
@@ -185,7 +190,7 @@ TEST(gpu_trace, injection_library_writes_the_trace) {
   const auto out = std::filesystem::temp_directory_path() / ("tb_inject_" + std::to_string(::getpid()) + ".json");
   std::filesystem::remove(out);
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string command = "TB_GPU_TRACE_CHILD=1 CUDA_INJECTION64_PATH=" + std::string(TB_CUPTI_INJECT) +
+  const std::string command = "TB_GPU_TRACE_CHILD=1 CUDA_INJECTION64_PATH=" + in_build(TB_CUPTI_INJECT) +
                               " TB_TRACE_OUT=" + out.string() + " TB_TRACE_MODE=inject-test " + self +
                               " --gtest_filter=gpu_trace.child_workload";
   const int status = std::system(command.c_str());
