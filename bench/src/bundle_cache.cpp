@@ -52,6 +52,7 @@ void compile(const fs::path& aot, const tb::scenario::scenario& s, const fs::pat
   std::vector<std::string> argv{aot.string(), "compile", s.file.string(), "--out", out.string()};
   for (const char* a : archs) argv.insert(argv.end(), {"--arch", a});
   if (!request.python.empty()) argv.insert(argv.end(), {"--python", request.python});
+  std::fflush(stdout);  // what was printed before comes first
   if (request.quiet) argv.emplace_back("--quiet");
   else std::fprintf(stderr, "triton-bench: compiling %s ahead of time into %s\n", s.name.c_str(), out.c_str());
   const support::process_result r = support::run_process(argv, {}, "", [&](std::string_view line) {
