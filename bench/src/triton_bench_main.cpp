@@ -5,7 +5,8 @@
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
-#include "results.hpp"
+#include "report/table_reporter.hpp"
+#include "results_json.hpp"
 #include "sha256.hpp"
 
 #include <tb/profiler/analysis.hpp>
