@@ -1,15 +1,13 @@
-// The results of a triton-bench run: the model, its JSON form (schema
-// "triton-bench/results", docs/results-schema.md), a validator for that JSON, and the
-// table printed for one or several modes.
+// The results of a triton-bench run: the model alone. Its JSON form (schema
+// "triton-bench/results", docs/results-schema.md) is results_json.hpp, the validator of
+// that JSON results_validate.hpp, and the printers are the reporters (report/reporter.hpp).
 #pragma once
 
 #include <tb/bench/mode.hpp>
 #include <tb/profiler/statistics.hpp>
 
-#include <nlohmann/json.hpp>
-
+#include <array>
 #include <cstdint>
-#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +38,9 @@ enum class check_kind : std::uint8_t {
 };
 std::string_view to_string(check_kind k) noexcept;  // "jit-exact", ...
 std::optional<check_kind> parse_check_kind(std::string_view text) noexcept;
+inline constexpr std::size_t check_kind_count = 5;
+// Every kind's name, in the enum's order (what the validator accepts).
+std::array<std::string_view, check_kind_count> check_kind_texts() noexcept;
 
 // The element furthest from the expected value (exact checks: the first that differs).
 struct worst_element {
@@ -144,27 +145,17 @@ struct repeat_agreement {
 inline constexpr double repeat_goal_percent = 2.0;
 std::vector<repeat_agreement> repeat_agreements(const results& r);
 
-nlohmann::json summary_to_json(const tb::profiler::summary& s);
-nlohmann::json to_json(const results& r);
-// Reads what to_json wrote. Throws std::runtime_error naming the first bad item.
-results results_from_json(const nlohmann::json& j);
+// A mode's median of `metric_id` divided by `base`'s (the ratios to cubin-cached): NaN
+// when either lacks samples of it or the base median is 0.
+double median_ratio(const mode_result& m, const mode_result& base, std::string_view metric_id) noexcept;
 
-// Every way `j` departs from the schema, each "path: problem"; empty when valid.
-std::vector<std::string> validate_results_json(const nlohmann::json& j);
-
-// The metrics the table shows, in order: id, label.
+// The metrics reports show, in order: id, label ("  same, while traced" is indented
+// under the metric it repeats).
 struct metric_label {
   std::string_view id;
   std::string_view label;
 };
 const std::vector<metric_label>& table_metrics();
-
-// One mode: per metric n, median, 95 % interval, spread (p5-p95, MAD). Several: one
-// column per mode (median +-CI half-width), then each mode's ratio to cubin-cached.
-void print_results_table(std::ostream& out, const results& r);
-
-// The same for a recording, under a banner saying where and when it was measured.
-void print_recorded(std::ostream& out, const results& r, std::string_view source);
 
 // "4.32 us", "850 ns", "61.2 %", "3".
 std::string format_value(double value, std::string_view unit);

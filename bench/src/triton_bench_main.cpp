@@ -1,13 +1,17 @@
 // triton-bench: what does launching a Triton kernel cost, ahead of time from C++
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
-#include "atomic_file.hpp"
 #include "bundle_cache.hpp"
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
-#include "results.hpp"
+#include "report/console.hpp"
+#include "report/deliver.hpp"
+#include "results_json.hpp"
+#include "scenario_list.hpp"
 #include "scenario_search.hpp"
+
+#include <tb/bench/exit_code.hpp>
 
 #include <tb/profiler/analysis.hpp>
 #include <tb/profiler/trace_error.hpp>
@@ -26,7 +30,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -35,22 +38,16 @@ namespace fs = std::filesystem;
 
 fs::path self_path() { return tb::support::executable_path(); }
 
-int list_scenarios() {
-  std::vector<std::string> path;
-  for (const auto& d : tb::bench::scenario_search_path()) path.push_back(d.string());
-  fmt::print("Scenarios (--scenario NAME; searched in {}):\n", fmt::join(path, ", "));
-  for (const auto& dir : tb::bench::available_scenarios()) {
-    try {
-      const auto s = tb::scenario::load_scenario(dir);
-      fmt::print("  {:<16} {:>2} kernel{} {:>2} launch{}/iteration  target {:<18} {}\n", s.name, s.kernels.size(),
-                 s.kernels.size() == 1 ? " " : "s", s.launches.size(), s.launches.size() == 1 ? " " : "es",
-                 s.run.target.empty() ? "-" : s.run.target, s.description);
-    } catch (const tb::scenario::diagnostic_error& error) {
-      fmt::print("  {:<16} (invalid: {})\n", dir.filename().string(), error.what());
-    }
+// --list: table (the default) or json; the other formats have nothing more to say here.
+int list_scenarios(const std::string& format) {
+  if (format != "table" && format != "json") {
+    fmt::print(stderr, "triton-bench: --list --format {}: --list prints table or json\n", format);
+    return to_int(tb::bench::exit_code::bad_option);
   }
-  fmt::print("\nModes (--mode, repeatable; all = {}):\n", tb::bench::mode_names());
-  for (const auto& m : tb::bench::mode_table) fmt::print("  {:<14} {}\n", m.name, m.help);
+  const auto search_path = tb::bench::scenario_search_path();
+  const auto scenarios = tb::bench::load_listed(tb::bench::available_scenarios());
+  if (format == "json") std::cout << tb::bench::scenario_list_json(search_path, scenarios).dump(1) << "\n";
+  else tb::bench::print_scenario_list(std::cout, search_path, scenarios);
   return 0;
 }
 
@@ -71,10 +68,12 @@ void print_bundle(const fs::path& bundle) {
 }
 
 // No GPU: the recording of this scenario (share/triton-bench/recorded, or --recorded
-// DIR), clearly labelled; else the scenario compiled ahead of time, its kernels shown.
+// DIR), clearly labelled; else the scenario compiled ahead of time (into the cache), its
+// kernels shown. The notices go to stderr (not with --quiet), so stdout holds the report alone.
 int show_recording(const fs::path& dir, const tb::scenario::scenario& s, const tb::bench::bundle_request& bundle,
-                   const std::string& why) {
-  fmt::print("triton-bench: no GPU on this machine: {}\n", why);
+                   const std::string& why, const tb::bench::report::console& c,
+                   const tb::bench::report::output_request& output) {
+  c.note(fmt::format("triton-bench: no GPU on this machine: {}", why));
   const fs::path file = dir / "results.json";
   tb::bench::results r;
   bool recorded = false;
@@ -84,33 +83,33 @@ int show_recording(const fs::path& dir, const tb::scenario::scenario& s, const t
       r = tb::bench::results_from_json(nlohmann::json::parse(in));
       recorded = true;
     } catch (const std::exception& e) {
-      fmt::print(stderr, "triton-bench: {}: {}\n", file.string(), e.what());
-      return 1;
+      c.error(fmt::format("triton-bench: {}: {}", file.string(), e.what()));
+      return to_int(tb::bench::exit_code::error);
     }
   }
   if (recorded && r.scenario == s.name) {
-    fmt::print("Launch timing needs a GPU. Showing the recording in {} instead.\n\n", dir.string());
-    tb::bench::print_recorded(std::cout, r, file.string());
+    c.note(fmt::format("Launch timing needs a GPU. Showing the recording in {} instead.\n", dir.string()));
+    tb::bench::report::deliver(c, output, r, {true, file.string()});
     std::vector<std::string> traces;
     for (const auto& m : r.modes)
       if (!m.trace_file.empty()) traces.push_back(fs::path(m.trace_file).filename().string());
     if (!traces.empty())
-      fmt::print("\nTraces of the recording (open in Perfetto, or `triton-bench analyze {}/FILE`): {}\n", dir.string(),
-                 fmt::join(traces, ", "));
+      c.note(fmt::format("\nTraces of the recording (open in Perfetto, or `triton-bench analyze {}/FILE`): {}",
+                         dir.string(), fmt::join(traces, ", ")));
     return 0;
   }
   if (recorded)
-    fmt::print("The recording in {} is of scenario '{}', not '{}'.\n", dir.string(), r.scenario, s.name);
+    c.note(fmt::format("The recording in {} is of scenario '{}', not '{}'.", dir.string(), r.scenario, s.name));
   else
-    fmt::print("No recording in {} (it comes from `triton-bench --mode all --scenario NAME --json "
-               "DIR/results.json --trace DIR` on a machine with a GPU).\n",
-               dir.string());
-  fmt::print("Doing what can be done here: compiling '{}' ahead of time.\n", s.name);
+    c.note(fmt::format("No recording in {} (it comes from `triton-bench --mode all --scenario NAME --json "
+                       "DIR/results.json --trace DIR` on a machine with a GPU).",
+                       dir.string()));
+  c.note(fmt::format("Doing what can be done here: compiling '{}' ahead of time.", s.name));
   try {
     print_bundle(tb::bench::find_bundle(s, bundle));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "triton-bench: {}\n", e.what());
-    return 1;
+    c.error(fmt::format("triton-bench: {}", e.what()));
+    return to_int(tb::bench::exit_code::error);
   }
   return 0;
 }
@@ -142,28 +141,35 @@ std::string version_text() {
   return text;
 }
 
-int analyze_command(const std::string& trace_path, const std::string& target, const std::string& json_out) {
+int analyze_command(const std::string& trace_path, const std::string& target,
+                    const tb::bench::report::console& c, const tb::bench::report::output_request& output) {
   try {
     const auto t = tb::profiler::read_chrome_trace_file(trace_path);
     tb::profiler::analysis_options options;
     options.target = target;
-    const auto result = tb::profiler::analyze(t, options);
-    tb::profiler::print_analysis_table(std::cout, result);
-    if (!json_out.empty()) {
-      std::ofstream out(json_out);
-      tb::profiler::write_analysis_json(out, result, trace_path);
-      if (!out) throw std::runtime_error(fmt::format("{}: cannot write", json_out));
-    }
+    tb::bench::report::deliver(c, output, tb::profiler::analyze(t, options), trace_path);
     return 0;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "triton-bench analyze: {}\n", e.what());
-    return 1;
+    c.error(fmt::format("triton-bench analyze: {}", e.what()));
+    return to_int(tb::bench::exit_code::error);
   }
+}
+
+// The options given that only a measurement uses: without a GPU they cannot be honoured
+// (exit 5), unless --no-gpu says the recording is what is wanted.
+std::vector<std::string> measurement_options(const CLI::App& app) {
+  std::vector<std::string> given;
+  for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--time-limit", "--host-timing",
+                           "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
+                           "--require-check"})
+    if (app.count(name) > 0) given.emplace_back(name);
+  return given;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  using tb::bench::exit_code;
   CLI::App app{"triton-bench: what does it cost to launch a Triton kernel ahead of time from C++ versus through "
                "Triton's Python JIT, and where does the time go? (docs/bench.md)",
                "triton-bench"};
@@ -207,7 +213,12 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--device,-d", device, "CUDA device ordinal (default 0)")->check(CLI::NonNegativeNumber);
   app.add_option("--trace", trace_dir, "write one Chrome trace per mode into DIR");
-  app.add_option("--json", json_file, "write the results (docs/results-schema.md) to FILE");
+  app.add_option("--json", json_file, "write the results (docs/results-schema.md) to FILE; '-': to stdout, which then "
+                                     "holds the JSON alone (the report goes to stderr)");
+  std::string format = "table";
+  const auto formats = tb::bench::report::reporter_names();
+  app.add_option("--format", format, fmt::format("report format: {} (default table)", fmt::join(formats, ", ")))
+      ->check(CLI::IsMember(formats));
   app.add_option("--bundle-dir", bundle_dir, "prebuilt AOT bundle: the folder with manifest.json, or DIR/<scenario>");
   app.add_option("--python", python, fmt::format("Python with Triton {} and torch for the JIT side (default: "
                                                  "$TRITON_BENCH_PYTHON, else the first python3 on PATH with both)",
@@ -224,16 +235,18 @@ int main(int argc, char** argv) {
                "fail (exit 4) when a mode's outputs could be checked neither against Triton's JIT nor a host model");
   app.add_flag("--no-jit-check", no_jit_check,
                "do not run the JIT to check the AOT modes' outputs (host models only; jit mode still checks itself)");
-  app.add_flag("--no-gpu", no_gpu, "act as on a machine without a GPU (show the recording)");
-  app.add_flag("--list", list, "list scenarios and modes");
-  app.add_flag("--quiet,-q", quiet, "no progress bar or warnings; the table only");
+  app.add_flag("--no-gpu", no_gpu, "act as on a machine without a GPU (show the recording; --json and --format "
+                                   "apply to it)");
+  app.add_flag("--list", list, "list scenarios and modes (--format json: as JSON)");
+  app.add_flag("--quiet,-q", quiet, "no progress bar, notices or warnings: errors and the report only");
   app.add_option("--cold-child", cold_child_mode)->group("");  // internal: one cold start
   std::string trace_path, target, analysis_json;
   CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON): launch gaps, module "
                                                     "loads, dispatch overhead, latency");
   analyze->add_option("trace", trace_path, "TRACE.json")->required();
   analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
-  analyze->add_option("--json", analysis_json, "write the summary JSON to OUT");
+  analyze->add_option("--json", analysis_json, "write the summary JSON to OUT ('-': stdout)");
+  analyze->add_option("--format", format, "report format, as for a run")->check(CLI::IsMember(formats));
   app.footer(R"(Examples:
   triton-bench                                   sandwich in cubin-cached
   triton-bench --mode all --mode cubin-cached    every mode, cubin-cached twice (repeat check)
@@ -246,18 +259,22 @@ interleaved in shuffled rounds on one CPU until the 95% intervals are within 1% 
 time limit passes. Before that, every AOT mode's outputs after one iteration are checked
 against Triton's JIT on the same inputs: bit for bit where the JIT built the same code,
 else within the scenario's rtol/atol (docs/bench.md, "Checking outputs"). Without a GPU
-the recorded H100 run is shown. Exit status: 0; 1 error; 2 bad option; 3 a mode failed
-(wrong results or a launch error); 4 --require-check and a mode unchecked. Method:
-docs/bench.md.)");
+the recorded H100 run is shown. Method: docs/bench.md.
+
+Output: the report on stdout (--format), notices on stderr (none with --quiet); colour
+only on a terminal, never when NO_COLOR is set.
+
+)" + tb::bench::exit_code_help());
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);  // prints the message (or the help)
-    return rc == 0 ? 0 : 2;      // one status for every usage error
+    return to_int(rc == 0 ? exit_code::ok : exit_code::bad_option);  // one status for every usage error
   }
+  const auto console = tb::bench::report::standard_console(quiet);
 
-  if (analyze->parsed()) return analyze_command(trace_path, target, analysis_json);
-  if (list) return list_scenarios();
+  if (analyze->parsed()) return analyze_command(trace_path, target, console, {format, analysis_json});
+  if (list) return list_scenarios(format);
 
   // Options that CLI11 cannot check alone, before anything else happens.
   tb::bench::run_options o;
@@ -266,8 +283,8 @@ docs/bench.md.)");
   // "all" adds the modes not named yet; an AOT mode named twice runs twice (a repeat:
   // "cubin-cached#2"), which shows how well the run reproduces itself.
   if (std::count(modes.begin(), modes.end(), "jit") > 1) {
-    fmt::print(stderr, "triton-bench: --mode jit given twice: jit runs once per run (repeat an AOT mode instead)\n");
-    return 2;
+    console.error("triton-bench: --mode jit given twice: jit runs once per run (repeat an AOT mode instead)");
+    return to_int(exit_code::bad_option);
   }
   for (const auto& name : modes) {
     if (name == "all") {
@@ -287,16 +304,16 @@ docs/bench.md.)");
       o.cpu = std::stoi(cpu, &used);
       if (used != cpu.size() || o.cpu < 0) throw std::invalid_argument(cpu);
     } catch (const std::exception&) {
-      fmt::print(stderr, "triton-bench: --cpu {}: expected a CPU number, 'current' or 'none'\n", cpu);
-      return 2;
+      console.error(fmt::format("triton-bench: --cpu {}: expected a CPU number, 'current' or 'none'", cpu));
+      return to_int(exit_code::bad_option);
     }
   }
   tb::scenario::scenario s;
   try {
     s = tb::scenario::load_scenario(tb::bench::find_scenario(scenario));
   } catch (const std::exception& error) {
-    fmt::print(stderr, "{}\n", error.what());
-    return 1;
+    console.error(error.what());
+    return to_int(exit_code::error);
   }
   tb::bench::bundle_request bundle{bundle_dir, python, quiet};
   try {
@@ -308,9 +325,17 @@ docs/bench.md.)");
     }
 
     const auto probe = no_gpu ? tb::bench::gpu_probe{{}, "--no-gpu given"} : tb::bench::probe_gpus();
-    if (probe.gpus.empty())
+    if (probe.gpus.empty()) {
+      if (const auto asked = measurement_options(app); !no_gpu && !asked.empty()) {
+        console.error(fmt::format("triton-bench: {} need{} a GPU, and this machine has none ({}); without {} (or with "
+                                  "--no-gpu) the recording is shown",
+                                  fmt::join(asked, ", "), asked.size() == 1 ? "s" : "", probe.why_none,
+                                  asked.size() == 1 ? "it" : "them"));
+        return to_int(exit_code::no_gpu);
+      }
       return show_recording(recorded.empty() ? tb::support::data_dir() / "recorded" : fs::path(recorded), s, bundle,
-                            probe.why_none);
+                            probe.why_none, console, {format, json_file});
+    }
 
     o.device = device;
     o.iterations = iterations;
@@ -341,28 +366,26 @@ docs/bench.md.)");
     else if (const fs::path lib = tb::support::library_dir() / "libtb_cupti_inject.so"; fs::exists(lib))
       o.inject_library = lib;
     o.bundle_dir = tb::bench::find_bundle(s, bundle);
-    if (!quiet)
-      for (const auto& gpu : probe.gpus)
-        if (gpu.ordinal == device) fmt::print(stderr, "GPU {}: {} (sm_{})\n", gpu.ordinal, gpu.name, gpu.compute_capability);
+    for (const auto& gpu : probe.gpus)
+      if (gpu.ordinal == device) console.note(fmt::format("GPU {}: {} (sm_{})", gpu.ordinal, gpu.name, gpu.compute_capability));
 
     tb::bench::results r = tb::bench::run_benchmark(s, o);
     for (const auto& gpu : probe.gpus)
       if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
-    tb::bench::print_results_table(std::cout, r);
-    if (!json_file.empty()) tb::bench::write_file_atomically(json_file, tb::bench::to_json(r).dump(1) + "\n");
+    tb::bench::report::deliver(console, {format, json_file}, r, {});
     bool failed = false, unchecked = false;
     for (const auto& m : r.modes) {
       failed = failed || m.status != "ok";
       unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
     }
-    if (failed) return 3;
+    if (failed) return to_int(exit_code::mode_failed);
     if (require_check && unchecked) {
-      fmt::print(stderr, "triton-bench: --require-check: some modes' outputs were not checked (see the check lines)\n");
-      return 4;
+      console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
+      return to_int(exit_code::unchecked);
     }
-    return 0;
+    return to_int(exit_code::ok);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "triton-bench: {}\n", e.what());
-    return 1;
+    console.error(fmt::format("triton-bench: {}", e.what()));
+    return to_int(exit_code::error);
   }
 }

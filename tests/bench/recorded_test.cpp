@@ -1,6 +1,8 @@
 // Without a GPU triton-bench shows a recording: read, labelled with the card and the
 // date, every mode and the ratios printed; failures and cubin differences prominent.
+#include "report/table_reporter.hpp"
 #include "results.hpp"
+#include "results_json.hpp"
 
 #include <gtest/gtest.h>
 

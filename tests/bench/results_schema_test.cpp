@@ -2,7 +2,10 @@
 // (checked by validate_results_json), reads back unchanged, and every departure from
 // the schema is reported with its path.
 #include "method.hpp"
+#include "report/table_reporter.hpp"
 #include "results.hpp"
+#include "results_json.hpp"
+#include "results_validate.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,34 @@
+// --format csv, for spreadsheets and scripts: a header row, then one row per mode and
+// metric (results) or per metric (analysis), every summary statistic in its own column,
+// numbers unformatted (nanoseconds, percent or counts; empty when there is none). Fields
+// are quoted as RFC 4180 says (a field with a comma, quote or line break is enclosed in
+// quotes, its quotes doubled); rows end with "\n".
+#pragma once
+
+#include "report/reporter.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tb::bench::report {
+
+// The results' columns. Cold starts are rows too: mode = their label ("jit (empty Triton
+// cache)"), metric = "cold_start". A mode that has no metrics (it failed) has no row.
+inline constexpr std::string_view csv_results_header =
+    "scenario,gpu,mode,status,check_kind,check_status,metric,unit,n,median,ci95_low,ci95_high,mean,p5,p95,p99,"
+    "min,max,mad,ci_method,at_clock_floor,ratio_to_cubin_cached";
+// The analysis' columns: scope is "trace", a stream ("stream 7", "python / stream 7") for
+// its gaps, or "module API" for each API's call durations (metric = the API's name).
+inline constexpr std::string_view csv_analysis_header =
+    "trace,scope,metric,unit,n,median,ci95_low,ci95_high,mean,p5,p95,p99,min,max,mad,ci_method";
+
+// One field, quoted when it must be.
+std::string csv_field(std::string_view text);
+// The fields joined by commas, each through csv_field, and "\n".
+std::string csv_row(const std::vector<std::string>& fields);
+
+std::unique_ptr<const reporter> make_csv_reporter();
+
+}  // namespace tb::bench::report

@@ -1,0 +1,48 @@
+#include "report/deliver.hpp"
+
+#include "atomic_file.hpp"
+#include "results_json.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+#include <stdexcept>
+
+namespace tb::bench::report {
+namespace {
+
+std::unique_ptr<const reporter> reporter_for(const output_request& request) {
+  auto rep = make_reporter(request.format);
+  if (!rep)
+    throw std::invalid_argument(fmt::format("--format {}: expected one of {}", request.format,
+                                            fmt::join(reporter_names(), ", ")));
+  return rep;
+}
+
+// Prints through `print` to stdout, or to stderr when --json - holds stdout; then the
+// JSON (`json()`) to stdout or the file.
+template <class Print, class Json>
+void send(const console& c, const output_request& request, Print print, Json json) {
+  const bool json_on_stdout = request.json_file == "-";
+  if (!json_on_stdout) print(destination{c.out, c.out_colour});
+  else if (request.format != "json") print(destination{c.err, c.err_colour});
+  if (json_on_stdout) c.out << json() << std::flush;
+  else if (!request.json_file.empty()) write_file_atomically(request.json_file, json());
+}
+
+}  // namespace
+
+void deliver(const console& c, const output_request& request, const results& r, const provenance& from) {
+  const auto rep = reporter_for(request);
+  send(c, request, [&](const destination& to) { rep->report(to, r, from); },
+       [&] { return to_json(r).dump(1) + "\n"; });
+}
+
+void deliver(const console& c, const output_request& request, const tb::profiler::analysis_result& a,
+             std::string_view trace) {
+  const auto rep = reporter_for(request);
+  send(c, request, [&](const destination& to) { rep->report(to, a, trace); },
+       [&] { return tb::profiler::analysis_to_json(a, trace); });
+}
+
+}  // namespace tb::bench::report

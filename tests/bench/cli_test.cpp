@@ -1,0 +1,218 @@
+// The triton-bench command's conventions, through the built program: --format, --json -,
+// --list --format json, colour (a terminal, NO_COLOR), --quiet, and exit status 5 when a
+// measurement is asked for on a machine without a GPU. The no-GPU path is forced with
+// TB_RUNTIME_LIBCUDA naming no library (the runtime's driver override), so these tests
+// mean the same on a machine with a GPU.
+#include "report/csv_reporter.hpp"
+#include "report/table_reporter.hpp"
+#include "results_json.hpp"
+#include "scenario_list.hpp"
+
+#include <tb/bench/exit_code.hpp>
+#include <tb/bench/mode.hpp>
+#include <tb/support/install_layout.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace tb::bench;
+using nlohmann::json;
+
+const fs::path scratch = fs::temp_directory_path() / ("tb-cli-test-" + std::to_string(::getpid()));
+// The recording as installed beside the tools (the test sits in the same bin/ as triton-bench).
+const std::string recorded_file = (tb::support::data_dir() / "recorded" / "results.json").string();
+// The scratch folder goes when the tests end.
+const struct remove_scratch {
+  ~remove_scratch() {
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+  }
+} remove_scratch_at_exit;
+constexpr const char* no_driver = "TB_RUNTIME_LIBCUDA=/nonexistent/tb-cli-test/libcuda.so.1";
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+// triton-bench ARGS with stdout and stderr each to a file (not a terminal), NO_COLOR
+// unset unless `env` sets it; `env` is "NAME=value ..." for env(1).
+outcome run(const std::string& args, const std::string& env = "") {
+  fs::create_directories(scratch);
+  const fs::path out = scratch / "stdout", err = scratch / "stderr";
+  const std::string command = fmt::format("env -u NO_COLOR {} '{}' {} >'{}' 2>'{}' </dev/null", env, TB_BENCH_EXE, args,
+                                          out.string(), err.string());
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
+}
+
+results recording() { return results_from_json(json::parse(read_text(recorded_file))); }
+
+std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+TEST(Cli, FormatCsvPrintsOneRowPerModeAndMetric) {
+  const outcome o = run("--no-gpu --format csv");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const results r = recording();
+  std::size_t rows = 0;
+  for (const auto& m : r.modes) rows += m.metrics.size();
+  EXPECT_EQ(lines(o.out), 1 + rows);  // no field of this recording holds a line break
+  EXPECT_EQ(o.out.rfind(std::string(report::csv_results_header) + "\n", 0), 0u) << o.out;
+  const std::string jit_host = fmt::format(",jit,ok,host-model,passed,host.time_per_launch,ns,{},{},",
+                                           r.find(mode::jit)->find("host.time_per_launch")->stats.n,
+                                           r.find(mode::jit)->find("host.time_per_launch")->stats.median);
+  EXPECT_NE(o.out.find(jit_host), std::string::npos) << jit_host;
+  EXPECT_NE(o.err.find("no GPU on this machine"), std::string::npos);  // notices stay off stdout
+}
+
+TEST(Cli, JsonDashWritesTheResultsToStdoutAndTheTableToStderr) {
+  const outcome o = run("--no-gpu --json -");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(to_json(results_from_json(json::parse(o.out))), to_json(recording()));
+  EXPECT_NE(o.err.find("RECORDED RUN, not measured on this machine: NVIDIA H100 80GB HBM3"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists("-"));  // once a file named "-" was written
+}
+
+TEST(Cli, JsonFileAndMarkdownOnStdout) {
+  const fs::path file = scratch / "results.json";
+  const outcome o = run(fmt::format("--no-gpu --format markdown --json '{}'", file.string()));
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out.rfind("### triton-bench: sandwich on NVIDIA H100 80GB HBM3\n", 0), 0u) << o.out;
+  EXPECT_NE(o.out.find("| host time per launch | "), std::string::npos);
+  EXPECT_EQ(to_json(results_from_json(json::parse(read_text(file)))), to_json(recording()));
+}
+
+TEST(Cli, ListFormatJsonIsForScripts) {
+  const outcome o = run("--list --format json");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const json j = json::parse(o.out);
+  EXPECT_EQ(j["schema"], "triton-bench/list");
+  bool sandwich = false;
+  for (const auto& s : j["scenarios"])
+    if (s["name"] == "sandwich") {
+      sandwich = true;
+      EXPECT_EQ(s["launches_per_iteration"], 3);
+      EXPECT_EQ(s["target"], "target_kernel");
+    }
+  EXPECT_TRUE(sandwich) << o.out;
+  ASSERT_EQ(j["modes"].size(), mode_table.size());
+  for (std::size_t i = 0; i < mode_table.size(); ++i) EXPECT_EQ(j["modes"][i]["name"], mode_table[i].name);
+  EXPECT_EQ(run("--list --format csv").status, to_int(exit_code::bad_option));
+  EXPECT_NE(run("--list").out.find("Scenarios ("), std::string::npos);  // the table stays the default
+}
+
+TEST(Cli, AScenarioThatDoesNotLoadIsListedWithItsError) {
+  const fs::path folder = scratch / "scenarios";
+  fs::create_directories(folder / "broken");
+  fs::copy_file(fs::path(TB_BENCH_DATA) / "bad_scenario.toml", folder / "broken" / "scenario.toml",
+                fs::copy_options::overwrite_existing);
+  const auto listed = load_listed({folder / "broken"});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "broken");
+  EXPECT_NE(listed[0].error.find("scenario.toml:"), std::string::npos) << listed[0].error;
+  EXPECT_TRUE(scenario_list_json({folder}, listed)["scenarios"][0].contains("error"));
+}
+
+TEST(Cli, NoEscapeCodesWhenNotATerminal) {
+  const outcome o = run(fmt::format("--no-gpu --recorded '{}'", TB_BENCH_DATA));  // failed checks: red on a terminal
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.out.find("!! check ptx"), std::string::npos);
+  EXPECT_EQ(o.out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(o.err.find('\x1b'), std::string::npos);
+}
+
+TEST(Cli, ATerminalGetsColoursUnlessNoColorIsSet) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1) to give the program a terminal";
+  const fs::path out = scratch / "terminal";
+  auto on_a_terminal = [&](const std::string& env) {
+    const std::string command = fmt::format("env -u NO_COLOR {} script -qec \"'{}' --no-gpu --recorded '{}'\" /dev/null "
+                                            ">'{}' 2>&1 </dev/null",
+                                            env, TB_BENCH_EXE, TB_BENCH_DATA, out.string());
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return read_text(out);
+  };
+  const std::string coloured = on_a_terminal("");
+  EXPECT_NE(coloured.find("\x1b[31m!! check ptx"), std::string::npos) << coloured;
+  EXPECT_NE(coloured.find("\x1b[32mpassed\x1b[0m"), std::string::npos);
+  const std::string plain = on_a_terminal("NO_COLOR=1");
+  EXPECT_NE(plain.find("!! check ptx"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
+}
+
+TEST(Cli, QuietPrintsTheReportAlone) {
+  const outcome o = run("--no-gpu --quiet");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");  // no "no GPU on this machine", no "Showing the recording"
+  std::ostringstream table;
+  print_recorded(table, recording(), recorded_file);
+  EXPECT_EQ(o.out, table.str());
+
+  const outcome loud = run("--no-gpu");
+  EXPECT_NE(loud.err.find("triton-bench: no GPU on this machine: --no-gpu given"), std::string::npos) << loud.err;
+  EXPECT_NE(loud.err.find("Showing the recording"), std::string::npos);
+  EXPECT_EQ(loud.out, table.str());
+}
+
+TEST(Cli, NoGpuAndAMeasurementAskedForExitsWith5) {
+  const fs::path file = scratch / "never.json";
+  const outcome o = run(fmt::format("--json '{}'", file.string()), no_driver);
+  EXPECT_EQ(o.status, to_int(exit_code::no_gpu)) << o.out << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_EQ(o.err.rfind("triton-bench: --json needs a GPU, and this machine has none (", 0), 0u) << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_FALSE(fs::exists(file));
+
+  const outcome two = run("--mode jit --iterations 3", no_driver);
+  EXPECT_EQ(two.status, to_int(exit_code::no_gpu));
+  EXPECT_EQ(two.err.rfind("triton-bench: --mode, --iterations need a GPU", 0), 0u) << two.err;
+}
+
+TEST(Cli, NoGpuWithoutAMeasurementOrWithNoGpuShowsTheRecording) {
+  const outcome plain = run("", no_driver);
+  EXPECT_EQ(plain.status, 0) << plain.err;
+  EXPECT_NE(plain.out.find("RECORDED RUN"), std::string::npos);
+  EXPECT_NE(plain.err.find("libcuda.so.1 could not be loaded"), std::string::npos) << plain.err;
+  const outcome told = run("--no-gpu --mode cubin-cached --iterations 3", no_driver);
+  EXPECT_EQ(told.status, 0) << told.err;
+  EXPECT_NE(told.out.find("RECORDED RUN"), std::string::npos);
+}
+
+TEST(Cli, AnalyzeInEachFormat) {
+  const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/kineto_sample.json";
+  const outcome j = run(fmt::format("analyze '{}' --format json", trace));
+  ASSERT_EQ(j.status, 0) << j.err;
+  EXPECT_EQ(json::parse(j.out)["schema"], "tb.profiler.analysis");
+  const outcome dash = run(fmt::format("analyze '{}' --json -", trace));
+  EXPECT_EQ(json::parse(dash.out), json::parse(j.out));
+  EXPECT_NE(dash.err.find("median [95% CI]"), std::string::npos);  // the table, moved to stderr
+  const outcome csv = run(fmt::format("analyze '{}' --format csv", trace));
+  EXPECT_EQ(csv.out.rfind(std::string(report::csv_analysis_header) + "\n", 0), 0u) << csv.out;
+  EXPECT_NE(csv.out.find(",trace,kernel.duration,ns,"), std::string::npos) << csv.out;
+  const outcome md = run(fmt::format("analyze '{}' --format markdown", trace));
+  EXPECT_NE(md.out.find("| `gap.before_target` | "), std::string::npos) << md.out;
+}
+
+TEST(Cli, BadFormatIsABadOptionAndHelpListsTheExitStatuses) {
+  EXPECT_EQ(run("--no-gpu --format xml").status, to_int(exit_code::bad_option));
+  const outcome help = run("--help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find(exit_code_help()), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("NO_COLOR"), std::string::npos);
+}
+
+}  // namespace
