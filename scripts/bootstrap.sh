@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks for building and testing triton-bench:
-# Debian packages (compilers' libraries, LLVM, Qt) and a project-local Python
+# the Debian packages of scripts/debian-packages.txt and a project-local Python
 # environment (.venv) with Triton pinned to the GPU machine's version.
 # Idempotent: when everything is present it only checks, in well under a second.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-apt_packages=(
-  cmake ninja-build g++ python3-venv
-  llvm-14-dev llvm-14-tools          # Object/ELF reader for cubins, FileCheck
-  libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
-  libclang-rt-14-dev clang-14        # libFuzzer for the trace-reader fuzz target
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
-)
+# The package list is data, shared with the dependency check (scripts/check_dependencies.py).
+package_list="$root/scripts/debian-packages.txt"
+apt_packages=()
+line_number=0
+while IFS= read -r line || [ -n "$line" ]; do
+  line_number=$((line_number + 1))
+  read -r -a words <<< "${line%%#*}"
+  case ${#words[@]} in
+    0) ;;
+    1) apt_packages+=("${words[0]}") ;;
+    *) echo "bootstrap: $package_list:$line_number: one package per line, found: ${words[*]}" >&2; exit 1 ;;
+  esac
+done < "$package_list"
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
