@@ -6,6 +6,17 @@ find_package(fmt REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 
+# libcrypto for SHA-256 (tb::support), static where libssl-dev has libcrypto.a: the
+# binaries carried to the GPU machine then carry their own.
+set(OPENSSL_USE_STATIC_LIBS TRUE)
+find_package(OpenSSL 3 QUIET COMPONENTS Crypto)
+if(NOT OpenSSL_FOUND)
+  unset(OPENSSL_USE_STATIC_LIBS)
+  unset(OPENSSL_CRYPTO_LIBRARY CACHE)
+  find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+endif()
+message(STATUS "libcrypto for SHA-256: ${OPENSSL_CRYPTO_LIBRARY}")
+
 # toml++ is used header-only (the Debian CMake target forces the shared library).
 find_path(TB_TOMLPP_INCLUDE_DIR toml++/toml.h REQUIRED)
 add_library(tb_tomlplusplus INTERFACE)

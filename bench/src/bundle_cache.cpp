@@ -1,10 +1,9 @@
 #include "bundle_cache.hpp"
 
-#include "sha256.hpp"
-
 #include <tb/support/build_info.hpp>
 #include <tb/support/install_layout.hpp>
 #include <tb/support/process.hpp>
+#include <tb/support/sha256.hpp>
 
 #include <fmt/format.h>
 
@@ -30,7 +29,7 @@ std::string read_all(const fs::path& file) {
 
 // Everything that decides the bundle triton-aot makes from this scenario.
 std::string bundle_key(const tb::scenario::scenario& s, const bundle_request& request) {
-  sha256 h;
+  support::sha256 h;
   h.update("triton-bench-bundle-2\n");
   for (const char* a : archs) h.update(std::string(a) + "\n");
   h.update(support::version_line("triton-aot") + "\n" + request.python + "\n");

@@ -1,8 +1,7 @@
 #include "synthetic_bundle.hpp"
 
-#include "sha256.hpp"
-
 #include <tb/scenario/types.hpp>
+#include <tb/support/sha256.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -38,7 +37,7 @@ void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesyst
         fs::create_directories((dir / rel).parent_path());
         std::ofstream(dir / rel, std::ios::binary) << bytes;
         json image = {{"arch", 90},          {"format", "cubin"},       {"path", rel},
-                      {"sha256", sha256::of(bytes)}, {"size", bytes.size()}, {"symbol", k.name},
+                      {"sha256", tb::support::sha256::of(bytes)}, {"size", bytes.size()}, {"symbol", k.name},
                       {"num_warps", v.num_warps}, {"num_ctas", 1}, {"cluster_dims", {1, 1, 1}},
                       {"shared", 0},         {"global_scratch_size", 0}, {"global_scratch_align", 1},
                       {"profile_scratch_size", 0}, {"profile_scratch_align", 1},
@@ -52,7 +51,7 @@ void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesyst
         ptx_image["arch"] = 80;
         ptx_image["format"] = "ptx";
         ptx_image["path"] = ptx_rel;
-        ptx_image["sha256"] = sha256::of(ptx);
+        ptx_image["sha256"] = tb::support::sha256::of(ptx);
         ptx_image["size"] = ptx.size();
         specs.push_back({{"name", sp.name},
                          {"hints", hints},

@@ -2,10 +2,10 @@
 #include <tb/compiler/compile.hpp>
 #include <tb/compiler/cubin.hpp>
 #include <tb/scenario/types.hpp>
+#include <tb/support/sha256.hpp>
 
 #include "process.hpp"
 #include <tb/compiler/python_env.hpp>
-#include "sha256.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using scenario::diagnostic_error;
 using scenario::source_location;
+using support::sha256;
 
 // Bump when the frontend's output for the same inputs changes, so caches refill.
 constexpr std::string_view cache_format = "triton-aot-cache-2";
@@ -72,7 +73,7 @@ fs::path default_cache_dir() {
 
 std::string frontend_fingerprint(const fs::path& dir) {
   sha256 h;
-  for (const char* file : {"tb_aot/frontend.py", "tb_aot/loader.py"}) h.update(read_text(dir / file));
+  for (const char* file : {"tb_aot/frontend.py", "tb_aot/loader.py"}) h.add_field(read_text(dir / file));
   return h.hex();
 }
 
@@ -116,11 +117,11 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
   request.erase("out_dir");
   request.erase("id");
   sha256 h;
-  h.update(cache_format);
-  h.update(triton_version);
-  h.update(frontend);
-  h.update(source_hashes.at(j.kernel->source_path));
-  h.update(request.dump());
+  h.add_field(cache_format);
+  h.add_field(triton_version);
+  h.add_field(frontend);
+  h.add_field(source_hashes.at(j.kernel->source_path));
+  h.add_field(request.dump());
   return h.hex();
 }
 
