@@ -2,7 +2,7 @@
 
 #include <tb/support/build_info.hpp>
 #include <tb/support/install_layout.hpp>
-#include <tb/support/process.hpp>
+#include <tb/support/run_process.hpp>
 #include <tb/support/sha256.hpp>
 
 #include <fmt/format.h>

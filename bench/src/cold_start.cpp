@@ -1,13 +1,13 @@
 #include "cold_start.hpp"
 
 #include "aot_runner.hpp"
-#include "child_process.hpp"
 #include "jit_plan.hpp"
 #include "jit_process.hpp"
 #include "launch_plan.hpp"
 
 #include <tb/profiler/statistics.hpp>
 #include <tb/runtime/bundle.hpp>
+#include <tb/support/child_process.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -22,7 +22,8 @@ namespace tb::bench {
 
 namespace fs = std::filesystem;
 namespace rt = tb::runtime;
-using env_list = std::vector<std::pair<std::string, std::string>>;
+using env_list = tb::support::env_changes;
+using tb::support::child_process;
 
 namespace {
 
@@ -45,7 +46,7 @@ cold_start_result measure(const std::string& label, const std::vector<std::strin
       if (fresh_cache) {
         cache = fs::temp_directory_path() / fmt::format("triton-bench-cache-{}-{}", ::getpid(), i);
         fs::remove_all(cache, ec);
-        e.emplace_back("TRITON_CACHE_DIR", cache.string());
+        e.push_back({"TRITON_CACHE_DIR", cache.string()});
       }
       const std::int64_t t0 = monotonic_ns();
       child_process child(argv, e);
@@ -90,12 +91,12 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
     std::vector<std::string> argv = jit_runner_argv(o, work / "plan.json");
     argv.push_back("--cold-start");
     const env_list env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)},
-                          {"CUDA_INJECTION64_PATH", ""},
-                          {"NVTX_INJECTION64_PATH", ""}};
+                          {"CUDA_INJECTION64_PATH", std::nullopt},
+                          {"NVTX_INJECTION64_PATH", std::nullopt}};
     out.push_back(measure("jit (empty Triton cache)", argv, env, true, o.cold_start_repeats));
     const fs::path warm = fs::temp_directory_path() / fmt::format("triton-bench-warm-cache-{}", ::getpid());
     env_list warm_env = env;
-    warm_env.emplace_back("TRITON_CACHE_DIR", warm.string());
+    warm_env.push_back({"TRITON_CACHE_DIR", warm.string()});
     {  // fill the cache once
       child_process fill(argv, warm_env);
       while (fill.read_line()) {

@@ -15,21 +15,21 @@ std::vector<std::string> jit_runner_argv(const run_options& o, const fs::path& p
 
 jit_process::jit_process(const tb::scenario::scenario& s, const run_options& o, const fs::path& plan_file,
                          const fs::path& trace_out) {
-  std::vector<std::pair<std::string, std::string>> env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
+  tb::support::env_changes env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)}};
   if (!trace_out.empty()) {
-    env.emplace_back("TB_TRACE_OUT", trace_out.string());
-    env.emplace_back("TB_TRACE_MODE", "jit");
-    env.emplace_back("TB_TRACE_SCENARIO", s.name);
-    env.emplace_back("CUDA_INJECTION64_PATH", o.inject_library.string());
+    env.push_back({"TB_TRACE_OUT", trace_out.string()});
+    env.push_back({"TB_TRACE_MODE", "jit"});
+    env.push_back({"TB_TRACE_SCENARIO", s.name});
+    env.push_back({"CUDA_INJECTION64_PATH", o.inject_library.string()});
     // NVTX through the injection library, which hands it to the libcupti it traces with:
     // this process's own NVTX_INJECTION64_PATH names our libcupti, and torch may load
     // another copy, whose ranges nobody would collect (profiler/src/cupti/inject.cpp).
-    env.emplace_back("NVTX_INJECTION64_PATH", o.inject_library.string());
+    env.push_back({"NVTX_INJECTION64_PATH", o.inject_library.string()});
   } else {
-    env.emplace_back("CUDA_INJECTION64_PATH", "");  // removed: no tracing at all
-    env.emplace_back("NVTX_INJECTION64_PATH", "");
+    env.push_back({"CUDA_INJECTION64_PATH", std::nullopt});  // removed: no tracing at all
+    env.push_back({"NVTX_INJECTION64_PATH", std::nullopt});
   }
-  m_child = std::make_unique<child_process>(jit_runner_argv(o, plan_file), env);
+  m_child = std::make_unique<tb::support::child_process>(jit_runner_argv(o, plan_file), env);
   ready = expect("start-up");
 }
 

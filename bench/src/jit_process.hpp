@@ -4,10 +4,10 @@
 // library (the traced rounds), so that neither side's host time carries CUPTI's cost.
 #pragma once
 
-#include "child_process.hpp"
 #include "harness.hpp"
 
 #include <tb/scenario/scenario.hpp>
+#include <tb/support/child_process.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -43,7 +43,7 @@ class jit_process {
 
  private:
   nlohmann::json expect(const std::string& what);
-  std::unique_ptr<child_process> m_child;
+  std::unique_ptr<tb::support::child_process> m_child;
 };
 
 }  // namespace tb::bench

@@ -2,9 +2,9 @@
 #include <tb/compiler/compile.hpp>
 #include <tb/compiler/cubin.hpp>
 #include <tb/scenario/types.hpp>
+#include <tb/support/run_process.hpp>
 #include <tb/support/sha256.hpp>
 
-#include "process.hpp"
 #include <tb/compiler/python_env.hpp>
 
 #include <fmt/format.h>
@@ -26,6 +26,8 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using scenario::diagnostic_error;
 using scenario::source_location;
+using support::process_result;
+using support::run_process;
 using support::sha256;
 
 // Bump when the frontend's output for the same inputs changes, so caches refill.

@@ -3,8 +3,8 @@
 // (skeleton.cpp) and write it atomically without ever replacing a file.
 #include <tb/compiler/init.hpp>
 #include <tb/scenario/diagnostic.hpp>
+#include <tb/support/run_process.hpp>
 
-#include "process.hpp"
 #include <tb/compiler/python_env.hpp>
 #include "skeleton.hpp"
 
@@ -28,6 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using scenario::diagnostic_error;
+using support::process_result;
+using support::run_process;
 
 bool is_identifier(std::string_view s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;

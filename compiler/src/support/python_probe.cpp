@@ -2,7 +2,7 @@
 // dist-info folders of a virtual environment's site-packages: a fully cached compile
 // starts no Python), else by asking importlib.metadata in a child process.
 #include <tb/support/python_lookup.hpp>
-#include <tb/support/process.hpp>
+#include <tb/support/run_process.hpp>
 
 #include <fmt/format.h>
 
