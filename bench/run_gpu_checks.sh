@@ -7,7 +7,7 @@
 # agree within 2 %), a user's kernels from outside the prefix (--require-check), cold
 # starts, and the recording for bench/recorded/. triton-aot compiles the bundles here,
 # with the first python3 on PATH that has Triton (and torch, for the JIT side).
-# Results, traces and logs go to $OUT.
+# Results, traces and logs go to $OUT. TB_TIME_LIMIT=S shortens the four scenarios' runs.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
@@ -41,7 +41,7 @@ run vector_add_plain --mode all --scenario vector_add --json "$out/vector_add_pl
 # Every mode, and cubin-cached a second time in the same run: the repeat line of each
 # table says how far the two medians are apart (goal 2 %).
 for s in sandwich vector_add many_kernels dynamic_shapes; do
-  run "$s" --scenario "$s" --mode all --mode cubin-cached --json "$out/$s.results.json" --trace "$out/traces/$s"
+  run "$s" --scenario "$s" --mode all --mode cubin-cached ${TB_TIME_LIMIT:+--time-limit $TB_TIME_LIMIT} --json "$out/$s.results.json" --trace "$out/traces/$s"
 done
 # A user's kernels from a folder outside the checkout's scenarios/: every mode checked
 # against the JIT (--require-check: an unchecked mode fails the run).

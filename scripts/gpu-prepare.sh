@@ -21,10 +21,15 @@ done
 grep -qx '/.device-carry/' .git/info/exclude 2>/dev/null || echo '/.device-carry/' >> .git/info/exclude
 rm -rf .device-carry && mkdir -p .device-carry
 cmake --install build --prefix .device-carry/triton-bench --strip >/dev/null
+# --strip leaves static libraries alone: their debug info is of no use there.
+strip --strip-debug .device-carry/triton-bench/lib/*.a
 cp -a build-gpu .device-carry/
 find .device-carry/build-gpu \( -name '*.o' -o -name '*.o.d' -o -name '*.a' -o -name '*_kernels.cpp' \) -delete
+# Only the GPU tests and benchmarks run from build-gpu; triton-bench runs from the prefix.
 find .device-carry/build-gpu/bin -name 'tb_test_*' ! -name '*gpu*' -delete
+rm -rf .device-carry/build-gpu/share .device-carry/build-gpu/bench/bundles
+rm -f .device-carry/build-gpu/bin/{triton-bench,tb_bench_harness_host,tb-trace-analyze}
 echo "$root" > .device-carry/build-gpu/source-dir.txt
 echo "$root/build-gpu" > .device-carry/build-gpu/build-dir.txt
-du -sh .device-carry/triton-bench .device-carry/build-gpu .device-carry
+du -sh .device-carry/triton-bench .device-carry/build-gpu; du -sh .device-carry
 echo "device run: carry .device-carry, command: bash scripts/gpu-run.sh"
