@@ -460,6 +460,9 @@ launch_def parse_launch(const fs::path& file, const toml::table& table, const sc
       if (const auto* i = std::get_if<std::int64_t>(&value)) return number{*i};
       if (const auto* d = std::get_if<double>(&value)) return number{*d};
       if (const auto* b = std::get_if<bool>(&value)) return number{std::int64_t{*b ? 1 : 0}};
+      throw diagnostic_error(var.where, fmt::format("constexpr '{}' of variant '{}' is a string ({}), but [[launch]] "
+                                                    "uses it as a number: write it without quotes",
+                                                    key, var.name, to_string(value)));
     }
     return std::nullopt;
   };
