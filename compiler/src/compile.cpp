@@ -7,12 +7,16 @@
 
 #include <tb/compiler/python_env.hpp>
 
+#include "cache_entry.hpp"
+#include "codegen_env.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <system_error>
@@ -31,7 +35,7 @@ using support::run_process;
 using support::sha256;
 
 // Bump when the frontend's output for the same inputs changes, so caches refill.
-constexpr std::string_view cache_format = "triton-aot-cache-2";
+constexpr std::string_view cache_format = "triton-aot-cache-3";
 constexpr int supported_archs[] = {75, 80, 86, 87, 89, 90, 100, 103, 120};
 
 struct job {
@@ -73,9 +77,14 @@ fs::path default_cache_dir() {
   return fs::temp_directory_path() / "triton-bench-aot-cache";
 }
 
+// The frontend's version: every Python file of tb_aot, by name and contents.
 std::string frontend_fingerprint(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& item : fs::directory_iterator(dir / "tb_aot"))
+    if (item.path().extension() == ".py") files.push_back(item.path());
+  std::sort(files.begin(), files.end());
   sha256 h;
-  for (const char* file : {"tb_aot/frontend.py", "tb_aot/loader.py"}) h.add_field(read_text(dir / file));
+  for (const fs::path& file : files) h.add_field(file.filename().string()).add_field(read_text(file));
   return h.hex();
 }
 
@@ -101,6 +110,7 @@ json job_request(const job& j, const scenario::scenario& s, const fs::path& out_
   for (const auto& [index, hint] : j.spec->hints) hints[j.kernel->params[index].name] = hint;
   return {{"id", j.id},
           {"source_path", j.kernel->source_path.string()},
+          {"scenario_dir", s.dir.string()},
           {"canonical", fmt::format("{}/{}", s.name, fs::path(j.kernel->source).generic_string())},
           {"kernel", j.kernel->name},
           {"params", params},
@@ -116,12 +126,14 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
                     const std::string& frontend, const std::map<fs::path, std::string>& source_hashes) {
   json request = job_request(j, s, {});
   request.erase("source_path");
+  request.erase("scenario_dir");
   request.erase("out_dir");
   request.erase("id");
   sha256 h;
   h.add_field(cache_format);
   h.add_field(triton_version);
   h.add_field(frontend);
+  h.add_field(codegen_environment());
   h.add_field(source_hashes.at(j.kernel->source_path));
   h.add_field(request.dump());
   return h.hex();
@@ -143,6 +155,25 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
                                                 j.variant->name, j.spec->name, j.arch)
                                   : "";
   throw diagnostic_error(where, message + context);
+}
+
+// The frontend ended before every result: name the kernel file it was importing, if
+// any, and how it ended, in one line.
+[[noreturn]] void raise_early_end(const process_result& run, const std::string& importing, std::size_t got,
+                                  std::size_t wanted, const fs::path& python) {
+  const std::string how = run.exit_code > 128
+                              ? fmt::format("was ended by signal {} ({})", run.exit_code - 128, ::strsignal(run.exit_code - 128))
+                              : fmt::format("exited with status {}", run.exit_code);
+  if (!importing.empty())
+    throw diagnostic_error({importing}, fmt::format("the Triton frontend {} while importing the kernel file", how));
+  std::string last;  // the last line it printed on stderr, usually the error
+  std::size_t end = run.stderr_text.find_last_not_of(" \n\r\t");
+  if (end != std::string::npos) {
+    const std::size_t begin = run.stderr_text.rfind('\n', end);
+    last = ": " + run.stderr_text.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
+  }
+  throw diagnostic_error({python}, fmt::format("the Triton frontend {} after {} of {} results{}", how, got, wanted,
+                                               last.empty() ? " and printed nothing" : last));
 }
 
 std::uint32_t as_u32(const json& metadata, const char* key, std::uint32_t fallback) {
@@ -276,8 +307,9 @@ compile_report compile_scenario(const compile_options& options) {
   const fs::path toml = scenario::resolve_scenario_file(options.scenario);
   const scenario::scenario s = scenario::load_scenario(toml);
   if (options.archs.empty()) throw diagnostic_error({"--arch"}, "no architecture given");
-  std::vector<int> archs = options.archs;
-  archs.erase(std::unique(archs.begin(), archs.end()), archs.end());
+  std::vector<int> archs;  // first-seen order, each once
+  for (int arch : options.archs)
+    if (std::find(archs.begin(), archs.end(), arch) == archs.end()) archs.push_back(arch);
 
   staged_output staging(options.out_dir);  // fails early if the output is not writable
 
@@ -305,7 +337,16 @@ compile_report compile_scenario(const compile_options& options) {
       j.cache_entry = cache / j.key.substr(0, 2) / j.key;
     }
   };
-  auto is_cached = [](const job& j) { return fs::is_regular_file(j.cache_entry / "complete"); };
+  auto is_cached = [](const job& j) {
+    const entry_check check = check_cache_entry(j.cache_entry, j.key);
+    if (check.state == entry_state::corrupt) {
+      fmt::print(stderr, "warning: discarding corrupt cache entry {}: {}; compiling it again\n",
+                 j.cache_entry.string(), check.why);
+      std::error_code ec;
+      fs::remove_all(j.cache_entry, ec);
+    }
+    return check.state == entry_state::valid;
+  };
   if (!report.triton_version.empty()) assign_keys();
 
   std::vector<const job*> missing;
@@ -334,6 +375,7 @@ compile_report compile_scenario(const compile_options& options) {
     report.python_started = true;
     std::size_t done = 0;
     std::vector<json> results;
+    std::string importing;  // the kernel file being imported, while it is
     const process_result run = run_process(
         {python.string(), "-m", "tb_aot.frontend"},
         {{"PYTHONPATH", frontend.string()},
@@ -349,6 +391,14 @@ compile_report compile_scenario(const compile_options& options) {
             report.triton_version = record["triton_version"].get<std::string>();
             return;
           }
+          if (record.contains("importing")) {
+            importing = record["importing"].get<std::string>();
+            return;
+          }
+          if (record.contains("imported")) {
+            importing.clear();
+            return;
+          }
           results.push_back(record);
           if (options.progress && record.value("ok", false)) {
             const job& j = jobs[std::stoul(record["id"].get<std::string>())];
@@ -359,12 +409,7 @@ compile_report compile_scenario(const compile_options& options) {
     if (!run.started)
       throw diagnostic_error({python}, fmt::format("cannot start Python for Triton: {} (run scripts/bootstrap.sh, "
                                                    "or set TRITON_AOT_PYTHON)", run.error));
-    if (results.size() != missing.size()) {
-      std::string tail = run.stderr_text.size() > 600 ? run.stderr_text.substr(run.stderr_text.size() - 600) : run.stderr_text;
-      std::replace(tail.begin(), tail.end(), '\n', ' ');
-      throw diagnostic_error({python}, fmt::format("Triton frontend ended early (exit {}, {} of {} results): {}",
-                                                   run.exit_code, results.size(), missing.size(), tail));
-    }
+    if (results.size() != missing.size()) raise_early_end(run, importing, results.size(), missing.size(), python);
     std::sort(results.begin(), results.end(), [](const json& a, const json& b) {
       return std::stoul(a["id"].get<std::string>()) < std::stoul(b["id"].get<std::string>());
     });
@@ -379,7 +424,13 @@ compile_report compile_scenario(const compile_options& options) {
       const job& j = jobs[std::stoul(result["id"].get<std::string>())];
       seconds_by_id[j.id] = result.value("seconds", 0.0);
       const fs::path produced = work / j.id;
-      write_file(produced / "complete", j.key + "\n");
+      std::vector<fs::path> imports;
+      for (const json& path : result.value("imports", json::array())) imports.emplace_back(path.get<std::string>());
+      try {
+        seal_cache_entry(produced, j.key, imports);
+      } catch (const std::runtime_error& error) {
+        throw diagnostic_error({j.cache_entry}, fmt::format("cannot store in the compile cache: {}", error.what()));
+      }
       fs::create_directories(j.cache_entry.parent_path(), ec);
       fs::remove_all(j.cache_entry, ec);
       fs::rename(produced, j.cache_entry, ec);
