@@ -5,12 +5,16 @@ JSON on stdout. Needs Triton, never a GPU or a CUDA driver: the target is passed
 `triton.compile` explicitly, and nothing here touches `triton.runtime.driver`.
 
 Request:  {"jobs": [JOB, ...], "parallel": N}
-JOB:      {"id", "source_path", "canonical", "kernel", "params": [{"name","type"}],
+JOB:      {"id", "source_path", "scenario_dir", "canonical", "kernel", "params": [{"name","type"}],
            "constexprs": {name: value}, "hints": {name: 16|1}, "arch": 90,
            "num_warps", "num_stages", "out_dir"}
 Response: JSON lines on stdout: {"triton_version": "3.6.0"} first, then one RESULT a
           line as each job finishes (in completion order, so the driver can show progress).
-RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t}
+          Before the jobs, {"importing": path} and {"imported": path} around the import
+          of each kernel file (all imports happen first, in this process).
+RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t, "imports": [path, ...]}
+          (imports: the Python files the kernel file imported from outside the standard
+          library, site-packages and tb_aot; the driver keys its cache by them)
        or {"id", "ok": false, "error": {"kind", "message", "file"?, "line"?, "col"?}}
 
 Error kinds the driver maps to locations in scenario.toml: missing_kernel, not_jit,
@@ -24,7 +28,7 @@ import sys
 import time
 import traceback
 
-from tb_aot.loader import load_kernel_module
+from tb_aot.loader import load_kernel_module, user_modules
 
 METADATA_FIELDS = (
     "name", "num_warps", "num_ctas", "num_stages", "cluster_dims", "shared",
@@ -47,27 +51,72 @@ class FrontendError(Exception):
         return out
 
 
-_modules = {}
+_modules = {}   # (source_path, canonical) -> (module, imported files) or FrontendError
+_helpers = {}   # helper modules kernel files imported so far: name -> file
+
+
+def _import_error(error, job):
+    """One FrontendError for whatever importing the kernel file raised."""
+    if isinstance(error, SystemExit):
+        return FrontendError("import", f"importing the kernel file called sys.exit({error.code!r})",
+                             job["source_path"], _raising_line(error, job))
+    return FrontendError("import", f"importing the kernel file raised {type(error).__name__}"
+                         + (f": {error}" if str(error) else ""), job["source_path"], _raising_line(error, job))
+
+
+def _raising_line(error, job):
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == job["canonical"]:
+            line = frame.lineno
+    return line
+
+
+def _load(job):
+    # Helpers an earlier kernel file imported are imported again, so each kernel file's
+    # list names all it uses.
+    for name in _helpers:
+        sys.modules.pop(name, None)
+    before = set(sys.modules)
+    try:
+        module = load_kernel_module(job["source_path"], job["canonical"], job.get("scenario_dir"))
+    except SyntaxError as error:
+        return FrontendError("syntax", f"invalid Python: {error.msg}", job["source_path"],
+                             error.lineno, error.offset)
+    except FrontendError as error:
+        return error
+    except BaseException as error:  # the kernel file raised, or exited, while importing
+        return _import_error(error, job)
+    helpers = user_modules(set(sys.modules) - before)
+    _helpers.update(helpers)
+    return module, sorted(set(helpers.values()))
 
 
 def _module(job):
     key = (job["source_path"], job["canonical"])
     if key not in _modules:
-        try:
-            _modules[key] = load_kernel_module(job["source_path"], job["canonical"])
-        except SyntaxError as error:
-            raise FrontendError("syntax", f"invalid Python: {error.msg}", job["source_path"],
-                                error.lineno, error.offset)
-        except FrontendError:
-            raise
-        except Exception as error:  # the kernel file raised while importing
-            line = None
-            for frame in traceback.extract_tb(error.__traceback__):
-                if frame.filename == job["canonical"]:
-                    line = frame.lineno
-            raise FrontendError("import", f"importing the kernel file raised "
-                                f"{type(error).__name__}: {error}", job["source_path"], line)
-    return _modules[key]
+        _modules[key] = _load(job)
+    if isinstance(_modules[key], FrontendError):
+        raise _modules[key]
+    return _modules[key][0]
+
+
+def _imports(job):
+    """The helper files the job's kernel file imported (absolute paths)."""
+    loaded = _modules.get((job["source_path"], job["canonical"]))
+    return [] if loaded is None or isinstance(loaded, FrontendError) else loaded[1]
+
+
+def _import_all(jobs, emit):
+    """Import every kernel file once, here, before any worker forks. Around each, tell
+    the driver which file is importing: one that ends the process (os._exit, a crash)
+    is then named."""
+    for job in jobs:
+        if (job["source_path"], job["canonical"]) in _modules:
+            continue
+        emit({"importing": job["source_path"]})
+        _modules[(job["source_path"], job["canonical"])] = _load(job)
+        emit({"imported": job["source_path"]})
 
 
 def _unwrapped(value):
@@ -114,9 +163,39 @@ def _check_signature(fn, job):
                                 f"value (give it in the kernel's or variant's constexprs)")
 
 
+def _def_position(fn):
+    """(file line of `def`, its indentation): Triton's AST counts lines from `def` and
+    columns from the dedented source (JITFunction drops the decorators), while
+    fn.starting_line_number is the line of the first decorator."""
+    for index, text in enumerate(fn.raw_src):
+        if text.lstrip().startswith("def "):
+            return fn.starting_line_number + index, len(text) - len(text.lstrip())
+    return fn.starting_line_number, 0
+
+
+def _ptxas_failure(error, job):
+    """Triton reports ptxas's end as "`ptxas` failed with error code N": a negative N is
+    subprocess's way of saying a signal ended it, which is no compile error."""
+    import re
+    import signal
+    text = str(error)
+    code = re.search(r"error code (-?\d+)", text)
+    if code and int(code.group(1)) < 0:
+        number = -int(code.group(1))
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return (f"ptxas was interrupted by {name} while assembling for sm_{job['arch']} "
+                f"(not a compile error: compile again)")
+    first = text.strip().splitlines()[0] if text.strip() else "ptxas failed"
+    return f"ptxas failed for sm_{job['arch']}: {first}"
+
+
 def _compile(job):
     import triton
     from triton.backends.compiler import GPUTarget
+    from triton.runtime.errors import PTXASError
     started = time.perf_counter()
     fn = _kernel(job)
     _check_signature(fn, job)
@@ -145,12 +224,16 @@ def _compile(job):
                                   options={"num_warps": job["num_warps"], "num_stages": job["num_stages"]})
     except triton.CompilationError as error:
         node = getattr(error, "node", None)
-        line = None
+        line = col = None
         if node is not None and hasattr(node, "lineno"):
-            line = fn.starting_line_number + node.lineno - 1
+            def_line, indent = _def_position(fn)
+            line = def_line + node.lineno - 1
+            col = indent + node.col_offset + 1 if hasattr(node, "col_offset") else None
         first = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
         raise FrontendError("compile", f"Triton could not compile '{fn.__name__}': {first}",
-                            job["source_path"], line)
+                            job["source_path"], line, col)
+    except PTXASError as error:
+        raise FrontendError("compile", _ptxas_failure(error, job))
     except Exception as error:
         raise FrontendError("compile", f"Triton could not compile '{fn.__name__}' for sm_{job['arch']}: "
                             f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}")
@@ -174,7 +257,7 @@ def _compile(job):
 def _run_job(job):
     try:
         result = _compile(job)
-        return {"id": job["id"], "ok": True, **result}
+        return {"id": job["id"], "ok": True, "imports": _imports(job), **result}
     except FrontendError as error:
         return {"id": job["id"], "ok": False, "error": error.as_json()}
     except Exception as error:  # a bug here or in Triton: report, never hang the driver
@@ -197,6 +280,7 @@ def main():
         protocol.flush()
 
     emit({"triton_version": triton.__version__})
+    _import_all(jobs, emit)
     if parallel == 1 or len(jobs) == 1:
         for job in jobs:
             emit(_run_job(job))

@@ -40,13 +40,19 @@ def canonical_name(scenario: str, relative_source: str) -> str:
     return f"{scenario}/{Path(relative_source).as_posix()}"
 
 
-def load_kernel_module(path: str, canonical: str):
+def load_kernel_module(path: str, canonical: str, scenario_dir: str = None):
     """Execute the file at `path` as a module whose code claims to live at `canonical`.
 
+    With `scenario_dir`, that folder goes first on sys.path, so the kernel file imports
+    its helper modules (`from helpers import add`) as a script in that folder would.
     Raises SyntaxError (with filename set to `path`) for a broken file, and whatever
     the module raises at import time.
     """
     canonicalize_triton_library()
+    if scenario_dir is not None:
+        scenario_dir = os.path.abspath(scenario_dir)
+        if scenario_dir not in sys.path:
+            sys.path.insert(0, scenario_dir)
     text = Path(path).read_text(encoding="utf-8")
     try:
         code = compile(text, canonical, "exec")
@@ -64,3 +70,26 @@ def load_kernel_module(path: str, canonical: str):
     sys.modules[module_name] = module
     exec(code, module.__dict__)
     return module
+
+
+def _library_roots():
+    import sysconfig
+    paths = sysconfig.get_paths()
+    roots = {paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib") if name in paths}
+    roots.add(os.path.dirname(os.path.abspath(__file__)))  # tb_aot itself: keyed as the frontend
+    return tuple(os.path.realpath(r) + os.sep for r in roots)
+
+
+def user_modules(names):
+    """{module name: absolute file} for those of `names` loaded from a file outside the
+    standard library, site-packages and tb_aot: the kernel file's own helper modules."""
+    roots = _library_roots()
+    found = {}
+    for name in names:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if not file or not os.path.isabs(file) or not os.path.isfile(file):
+            continue
+        real = os.path.realpath(file)
+        if not real.startswith(roots):
+            found[name] = os.path.abspath(file)
+    return found
