@@ -186,8 +186,7 @@ def _ptxas_failure(error, job):
             name = signal.Signals(number).name
         except ValueError:
             name = f"signal {number}"
-        return (f"ptxas was interrupted by {name} while assembling for sm_{job['arch']} "
-                f"(not a compile error: compile again)")
+        return f"ptxas was interrupted by {name}, which is no compile error: compile again"
     first = text.strip().splitlines()[0] if text.strip() else "ptxas failed"
     return f"ptxas failed for sm_{job['arch']}: {first}"
 
