@@ -90,6 +90,7 @@ def user_modules(names):
         if not file or not os.path.isabs(file) or not os.path.isfile(file):
             continue
         real = os.path.realpath(file)
-        if not real.startswith(roots):
+        installed = {"site-packages", "dist-packages"} & set(Path(real).parts)  # any environment's
+        if not real.startswith(roots) and not installed:
             found[name] = os.path.abspath(file)
     return found
