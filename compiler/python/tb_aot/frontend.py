@@ -173,6 +173,19 @@ def _def_position(fn):
     return fn.starting_line_number, 0
 
 
+def _compile_reason(error):
+    """Why Triton gave up. An error inside a called @jit function comes wrapped, with no
+    message, at the call (where it is reported); the reason is down its __cause__ chain."""
+    import triton
+    while isinstance(error, triton.CompilationError) and not error.error_message and error.__cause__:
+        error = error.__cause__
+    if isinstance(error, triton.CompilationError):
+        text = (error.error_message or "").strip()
+    else:
+        text = f"{type(error).__name__}: {str(error).strip()}".rstrip(": ")
+    return text.splitlines()[-1] if text else type(error).__name__
+
+
 def _ptxas_failure(error, job):
     """Triton reports ptxas's end as "`ptxas` failed with error code N": a negative N is
     subprocess's way of saying a signal ended it, which is no compile error."""
@@ -228,8 +241,7 @@ def _compile(job):
             def_line, indent = _def_position(fn)
             line = def_line + node.lineno - 1
             col = indent + node.col_offset + 1 if hasattr(node, "col_offset") else None
-        first = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-        raise FrontendError("compile", f"Triton could not compile '{fn.__name__}': {first}",
+        raise FrontendError("compile", f"Triton could not compile '{fn.__name__}': {_compile_reason(error)}",
                             job["source_path"], line, col)
     except PTXASError as error:
         raise FrontendError("compile", _ptxas_failure(error, job))
