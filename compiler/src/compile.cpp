@@ -340,7 +340,7 @@ compile_report compile_scenario(const compile_options& options) {
   auto is_cached = [](const job& j) {
     const entry_check check = check_cache_entry(j.cache_entry, j.key);
     if (check.state == entry_state::corrupt) {
-      fmt::print(stderr, "warning: discarding corrupt cache entry {}: {}; compiling it again\n",
+      fmt::print(stderr, "triton-aot: warning: discarding corrupt cache entry {}: {}; compiling it again\n",
                  j.cache_entry.string(), check.why);
       std::error_code ec;
       fs::remove_all(j.cache_entry, ec);
