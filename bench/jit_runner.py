@@ -69,11 +69,8 @@ def load(plan, frontend):
     modules, functions = {}, []
     for k in plan["kernels"]:
         if k["source"] not in modules:
-            # The kernel's folder is importable, as it is for triton-aot's compile.
-            folder = str(Path(k["source"]).parent)
-            if folder not in sys.path:
-                sys.path.insert(0, folder)
-            modules[k["source"]] = load_kernel_module(k["source"], k["module"])
+            # The kernel's folder is importable, as it is for triton-aot's compile (one rule: the loader's).
+            modules[k["source"]] = load_kernel_module(k["source"], k["module"], str(Path(k["source"]).parent))
         functions.append(getattr(modules[k["source"]], k["name"]))
     return functions
 
