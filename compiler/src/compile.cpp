@@ -11,14 +11,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <system_error>
 #include <thread>
-#include <cerrno>
-#include <csignal>
 #include <unistd.h>
 
 namespace tb::compiler {

@@ -35,7 +35,12 @@ process_result run_process(const std::vector<std::string>& argv, const env_chang
     if (limits.cancelled) wait_ms = wait_ms < 0 ? 250 : std::min(wait_ms, 250LL);
     const auto line = child->read_line_for(static_cast<int>(wait_ms));
     if (line) {
-      on_stdout_line(*line);
+      try {
+        on_stdout_line(*line);
+      } catch (...) {
+        child->kill(SIGKILL);  // the child's destructor waits for it: it must not run on
+        throw;
+      }
       deadline = clock::now() + timeout;
     } else if (!child->interrupted()) {
       break;
