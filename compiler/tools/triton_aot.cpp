@@ -198,7 +198,10 @@ int main(int argc, char** argv) {
       "the bundle: images, manifest.json and <scenario>_kernels.{hpp,cpp}. Unchanged inputs come from the cache "
       "without starting Python. The output folder is replaced whole or not at all.");
   compile->add_option("scenario", options.scenario, "scenario.toml or its folder")->required();
-  compile->add_option("--out,-o", options.out_dir, "output folder (replaced atomically)")->required();
+  compile->add_option("--out,-o", options.out_dir,
+                      "output folder: new, empty, or a bundle triton-aot wrote (replaced atomically; nothing else is "
+                      "ever replaced)")
+      ->required();
   compile->add_option("--arch,-a", archs, fmt::format("GPU architecture, repeatable (default sm_90); one of: {}",
                                                       tb::compiler::supported_archs_text()));
   compile->add_option("--jobs,-j", options.jobs, "parallel Triton compiles (default: one per core)");
@@ -209,7 +212,8 @@ int main(int argc, char** argv) {
                                                               tb::support::this_build().triton_pinned));
   compile->add_flag("--quiet,-q", quiet, "print nothing but errors");
   compile->add_option("--timeout", options.timeout_seconds,
-                      "seconds Triton may take for one image (import and compile; default 600, 0: no limit)");
+                      "seconds Triton may take for one image (import and compile; default 600, 0: no limit)")
+      ->check(CLI::NonNegativeNumber);
   compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
 
   std::string inspect_file, expect;
