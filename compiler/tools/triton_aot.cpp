@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   compile->add_flag("--quiet,-q", quiet, "print nothing but errors");
   compile->add_option("--timeout", options.timeout_seconds,
                       "seconds Triton may take for one image (import and compile; default 600, 0: no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 2000000));
   compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
 
   std::string inspect_file, expect;
