@@ -368,12 +368,12 @@ compile_report compile_scenario(const compile_options& options) {
   for (const auto& j : jobs)
     if (report.triton_version.empty() || !is_cached(j)) missing.push_back(&j);
 
+  sweep_leftovers(cache, {"tmp-"});  // what runs that were killed left
   std::map<std::string, json> metadata_by_id;
   std::map<std::string, double> seconds_by_id;
   if (!missing.empty()) {
     std::error_code ec;
     fs::create_directories(cache, ec);
-    sweep_leftovers(cache, {"tmp-"});
     const fs::path work = cache / fmt::format("tmp-{}", ::getpid());
     fs::remove_all(work, ec);
     fs::create_directories(work, ec);
