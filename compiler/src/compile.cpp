@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -236,24 +238,73 @@ void check_cubin(const job& j, image_record& cubin) {
   cubin.static_shared = kernel->static_shared_bytes;
 }
 
+int stop_signal(const compile_options& options) { return options.stop_signal ? options.stop_signal() : 0; }
+
+// True when no process `pid` runs: a leftover `tmp-PID` of a run that was killed.
+bool process_gone(const std::string& pid_text) {
+  if (pid_text.empty() || pid_text.size() > 9 || pid_text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  return ::kill(static_cast<pid_t>(std::stol(pid_text)), 0) != 0 && errno == ESRCH;
+}
+
+// Removes the entries of `dir` named PREFIX<pid> whose process is gone.
+void sweep_leftovers(const fs::path& dir, const std::vector<std::string>& prefixes) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    for (const auto& prefix : prefixes)
+      if (std::error_code ignored; name.starts_with(prefix) && process_gone(name.substr(prefix.size())))
+        fs::remove_all(it->path(), ignored);
+  }
+}
+
+// Why `out` must not be replaced, or "" when it may: only an empty folder, or a
+// bundle triton-aot wrote (its manifest.json says so), is ever replaced.
+std::string refusal(const fs::path& out, const fs::path& scenario_toml) {
+  std::error_code ec;
+  const auto status = fs::status(out, ec);
+  if (!fs::exists(status)) return "";
+  if (!fs::is_directory(status)) return "it is a file, not a folder";
+  const fs::path inside = fs::weakly_canonical(scenario_toml, ec).lexically_relative(fs::weakly_canonical(out, ec));
+  if (!inside.empty() && *inside.begin() != "..") return "it holds the scenario being compiled";
+  if (fs::is_empty(out, ec)) return "";
+  std::ifstream in(out / "manifest.json");
+  const json manifest = json::parse(in, nullptr, false);
+  if (manifest.is_object() && manifest.value("schema", "") == "triton-bench/aot-manifest") return "";
+  return "it holds files that are not a triton-aot bundle (no manifest.json of one)";
+}
+
 // A temporary sibling of `out`, renamed into place at the end: readers of `out`
-// see the old bundle or the new one, never a mix.
+// see the old bundle or the new one, never a mix. Until then nothing outside the
+// staging folder changes, and on failure the folders made for it go again.
 class staged_output {
  public:
-  explicit staged_output(const fs::path& out) : m_out(fs::absolute(out).lexically_normal()) {
+  staged_output(const fs::path& out, const fs::path& scenario_toml) {
+    if (out.empty()) throw diagnostic_error({"--out"}, "no output folder given (an empty path)");
+    m_out = fs::absolute(out).lexically_normal();
     if (m_out.filename().empty()) m_out = m_out.parent_path();
+    if (const std::string why = refusal(m_out, scenario_toml); !why.empty())
+      throw diagnostic_error({out}, fmt::format("will not replace the output folder: {}; triton-aot replaces only "
+                                                "an empty folder or a bundle it wrote", why));
     const fs::path parent = m_out.parent_path();
+    for (fs::path p = parent; !p.empty() && !fs::exists(p); p = p.parent_path()) m_made.push_back(p);
     std::error_code ec;
     fs::create_directories(parent, ec);
-    m_staging = parent / fmt::format(".{}.tmp-{}", m_out.filename().string(), ::getpid());
+    const std::string name = "." + m_out.filename().string();
+    sweep_leftovers(parent, {name + ".tmp-", name + ".old-"});
+    m_staging = parent / fmt::format("{}.tmp-{}", name, ::getpid());
     fs::remove_all(m_staging, ec);
-    if (!fs::create_directory(m_staging, ec) || ec)
+    if (!fs::create_directory(m_staging, ec) || ec) {
+      remove_made();
       throw diagnostic_error({out}, fmt::format("cannot write the output folder: {}",
                                                 ec ? ec.message() : std::string("cannot create ") + m_staging.string()));
+    }
   }
   ~staged_output() {
+    if (m_committed) return;
     std::error_code ec;
-    if (!m_committed) fs::remove_all(m_staging, ec);
+    fs::remove_all(m_staging, ec);
+    remove_made();
   }
   const fs::path& path() const { return m_staging; }
   void commit() {
@@ -274,8 +325,13 @@ class staged_output {
   }
 
  private:
+  void remove_made() noexcept {
+    std::error_code ec;
+    for (const auto& dir : m_made) fs::remove(dir, ec);  // deepest first; only if still empty
+  }
   fs::path m_out;
   fs::path m_staging;
+  std::vector<fs::path> m_made;  // parent folders this run created, deepest first
   bool m_committed = false;
 };
 
@@ -311,7 +367,7 @@ compile_report compile_scenario(const compile_options& options) {
   for (int arch : options.archs)
     if (std::find(archs.begin(), archs.end(), arch) == archs.end()) archs.push_back(arch);
 
-  staged_output staging(options.out_dir);  // fails early if the output is not writable
+  staged_output staging(options.out_dir, toml);  // fails early if the output may not or cannot be written
 
   const fs::path cache = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
   const support::python_choice chosen = compiler_python(options.python);
@@ -353,6 +409,7 @@ compile_report compile_scenario(const compile_options& options) {
   for (const auto& j : jobs)
     if (report.triton_version.empty() || !is_cached(j)) missing.push_back(&j);
 
+  sweep_leftovers(cache, {"tmp-"});  // what runs that were killed left
   std::map<std::string, json> metadata_by_id;
   std::map<std::string, double> seconds_by_id;
   if (!missing.empty()) {
@@ -372,57 +429,10 @@ compile_report compile_scenario(const compile_options& options) {
     const int parallel = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     request["parallel"] = std::min<int>(parallel, static_cast<int>(missing.size()));
 
-    report.python_started = true;
-    std::size_t done = 0;
-    std::vector<json> results;
-    std::string importing;  // the kernel file being imported, while it is
-    const process_result run = run_process(
-        {python.string(), "-m", "tb_aot.frontend"},
-        {{"PYTHONPATH", frontend.string()},
-         // Triton's own cache lives and dies with this run: its key ignores how
-         // source files are named, so a cubin cached under another naming would leak in.
-         {"TRITON_CACHE_DIR", (work / "triton-cache").string()},
-         {"CUDA_VISIBLE_DEVICES", ""},
-         {"PYTHONDONTWRITEBYTECODE", "1"}},
-        request.dump(), [&](std::string_view line) {
-          json record = json::parse(line, nullptr, false);
-          if (record.is_discarded()) return;
-          if (record.contains("triton_version")) {
-            report.triton_version = record["triton_version"].get<std::string>();
-            return;
-          }
-          if (record.contains("importing")) {
-            importing = record["importing"].get<std::string>();
-            return;
-          }
-          if (record.contains("imported")) {
-            importing.clear();
-            return;
-          }
-          results.push_back(record);
-          if (options.progress && record.value("ok", false)) {
-            const job& j = jobs[std::stoul(record["id"].get<std::string>())];
-            options.progress(fmt::format("[{}/{}] {} {} {} sm_{} ({:.2f} s)", ++done, missing.size(), j.kernel->name,
-                                         j.variant->name, j.spec->name, j.arch, record.value("seconds", 0.0)));
-          }
-        });
-    if (!run.started)
-      throw diagnostic_error({python}, fmt::format("cannot start Python for Triton: {} (run scripts/bootstrap.sh, "
-                                                   "or set TRITON_AOT_PYTHON)", run.error));
-    if (results.size() != missing.size()) raise_early_end(run, importing, results.size(), missing.size(), python);
-    std::sort(results.begin(), results.end(), [](const json& a, const json& b) {
-      return std::stoul(a["id"].get<std::string>()) < std::stoul(b["id"].get<std::string>());
-    });
-    for (const json& result : results)
-      if (!result.value("ok", false))
-        raise_frontend_error(result["error"], jobs[std::stoul(result["id"].get<std::string>())]);
-    if (report.triton_version.empty()) throw diagnostic_error({python}, "the Triton frontend did not report its version");
-
-    // Keys need the version; a run that had to ask Python for it keys only now.
-    assign_keys();
-    for (const json& result : results) {
-      const job& j = jobs[std::stoul(result["id"].get<std::string>())];
-      seconds_by_id[j.id] = result.value("seconds", 0.0);
+    // Each image goes into the cache as it finishes: a run that is stopped keeps them.
+    // Into the cache as soon as it is made, sealed with its files' hashes and the helper
+    // modules it imported (cache_entry.hpp): a stopped run keeps its finished images.
+    auto store = [&](const job& j, const json& result) {
       const fs::path produced = work / j.id;
       std::vector<fs::path> imports;
       for (const json& path : result.value("imports", json::array())) imports.emplace_back(path.get<std::string>());
@@ -435,8 +445,72 @@ compile_report compile_scenario(const compile_options& options) {
       fs::remove_all(j.cache_entry, ec);
       fs::rename(produced, j.cache_entry, ec);
       if (ec) throw diagnostic_error({j.cache_entry}, fmt::format("cannot store in the compile cache: {}", ec.message()));
+    };
+    report.python_started = true;
+    std::size_t done = 0;
+    std::vector<json> results;
+    std::string importing;  // the kernel file being imported, while it is
+    const process_result run = run_process(
+        {python.string(), "-m", "tb_aot.frontend"},
+        {{"PYTHONPATH", frontend.string()},
+         // Triton's own cache lives and dies with this run: its key ignores how
+         // source files are named, so a cubin cached under another naming would leak in.
+         {"TRITON_CACHE_DIR", (work / "triton-cache").string()},
+         {"CUDA_VISIBLE_DEVICES", ""},
+         {"PYTHONDONTWRITEBYTECODE", "1"},
+         {"TB_AOT_PARENT_PID", std::to_string(::getpid())}},  // the frontend dies with this process
+        request.dump(), [&](std::string_view line) {
+          json record = json::parse(line, nullptr, false);
+          if (record.is_discarded()) return;
+          if (record.contains("triton_version")) {
+            report.triton_version = record["triton_version"].get<std::string>();
+            assign_keys();
+            return;
+          }
+          if (record.contains("importing")) {
+            importing = record["importing"].get<std::string>();
+            return;
+          }
+          if (record.contains("imported")) {
+            importing.clear();
+            return;
+          }
+          results.push_back(record);
+          if (!record.value("ok", false)) return;
+          const job& j = jobs[std::stoul(record["id"].get<std::string>())];
+          seconds_by_id[j.id] = record.value("seconds", 0.0);
+          if (!report.triton_version.empty()) store(j, record);
+          if (options.progress)
+            options.progress(fmt::format("[{}/{}] {} {} {} sm_{} ({:.2f} s)", ++done, missing.size(), j.kernel->name,
+                                         j.variant->name, j.spec->name, j.arch, record.value("seconds", 0.0)));
+        },
+        {.own_group = true,
+         .line_timeout_ms = options.timeout_seconds > 0 ? std::min(options.timeout_seconds, 2'000'000) * 1000 : -1,
+         .cancelled = [&] { return stop_signal(options) != 0; }});
+    if (run.cancelled) throw compile_stopped(stop_signal(options));
+    if (!run.started)
+      throw diagnostic_error({python}, fmt::format("cannot start Python for Triton: {} (run scripts/bootstrap.sh, "
+                                                   "or set TRITON_AOT_PYTHON)", run.error));
+    if (run.timed_out) {
+      const auto late = std::find_if(missing.begin(), missing.end(), [&](const job* j) {
+        return std::none_of(results.begin(), results.end(), [&](const json& r) { return r["id"] == j->id; });
+      });
+      const job& j = **late;
+      throw diagnostic_error({j.kernel->source_path},
+                             fmt::format("no image finished within {} s (--timeout); stopped while compiling kernel "
+                                         "'{}' (variant '{}', {}, sm_{}): does importing or compiling it hang?",
+                                         options.timeout_seconds, j.kernel->name, j.variant->name, j.spec->name, j.arch));
     }
+    if (results.size() != missing.size()) raise_early_end(run, importing, results.size(), missing.size(), python);
+    std::sort(results.begin(), results.end(), [](const json& a, const json& b) {
+      return std::stoul(a["id"].get<std::string>()) < std::stoul(b["id"].get<std::string>());
+    });
+    for (const json& result : results)
+      if (!result.value("ok", false))
+        raise_frontend_error(result["error"], jobs[std::stoul(result["id"].get<std::string>())]);
+    if (report.triton_version.empty()) throw diagnostic_error({python}, "the Triton frontend did not report its version");
   }
+  if (const int signal = stop_signal(options)) throw compile_stopped(signal);
 
   // Assemble the bundle from the cache, checking every cubin.
   bundle b{&s, report.triton_version, archs, {}};
@@ -477,6 +551,7 @@ compile_report compile_scenario(const compile_options& options) {
   write_file(out / "manifest.json", manifest_json(b));
   write_file(out / header_file_name(b), generated_header(b));
   write_file(out / source_file_name(b), generated_source(b));
+  if (const int signal = stop_signal(options)) throw compile_stopped(signal);
   staging.commit();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <unistd.h>
@@ -20,6 +22,18 @@
 namespace {
 
 namespace fs = std::filesystem;
+
+// SIGINT and SIGTERM during a compile: noted here, then the compile stops Triton, removes
+// what it made and the exit status is 128 + the signal.
+volatile std::sig_atomic_t stop_signal = 0;
+extern "C" void note_stop_signal(int signal) { stop_signal = signal; }
+
+void catch_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = note_stop_signal;  // no SA_RESTART: a waiting poll returns at once
+  sigemptyset(&action.sa_mask);
+  for (int signal : {SIGINT, SIGTERM}) ::sigaction(signal, &action, nullptr);
+}
 
 void write_timings(const fs::path& path, const tb::compiler::compile_report& report) {
   std::ofstream out(path);
@@ -36,10 +50,26 @@ void write_timings(const fs::path& path, const tb::compiler::compile_report& rep
   if (!out) throw tb::scenario::diagnostic_error({path}, "cannot write the timings file");
 }
 
+// The timings file is written after the bundle: checked before any work, so that a
+// bad path fails the run before anything is compiled or written.
+void check_timings_path(const fs::path& path) {
+  if (path.empty()) return;
+  const fs::path file = fs::absolute(path), folder = file.parent_path();
+  std::error_code ec;
+  std::string why;
+  if (fs::is_directory(file, ec)) why = "it is a folder";
+  else if (!fs::is_directory(folder, ec)) why = fmt::format("its folder {} does not exist", folder.string());
+  else if (::access(fs::exists(file, ec) ? file.c_str() : folder.c_str(), W_OK) != 0) why = std::strerror(errno);
+  if (!why.empty()) throw tb::scenario::diagnostic_error({path}, "cannot write the timings file: " + why);
+}
+
 int run_compile(const tb::compiler::compile_options& options, bool quiet, const fs::path& timings) {
   tb::compiler::compile_options o = options;
   if (!quiet && ::isatty(2)) o.progress = [](std::string_view line) { fmt::print(stderr, "\r\033[K{}", line); };
   else if (!quiet) o.progress = [](std::string_view line) { fmt::print(stderr, "{}\n", line); };
+  check_timings_path(timings);
+  catch_stop_signals();
+  o.stop_signal = [] { return static_cast<int>(stop_signal); };
   const auto report = tb::compiler::compile_scenario(o);
   if (!timings.empty()) write_timings(timings, report);
   if (!quiet && ::isatty(2) && report.compiled) fmt::print(stderr, "\n");
@@ -168,7 +198,10 @@ int main(int argc, char** argv) {
       "the bundle: images, manifest.json and <scenario>_kernels.{hpp,cpp}. Unchanged inputs come from the cache "
       "without starting Python. The output folder is replaced whole or not at all.");
   compile->add_option("scenario", options.scenario, "scenario.toml or its folder")->required();
-  compile->add_option("--out,-o", options.out_dir, "output folder (replaced atomically)")->required();
+  compile->add_option("--out,-o", options.out_dir,
+                      "output folder: new, empty, or a bundle triton-aot wrote (replaced atomically; nothing else is "
+                      "ever replaced)")
+      ->required();
   compile->add_option("--arch,-a", archs, fmt::format("GPU architecture, repeatable (default sm_90); one of: {}",
                                                       tb::compiler::supported_archs_text()));
   compile->add_option("--jobs,-j", options.jobs, "parallel Triton compiles (default: one per core)");
@@ -178,6 +211,9 @@ int main(int argc, char** argv) {
                                                               "else the first python3 on PATH that has it)",
                                                               tb::support::this_build().triton_pinned));
   compile->add_flag("--quiet,-q", quiet, "print nothing but errors");
+  compile->add_option("--timeout", options.timeout_seconds,
+                      "seconds Triton may take for one image (import and compile; default 600, 0: no limit)")
+      ->check(CLI::Range(0, 2000000));
   compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
 
   std::string inspect_file, expect;
@@ -224,6 +260,8 @@ int main(int argc, char** argv) {
     }
     if (*init) return run_init(init_options);
     return run_inspect(inspect_file, expect);
+  } catch (const tb::compiler::compile_stopped& stopped) {
+    return 128 + stopped.signal;
   } catch (const tb::scenario::diagnostic_error& error) {
     fmt::print(stderr, "{}\n", error.what());
     return 1;

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
+#include <unistd.h>
 
 namespace {
 
@@ -162,3 +164,44 @@ TEST(ChildProcess, HoldsOnlyItsOwnThreePipesNotAnotherChilds) {
 }
 
 }  // namespace
+
+// A child that prints nothing for longer than the limit is killed, with its own
+// children (its process group): the run ends at once, not when the sleeps end.
+TEST(RunProcess, LineTimeoutKillsTheWholeGroup) {
+  const auto started = std::chrono::steady_clock::now();
+  ran r;
+  r.result = run_process({"/bin/sh", "-c", "echo first; sleep 30 & sleep 30; echo never"}, {}, {},
+                         [&](std::string_view line) { r.lines.emplace_back(line); },
+                         {.own_group = true, .line_timeout_ms = 300, .cancelled = {}});
+  EXPECT_TRUE(r.result.timed_out);
+  EXPECT_FALSE(r.result.cancelled);
+  EXPECT_EQ(r.lines, std::vector<std::string>{"first"});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // the background sleep died too
+}
+
+TEST(RunProcess, CancelledKillsIt) {
+  const auto started = std::chrono::steady_clock::now();
+  int asked = 0;
+  const process_result r = run_process({"/bin/sh", "-c", "sleep 30"}, {}, {}, [](std::string_view) {},
+                                       {.own_group = true, .line_timeout_ms = -1, .cancelled = [&] { return ++asked >= 2; }});
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 128 + 9);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+}
+
+TEST(ChildProcess, OwnGroupLeadsANewProcessGroup) {
+  child_process child({"/bin/sh", "-c", "ps -o pgid= -p $$"}, {}, child_stderr::inherit, true);
+  const auto line = child.read_line();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(std::stoi(*line), child.pid());
+  EXPECT_NE(std::stoi(*line), static_cast<int>(::getpgrp()));
+}
+
+TEST(ChildProcess, ReadLineForGivesUpAfterItsTimeout) {
+  child_process child({"/bin/sh", "-c", "sleep 30"}, {}, child_stderr::inherit, true);
+  EXPECT_FALSE(child.read_line_for(100));
+  EXPECT_TRUE(child.interrupted());
+  child.kill(9);
+  EXPECT_EQ(child.wait(), 128 + 9);
+}

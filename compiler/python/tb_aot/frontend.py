@@ -276,7 +276,20 @@ def _run_job(job):
                 "error": {"kind": "internal", "message": f"{type(error).__name__}: {error}"}}
 
 
+def _die_with(parent):
+    """Have Linux kill this process when `parent` ends, even by SIGKILL (PR_SET_PDEATHSIG,
+    which posix_spawn cannot set and fork clears): no compile outlives triton-aot."""
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+    ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
+
+
 def main():
+    _die_with(int(os.environ.get("TB_AOT_PARENT_PID", "0")))
     request = json.load(sys.stdin)
     jobs = request["jobs"]
     parallel = max(1, int(request.get("parallel", 1)))
@@ -299,7 +312,8 @@ def main():
         # fork: workers inherit the imported Triton; each compiles independent variants
         import multiprocessing
         context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=parallel, mp_context=context) as pool:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=parallel, mp_context=context,
+                                                    initializer=_die_with, initargs=(os.getpid(),)) as pool:
             for future in concurrent.futures.as_completed([pool.submit(_run_job, job) for job in jobs]):
                 emit(future.result())
     return 0

@@ -98,7 +98,7 @@ spawn_error::spawn_error(std::string program, std::string reason)
       m_reason(std::move(reason)) {}
 
 child_process::child_process(const std::vector<std::string>& argv, const env_changes& env,
-                             child_stderr stderr_mode) {
+                             child_stderr stderr_mode, bool own_group) : m_own_group(own_group) {
   if (argv.empty() || argv[0].empty()) throw std::invalid_argument("child_process: no program given");
   m_program = argv[0];
   std::vector<std::string> args = argv, environment = child_environment(env);
@@ -127,7 +127,11 @@ child_process::child_process(const std::vector<std::string>& argv, const env_cha
     if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     std::fflush(nullptr);  // what this process wrote comes before what the child writes
     pid_t pid = -1;
-    if (rc == 0) rc = ::posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
+    posix_spawnattr_t attributes;
+    if (rc == 0) rc = posix_spawnattr_init(&attributes);
+    if (rc == 0 && own_group) rc = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);  // group 0: its own
+    if (rc == 0) rc = ::posix_spawnp(&pid, argp[0], &actions, &attributes, argp.data(), envp.data());
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     m_pid = pid;
   }
@@ -155,15 +159,21 @@ child_process::~child_process() {
   }
 }
 
-void child_process::pump(bool want_write) {
+void child_process::kill(int signal) noexcept {
+  if (m_pid > 0 && !m_waited) m_own_group ? ::killpg(m_pid, signal) : ::kill(m_pid, signal);
+}
+
+bool child_process::pump(bool want_write, int timeout_ms) {
   pollfd fds[3];
   nfds_t n = 0;
   if (m_out >= 0) fds[n++] = {m_out, POLLIN, 0};
   if (m_err >= 0) fds[n++] = {m_err, POLLIN, 0};
   if (want_write && m_in >= 0) fds[n++] = {m_in, POLLOUT, 0};
-  if (n == 0) return;
-  if (::poll(fds, n, -1) < 0) {
-    if (errno == EINTR) return;
+  if (n == 0) return true;
+  const int ready = ::poll(fds, n, timeout_ms);
+  if (ready == 0) return false;
+  if (ready < 0) {
+    if (errno == EINTR) return false;
     throw std::runtime_error(m_program + ": poll on its pipes failed: " + errno_text(errno));
   }
   for (nfds_t i = 0; i < n; ++i) {
@@ -174,6 +184,7 @@ void child_process::pump(bool want_write) {
     if (got > 0) (&fd == &m_out ? m_stdout : m_stderr).append(chunk, static_cast<std::size_t>(got));
     else if (got == 0 || (errno != EINTR && errno != EAGAIN)) close_fd(fd);
   }
+  return true;
 }
 
 void child_process::write(std::string_view data) {
@@ -197,6 +208,12 @@ void child_process::write(std::string_view data) {
 void child_process::close_stdin() { close_fd(m_in); }
 
 std::optional<std::string> child_process::read_line() {
+  for (;;)
+    if (auto line = read_line_for(-1); line || !m_interrupted) return line;
+}
+
+std::optional<std::string> child_process::read_line_for(int timeout_ms) {
+  m_interrupted = false;
   for (;;) {
     if (const auto nl = m_stdout.find('\n', m_taken); nl != std::string::npos) {
       std::string line = m_stdout.substr(m_taken, nl - m_taken);
@@ -214,7 +231,10 @@ std::optional<std::string> child_process::read_line() {
       if (rest.empty()) return std::nullopt;
       return rest;
     }
-    pump(false);
+    if (!pump(false, timeout_ms)) {
+      m_interrupted = true;
+      return std::nullopt;
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,15 @@ struct compile_options {
   std::filesystem::path cache_dir;  // empty: $TRITON_AOT_CACHE_DIR, else ~/.cache/triton-bench/aot
   std::filesystem::path python;     // empty: $TRITON_AOT_PYTHON, else the build's configured Python
   std::function<void(std::string_view)> progress;  // one line per finished image, or empty
+  int timeout_seconds = 600;        // per image: no image finished for this long stops the compile
+  std::function<int()> stop_signal;  // a signal that asks the compile to stop (SIGINT, SIGTERM), or 0
+};
+
+// Thrown when stop_signal() said to stop: everything the compile made is removed by then.
+class compile_stopped : public std::runtime_error {
+ public:
+  explicit compile_stopped(int number) : std::runtime_error("stopped by a signal"), signal(number) {}
+  int signal;
 };
 
 struct image_timing {
