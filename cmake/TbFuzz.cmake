@@ -49,7 +49,8 @@ function(tb_add_fuzzer)
     COMMAND ${TB_CLANGXX_FUZZ} -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
             -DFMT_HEADER_ONLY ${_flags} ${F_SOURCES} -o ${_exe}
     DEPENDS ${F_SOURCES}
-    COMMENT "clang++ -fsanitize=fuzzer tb_fuzz_${F_NAME}")
+    COMMENT "clang++ -fsanitize=fuzzer tb_fuzz_${F_NAME}"
+    VERBATIM)
   add_custom_target(tb_fuzz_${F_NAME} ALL DEPENDS ${_exe})
   set(_work ${CMAKE_BINARY_DIR}/fuzz/corpus_${F_NAME})
   file(MAKE_DIRECTORY ${_work})
