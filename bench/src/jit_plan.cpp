@@ -1,6 +1,6 @@
 #include "jit_plan.hpp"
 
-#include "atomic_file.hpp"
+#include <tb/support/atomic_file.hpp>
 
 #include <tb/scenario/types.hpp>
 
@@ -173,7 +173,7 @@ jit_plan jit_plan_from_json(const json& j) {
 
 void write_jit_plan(const jit_plan& p, const fs::path& file) {
   fs::create_directories(file.parent_path());
-  write_file_atomically(file, to_json(p).dump(1) + "\n");
+  tb::support::write_file_atomically(file, to_json(p).dump(1) + "\n");
 }
 
 }  // namespace tb::bench

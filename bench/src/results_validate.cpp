@@ -86,7 +86,8 @@ struct validator {
 std::vector<std::string> validate_results_json(const json& j) {
   validator v;
   if (!j.is_object()) return {"(root): is not an object"};
-  if (j.value("schema", "") != results_schema)
+  // Not j.value("schema", ""): that throws nlohmann's type_error when "schema" is no string.
+  if (!(j.contains("schema") && j["schema"].is_string() && j["schema"].get<std::string>() == results_schema))
     v.problem("schema", fmt::format("expected \"{}\"", results_schema));
   // Version 1 (no mode instances, no warm-up fields) is read as a subset of 2.
   const int version = j.contains("version") && j["version"].is_number_integer() ? j["version"].get<int>() : 0;

@@ -5,6 +5,7 @@
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
+#include "option_checks.hpp"
 #include "report/console.hpp"
 #include "report/deliver.hpp"
 #include "results_json.hpp"
@@ -166,6 +167,27 @@ std::vector<std::string> measurement_options(const CLI::App& app) {
   return given;
 }
 
+// The checks of values CLI11 took as given: one short line each, before anything runs.
+std::optional<std::string> option_problem(const CLI::App& app) {
+  const auto given = [&](const char* name) -> std::optional<std::string> {
+    const auto* o = app.get_option_no_throw(name);
+    if (o == nullptr || o->count() == 0) return std::nullopt;
+    return o->results().back();
+  };
+  const std::pair<const char*, long long> whole[] = {
+      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--device", 0}, {"--cold-start-repeats", 1}};
+  for (const auto& [name, min] : whole)
+    if (const auto text = given(name))
+      if (auto problem = tb::bench::check_whole_number(name, *text, min)) return problem;
+  if (const auto text = given("--time-limit"))
+    if (auto problem = tb::bench::check_positive_seconds("--time-limit", *text)) return problem;
+  if (const auto file = given("--json"))
+    if (auto problem = tb::bench::check_output_file("--json", *file)) return problem;
+  if (const auto dir = given("--trace"))
+    if (auto problem = tb::bench::check_output_folder("--trace", *dir)) return problem;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,14 +214,11 @@ int main(int argc, char** argv) {
   app.add_option("--scenario,-s", scenario, "scenario name, looked for in $TRITON_BENCH_SCENARIOS then the installed "
                                             "examples (--list), or a path to a folder or scenario.toml (default: sandwich)");
   app.add_option("--iterations,-n", iterations, "measured iterations per mode and round at most (fewer when a batch would pass 0.25 s; "
-                                             "default: the scenario's)")
-      ->check(CLI::PositiveNumber);
+                                             "default: the scenario's)");
   app.add_option("--rounds", rounds, "exactly this many untraced rounds (default: until the 95% interval of every "
-                                     "mode's median host time is within 1%, or the time limit)")
-      ->check(CLI::PositiveNumber);
+                                     "mode's median host time is within 1%, or the time limit)");
   app.add_option("--traced-rounds", traced_rounds, "rounds under CUPTI after the untraced ones, for gaps, latency and "
-                                                   "kernel time (default 2; 0: host time only)")
-      ->check(CLI::NonNegativeNumber);
+                                                   "kernel time (default 2; 0: host time only)");
   std::string host_timing = "back-to-back";
   app.add_option("--host-timing", host_timing,
                  "untraced host time: 'back-to-back' launches like an application, timing each iteration's launches "
@@ -209,9 +228,8 @@ int main(int argc, char** argv) {
   std::string cpu = "current";
   app.add_option("--cpu", cpu, "CPU the timed rounds run on, this process's and the JIT runner's alike: a number, "
                                "'current' (the one triton-bench starts on) or 'none' (default current)");
-  app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--device,-d", device, "CUDA device ordinal (default 0)")->check(CLI::NonNegativeNumber);
+  app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)");
+  app.add_option("--device,-d", device, "CUDA device ordinal (default 0)");
   app.add_option("--trace", trace_dir, "write one Chrome trace per mode into DIR");
   app.add_option("--json", json_file, "write the results (docs/results-schema.md) to FILE; '-': to stdout, which then "
                                      "holds the JSON alone (the report goes to stderr)");
@@ -228,8 +246,7 @@ int main(int argc, char** argv) {
   app.add_option("--recorded", recorded, "folder of the recording shown without a GPU (default "
                                          "share/triton-bench/recorded beside this program)");
   app.add_flag("--cold-start", cold_start, "also measure process start to first kernel completion per mode");
-  app.add_option("--cold-start-repeats", cold_repeats, "fresh processes per cold-start mode (default 3)")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--cold-start-repeats", cold_repeats, "fresh processes per cold-start mode (default 3)");
   bool require_check = false, no_jit_check = false;
   app.add_flag("--require-check", require_check,
                "fail (exit 4) when a mode's outputs could be checked neither against Triton's JIT nor a host model");
@@ -273,10 +290,21 @@ only on a terminal, never when NO_COLOR is set.
   }
   const auto console = tb::bench::report::standard_console(quiet);
 
-  if (analyze->parsed()) return analyze_command(trace_path, target, console, {format, analysis_json});
+  if (analyze->parsed()) {
+    if (!analysis_json.empty())
+      if (const auto problem = tb::bench::check_output_file("--json", analysis_json)) {
+        console.error(fmt::format("triton-bench analyze: {}", *problem));
+        return to_int(exit_code::bad_option);
+      }
+    return analyze_command(trace_path, target, console, {format, analysis_json});
+  }
   if (list) return list_scenarios(format);
 
   // Options that CLI11 cannot check alone, before anything else happens.
+  if (const auto problem = option_problem(app)) {
+    console.error(fmt::format("triton-bench: {}", *problem));
+    return to_int(exit_code::bad_option);
+  }
   tb::bench::run_options o;
   o.jit_check = !no_jit_check;
   if (modes.empty()) modes = {std::string(to_string(tb::bench::reference_mode))};
@@ -305,6 +333,10 @@ only on a terminal, never when NO_COLOR is set.
       if (used != cpu.size() || o.cpu < 0) throw std::invalid_argument(cpu);
     } catch (const std::exception&) {
       console.error(fmt::format("triton-bench: --cpu {}: expected a CPU number, 'current' or 'none'", cpu));
+      return to_int(exit_code::bad_option);
+    }
+    if (const auto problem = tb::bench::check_cpu("--cpu", o.cpu)) {
+      console.error(fmt::format("triton-bench: {}", *problem));
       return to_int(exit_code::bad_option);
     }
   }

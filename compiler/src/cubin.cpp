@@ -65,8 +65,10 @@ std::vector<attribute> parse_attributes(llvm::ArrayRef<std::uint8_t> bytes, std:
 
 cubin_info read_cubin(std::span<const std::byte> image) {
   const llvm::StringRef bytes(reinterpret_cast<const char*>(image.data()), image.size());
-  if (image.size() < 64 || bytes.substr(0, 4) != "\x7f" "ELF")
-    throw cubin_error("not an ELF file (a cubin starts with \\x7fELF)");
+  if (bytes.substr(0, 4) != "\x7f" "ELF") throw cubin_error("not an ELF file (a cubin starts with \\x7fELF)");
+  if (image.size() < 64)
+    throw cubin_error(fmt::format("truncated: {} bytes, less than the 64-byte header of a 64-bit ELF file",
+                                  image.size()));
   if (static_cast<unsigned char>(bytes[4]) != llvm::ELF::ELFCLASS64)
     throw cubin_error("not a 64-bit ELF file");
   const elf_file file = take(elf_file::create(bytes), "invalid ELF");

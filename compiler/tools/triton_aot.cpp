@@ -112,9 +112,12 @@ std::vector<tb::compiler::expected_param> parse_expected(const std::string& text
 }
 
 int run_inspect(const fs::path& file, const std::string& expect) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) throw tb::scenario::diagnostic_error({file}, "is a folder; expected a .cubin file");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw tb::scenario::diagnostic_error({file}, "cannot read the file");
+  if (!in) throw tb::scenario::diagnostic_error({file}, fmt::format("cannot read the file: {}", std::strerror(errno)));
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw tb::scenario::diagnostic_error({file}, "cannot read the file");
   tb::compiler::cubin_info info;
   try {
     info = tb::compiler::read_cubin(std::as_bytes(std::span(bytes.data(), bytes.size())));

@@ -82,7 +82,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (window.documents().empty()) {
-    std::fprintf(stderr, "triton-bench-gui: no trace could be opened\n");
+    if (window.loadFailures().isEmpty())
+      std::fprintf(stderr, "triton-bench-gui: no trace could be opened: no TRACE.json given\n");
+    else  // each failure was named on its own line as it happened
+      std::fprintf(stderr, "triton-bench-gui: no trace could be opened (%lld failed, named above)\n",
+                   static_cast<long long>(window.loadFailures().size()));
     return 1;
   }
   window.setCurrentDocument(0);

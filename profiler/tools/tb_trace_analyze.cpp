@@ -1,17 +1,17 @@
 // tb-trace-analyze TRACE.json [--target NAME] [--json OUT]
 // Reads a Chrome trace (ours or Kineto's), prints the analysis table, optionally writes
-// the summary JSON. Errors: one line naming the file, exit code 1.
+// the summary JSON (whole or not at all: written beside OUT, then renamed). Errors: one
+// line naming the file, exit code 1.
 #include <tb/profiler/analysis.hpp>
 #include <tb/profiler/trace_reader.hpp>
 
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
+#include <tb/support/atomic_file.hpp>
 #include <tb/support/build_info.hpp>
 
-#include <cstring>
-#include <cerrno>
-#include <fstream>
+#include <cstdio>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -39,15 +39,10 @@ int main(int argc, char** argv) {
     }
     tb::profiler::print_analysis_table(std::cout, result);
     if (!json_path.empty()) {
-      std::ofstream out(json_path, std::ios::binary | std::ios::trunc);
-      if (!out) {
-        std::cerr << json_path << ": cannot open for writing: " << std::strerror(errno) << '\n';
-        return 1;
-      }
-      tb::profiler::write_analysis_json(out, result, trace_path);
-      out.close();
-      if (!out) {
-        std::cerr << json_path << ": cannot write the summary\n";
+      try {
+        tb::support::write_file_atomically(json_path, tb::profiler::analysis_to_json(result, trace_path));
+      } catch (const std::runtime_error& e) {
+        std::cerr << e.what() << '\n';  // "OUT: cannot write: why"
         return 1;
       }
     }

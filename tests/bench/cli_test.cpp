@@ -215,4 +215,94 @@ TEST(Cli, BadFormatIsABadOptionAndHelpListsTheExitStatuses) {
   EXPECT_NE(help.out.find("NO_COLOR"), std::string::npos);
 }
 
+std::string write_scratch_file(const std::string& name, const std::string& text) {
+  fs::create_directories(scratch);
+  const fs::path file = scratch / name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file.string();
+}
+
+// Issue 12: a bad value is one short line naming the option and what was expected, exit 2,
+// before anything runs (and without a GPU too: the value is wrong whatever the machine).
+void expect_bad_option(const std::string& args, const std::string& line) {
+  const outcome o = run(args, no_driver);
+  EXPECT_EQ(o.status, to_int(exit_code::bad_option)) << args << ": " << o.err;
+  EXPECT_EQ(o.err, line + "\n") << args;
+  EXPECT_EQ(o.out, "") << args;
+}
+
+TEST(CliOptions, IterationsZeroIsOneShortLine) {
+  expect_bad_option("--iterations 0", "triton-bench: --iterations 0: expected a whole number >= 1");
+  expect_bad_option("--rounds -3", "triton-bench: --rounds -3: expected a whole number >= 1");
+  expect_bad_option("--traced-rounds -1", "triton-bench: --traced-rounds -1: expected a whole number >= 0");
+}
+
+TEST(CliOptions, TimeLimitNanIsRejected) {
+  expect_bad_option("--time-limit nan", "triton-bench: --time-limit nan: expected a finite number of seconds > 0");
+  expect_bad_option("--time-limit inf", "triton-bench: --time-limit inf: expected a finite number of seconds > 0");
+  expect_bad_option("--time-limit 0", "triton-bench: --time-limit 0: expected a finite number of seconds > 0");
+}
+
+TEST(CliOptions, CpuThisMachineDoesNotHaveIsRejected) {
+  const outcome o = run("--cpu 999", no_driver);
+  EXPECT_EQ(o.status, to_int(exit_code::bad_option)) << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_EQ(o.err.rfind("triton-bench: --cpu 999: expected a CPU this process may run on: 0", 0), 0u) << o.err;
+}
+
+TEST(CliOptions, JsonInAFolderThatDoesNotExistIsReportedBeforeARun) {
+  const fs::path file = scratch / "no-such-folder" / "r.json";
+  expect_bad_option(fmt::format("--json '{}'", file.string()),
+                    fmt::format("triton-bench: --json {}: the folder {} does not exist", file.string(),
+                                file.parent_path().string()));
+  expect_bad_option(fmt::format("--no-gpu --json '{}'", file.string()),
+                    fmt::format("triton-bench: --json {}: the folder {} does not exist", file.string(),
+                                file.parent_path().string()));
+  EXPECT_FALSE(fs::exists(file.parent_path()));
+}
+
+TEST(CliOptions, TraceUnderAFileIsReportedBeforeARun) {
+  const std::string file = write_scratch_file("plain_file", "x");
+  expect_bad_option(fmt::format("--trace '{}/traces'", file),
+                    fmt::format("triton-bench: --trace {}/traces: {} is not a folder", file, file));
+}
+
+// Issue 12: analyze rejects what is not a trace, one line naming the file, and leaves no
+// half-written --json behind.
+
+TEST(CliAnalyze, BadUtf8LeavesNoJsonFile) {
+  const std::string trace = write_scratch_file("bad_utf8.json", "{\"traceEvents\": [{\"ph\": \"X\", \"name\": \"k\xff\", "
+                                                           "\"cat\": \"kernel\", \"pid\": 0, \"tid\": 7, \"ts\": 1, "
+                                                           "\"dur\": 2}]}");
+  const fs::path out = scratch / "bad_utf8.summary.json";
+  const outcome o = run(fmt::format("analyze '{}' --json '{}'", trace, out.string()));
+  EXPECT_EQ(o.status, to_int(exit_code::error)) << o.err;
+  EXPECT_EQ(o.err, fmt::format("triton-bench analyze: {}: byte 39: expected UTF-8 text, found the byte 0xFF\n", trace));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(CliAnalyze, AFolderIsNotATrace) {
+  fs::create_directories(scratch / "a_folder");
+  const outcome o = run(fmt::format("analyze '{}'", (scratch / "a_folder").string()));
+  EXPECT_EQ(o.status, to_int(exit_code::error)) << o.err;
+  EXPECT_EQ(o.err, fmt::format("triton-bench analyze: {}: is a folder; expected a trace file (Chrome Trace Event "
+                               "JSON)\n", (scratch / "a_folder").string()));
+}
+
+TEST(CliAnalyze, AResultsFileIsNotATrace) {
+  const outcome o = run(fmt::format("analyze '{}'", recorded_file));
+  EXPECT_EQ(o.status, to_int(exit_code::error)) << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_NE(o.err.find("expected a trace, found triton-bench results (--json output)"), std::string::npos) << o.err;
+}
+
+TEST(CliAnalyze, JsonInAFolderThatDoesNotExistIsABadOption) {
+  const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/kineto_sample.json";
+  const fs::path out = scratch / "no-such-folder" / "s.json";
+  const outcome o = run(fmt::format("analyze '{}' --json '{}'", trace, out.string()));
+  EXPECT_EQ(o.status, to_int(exit_code::bad_option)) << o.err;
+  EXPECT_EQ(o.err, fmt::format("triton-bench analyze: --json {}: the folder {} does not exist\n", out.string(),
+                               out.parent_path().string()));
+}
+
 }  // namespace

@@ -159,4 +159,15 @@ INSTANTIATE_TEST_SUITE_P(
         breakage{"stop_reason", [](json& j) { j["method"]["stop_reason"] = "bored"; }, "method.stop_reason: 'bored'"}),
     [](const testing::TestParamInfo<breakage>& p) { return std::string(p.param.name); });
 
+// Found by tb_fuzz_results_reader (issue 12): a "schema" that is not a string threw
+// nlohmann's type_error out of the validator instead of being reported.
+TEST(ResultsSchema, ASchemaThatIsNotAStringIsAProblemNotAnException) {
+  const auto j = nlohmann::json::parse(R"({"schema":2,"modes":[]})");
+  std::vector<std::string> problems;
+  ASSERT_NO_THROW(problems = validate_results_json(j));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(problems.front().rfind("schema: ", 0), 0u) << problems.front();
+  EXPECT_THROW(results_from_json(j), std::runtime_error);
+}
+
 }  // namespace

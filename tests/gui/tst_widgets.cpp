@@ -24,6 +24,7 @@ class TestWidgets : public QObject {
   void filterHidesOthers();
   void compareAlignsTraces();
   void corruptFileShowsErrorAndAppKeepsWorking();
+  void everyBadFileInAListIsNamedWithItsReason();
 
  private:
   QPoint pointOf(const EventRef& ref) const;
@@ -265,6 +266,29 @@ void TestWidgets::corruptFileShowsErrorAndAppKeepsWorking() {
   m_window->setSearchText(QStringLiteral("add_kernel"));
   m_window->findNext();
   QCOMPARE(m_window->details()->value(QStringLiteral("Name")), QStringLiteral("add_kernel"));
+}
+
+// Issue 12: two bad files among good ones: both are named with their reasons, in the
+// dialog and in the status bar, and a later successful load does not hide them.
+void TestWidgets::everyBadFileInAListIsNamedWithItsReason() {
+  QSignalSpy failed(m_window, &MainWindow::loadFailed);
+  const QString missing = QStringLiteral(TB_GUI_TEST_DATA "/nonexistent.json");
+  const QString truncated = QStringLiteral(TB_GUI_TEST_DATA "/truncated.json");
+  m_window->openFiles({missing, QStringLiteral(TB_GUI_TEST_DATA "/cubin-cached.json"), truncated});
+  QVERIFY(m_window->waitForLoads(30000));
+  QCOMPARE(failed.count(), 2);
+  QMessageBox* box = m_window->findChild<QMessageBox*>(QStringLiteral("traceErrorDialog"));
+  QVERIFY(box);
+  QVERIFY(box->isVisible());
+  const QString listed = box->informativeText();
+  QVERIFY2(listed.contains(missing + QStringLiteral(": cannot open: No such file or directory")), qPrintable(listed));
+  QVERIFY2(listed.contains(truncated + QStringLiteral(": byte ")), qPrintable(listed));
+  QVERIFY2(box->text().contains(QLatin1String("nonexistent.json")) && box->text().contains(QLatin1String("truncated.json")),
+           qPrintable(box->text()));
+  const QString status = m_window->statusText();
+  QVERIFY2(status.contains(QLatin1String("nonexistent.json")) && status.contains(QLatin1String("truncated.json")),
+           qPrintable(status));
+  QCOMPARE(m_window->findChildren<QMessageBox*>(QStringLiteral("traceErrorDialog")).size(), 1);
 }
 
 QTEST_MAIN(TestWidgets)

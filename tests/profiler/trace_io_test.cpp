@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <unistd.h>
 
 using namespace tb::profiler;
 
@@ -300,4 +301,78 @@ TEST(chrome_trace, rejects_times_out_of_range) {
   test_support::trace_builder b;
   b.api("x", std::numeric_limits<std::int64_t>::max() - 1, std::numeric_limits<std::int64_t>::max());
   EXPECT_THROW(to_chrome_trace_json(b.t), trace_error);
+}
+
+// Issue 12: what is not a trace is rejected with its byte offset (and the event's index
+// in "traceEvents"), never read as an empty or a nonsense trace.
+TEST(chrome_trace, negative_duration_is_rejected) {
+  const std::string text = R"({"traceEvents":[{"ph":"X","pid":1,"ts":5,"dur":1},{"ph":"X","pid":1,"ts":10,"dur":-3}]})";
+  const auto e = parse_error(text);
+  EXPECT_EQ(e.offset(), text.find("-3"));
+  EXPECT_EQ(e.message(), "expected a \"dur\" >= 0 in traceEvents[1]");
+}
+
+TEST(chrome_trace, end_before_its_begin_is_rejected) {
+  const std::string text =
+      R"({"traceEvents":[{"ph":"B","name":"r","pid":1,"tid":1,"ts":10},{"ph":"E","pid":1,"tid":1,"ts":4}]})";
+  const auto e = parse_error(text);
+  EXPECT_EQ(e.offset(), text.find("{\"ph\":\"E\""));
+  EXPECT_EQ(e.message(), "expected the \"ts\" of this \"E\" event (traceEvents[1]) not before that of its \"B\" event "
+                         "(traceEvents[0])");
+  const std::string lone = R"([{"ph":"X","pid":1,"ts":1},{"ph":"E","pid":1,"tid":1,"ts":4}])";
+  EXPECT_EQ(parse_error(lone).message(),
+            "expected a matching \"B\" event before this \"E\" event (traceEvents[1])");
+}
+
+TEST(chrome_trace, object_without_trace_events_is_rejected) {
+  const auto e = parse_error(R"(  {"foo": 1})");
+  EXPECT_EQ(e.offset(), 2u);
+  EXPECT_EQ(e.message(), "expected a \"traceEvents\" array in the top-level object (a Chrome trace)");
+}
+
+TEST(chrome_trace, results_file_is_rejected_as_not_a_trace) {
+  const auto e = parse_error(R"({"schema": "triton-bench/results", "version": 3, "modes": []})");
+  EXPECT_EQ(e.offset(), 0u);
+  EXPECT_EQ(e.message(), "expected a trace, found triton-bench results (--json output): analyze reads the traces of "
+                         "--trace DIR");
+}
+
+TEST(chrome_trace, bad_utf8_byte_is_rejected_at_its_offset) {
+  const std::string text = "[{\"ph\":\"X\",\"name\":\"k\xc3\",\"pid\":1,\"ts\":1}]";
+  const auto e = parse_error(text);
+  EXPECT_EQ(e.offset(), text.find('\xc3'));
+  EXPECT_EQ(e.message(), "expected UTF-8 text, found the byte 0xC3");
+  // Well-formed multi-byte text passes; overlong forms and surrogates do not.
+  EXPECT_NO_THROW(parse_chrome_trace("[{\"ph\":\"X\",\"name\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\",\"pid\":1,\"ts\":1}]"));
+  EXPECT_EQ(parse_error("[\"\xc0\xaf\"]").offset(), 2u);
+  EXPECT_EQ(parse_error("[\"\xed\xa0\x80\"]").offset(), 2u);
+}
+
+TEST(chrome_trace, folder_is_one_line_error) {
+  try {
+    read_chrome_trace_file(TB_PROFILER_TEST_DATA);
+    FAIL() << "no error";
+  } catch (const trace_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              std::string(TB_PROFILER_TEST_DATA) + ": is a folder; expected a trace file (Chrome Trace Event JSON)");
+  }
+}
+
+TEST(chrome_trace, written_trace_replaces_the_file_whole) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tb-trace-io-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "t.json";
+  write_chrome_trace_file(rich_trace(), file);
+  EXPECT_TRUE(read_chrome_trace_file(file) == rich_trace());
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1u);  // no temporary file left beside it
+  try {
+    write_chrome_trace_file(rich_trace(), dir / "missing" / "t.json");
+    ADD_FAILURE() << "no error";
+  } catch (const trace_error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind((dir / "missing" / "t.json").string() + ": cannot write: ", 0), 0u)
+        << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -1,6 +1,6 @@
 #include "report/deliver.hpp"
 
-#include "atomic_file.hpp"
+#include <tb/support/atomic_file.hpp>
 #include "results_json.hpp"
 
 #include <fmt/format.h>
@@ -27,7 +27,7 @@ void send(const console& c, const output_request& request, Print print, Json jso
   if (!json_on_stdout) print(destination{c.out, c.out_colour});
   else if (request.format != "json") print(destination{c.err, c.err_colour});
   if (json_on_stdout) c.out << json() << std::flush;
-  else if (!request.json_file.empty()) write_file_atomically(request.json_file, json());
+  else if (!request.json_file.empty()) tb::support::write_file_atomically(request.json_file, json());
 }
 
 }  // namespace

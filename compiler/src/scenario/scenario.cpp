@@ -296,7 +296,9 @@ kernel parse_kernel(const fs::path& file, const fs::path& dir, const toml::table
     const constexpr_list own = read_constexprs(file, vr.optional_table("constexprs"));
     v.constexprs = defaults;
     for (const auto& [key, value] : own) {
-      auto it = std::find_if(v.constexprs.begin(), v.constexprs.end(), [&](const auto& kv) { return kv.first == key; });
+      // An init-capture, not [&]: clang 14 (the fuzz build) cannot capture a structured binding.
+      auto it = std::find_if(v.constexprs.begin(), v.constexprs.end(),
+                             [&wanted = key](const auto& kv) { return kv.first == wanted; });
       if (it != v.constexprs.end()) it->second = value;
       else v.constexprs.emplace_back(key, value);
     }
@@ -490,7 +492,7 @@ launch_def parse_launch(const fs::path& file, const toml::table& table, const sc
   const toml::table* args = r.optional_table("args");
   if (!args) throw diagnostic_error(l.where, fmt::format("[[launch]] of '{}' has no 'args' table", k.name));
   for (const auto& [key, node] : *args) {
-    if (std::none_of(k.params.begin(), k.params.end(), [&](const param& p) { return p.name == key.str(); })) {
+    if (std::none_of(k.params.begin(), k.params.end(), [&arg = key](const param& p) { return p.name == arg.str(); })) {
       const auto& begin = key.source().begin;
       throw diagnostic_error({file, static_cast<int>(begin.line), static_cast<int>(begin.column)},
                              fmt::format("'{}' is not an argument of kernel '{}'", key.str(), k.name));

@@ -3,6 +3,7 @@
 #include <QAction>
 
 #include <algorithm>
+#include <cstdio>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -125,6 +126,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 void MainWindow::openFiles(const QStringList& paths) {
+  if (m_loader.pending() == 0) m_failures.clear();  // a new batch
   for (const auto& path : paths) {
     if (path.isEmpty()) continue;
     m_progress->setRange(0, 0);
@@ -165,27 +167,41 @@ void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
   m_traceBox->setCurrentIndex(static_cast<int>(at));
   setCurrentDocument(static_cast<int>(at));
   m_compare->setDocuments(m_docs, m_targetEdit->text());
-  m_status->setText(tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
-                        .arg(QFileInfo(path).fileName())
-                        .arg(doc->eventCount())
-                        .arg(doc->tracks().size())
-                        .arg(doc->flowCount()));
+  QString status = tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
+                       .arg(QFileInfo(path).fileName())
+                       .arg(doc->eventCount())
+                       .arg(doc->tracks().size())
+                       .arg(doc->flowCount());
+  if (!m_failures.isEmpty()) status += tr("; could not open: %1").arg(m_failures.join(QStringLiteral("; ")));
+  m_status->setText(status);
   emit documentLoaded(path);
 }
 
+// Every failure of the batch stays named: on stderr (one line each), in the status bar
+// and in one dialog that lists them all (a later failure adds to it, never replaces it).
 void MainWindow::onFailed(const QString& path, const QString& message) {
   auto& pending = m_requests[path];
   if (!pending.empty()) pending.erase(pending.begin());
-  if (m_errorDialog) m_errorDialog->close();
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open trace"),
-                              tr("Could not open %1").arg(QFileInfo(path).fileName()), QMessageBox::Ok, this);
-  box->setObjectName(QStringLiteral("traceErrorDialog"));
-  box->setInformativeText(message);
-  box->setAttribute(Qt::WA_DeleteOnClose);
-  box->setWindowModality(Qt::NonModal);  // the app stays usable; tests find it by name
-  box->show();
-  m_errorDialog = box;
-  m_status->setText(message);
+  // The reader's messages start with the file; others get it in front.
+  const QString line = message.startsWith(path) ? message : QStringLiteral("%1: %2").arg(path, message);
+  m_failures.push_back(line);
+  std::fprintf(stderr, "triton-bench-gui: cannot open a trace: %s\n", line.toLocal8Bit().constData());
+  QStringList names;
+  for (const auto& failure : m_failures) names.push_back(failure.section(QStringLiteral(": "), 0, 0));
+  const QString text = m_failures.size() == 1 ? tr("Could not open %1").arg(QFileInfo(path).fileName())
+                                              : tr("Could not open %1 traces: %2").arg(m_failures.size())
+                                                    .arg(names.join(QStringLiteral(", ")));
+  if (!m_errorDialog) {
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open trace"), text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("traceErrorDialog"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::NonModal);  // the app stays usable; tests find it by name
+    m_errorDialog = box;
+  }
+  m_errorDialog->setText(text);
+  m_errorDialog->setInformativeText(m_failures.join(QLatin1Char('\n')));
+  m_errorDialog->show();
+  m_status->setText(tr("could not open: %1").arg(m_failures.join(QStringLiteral("; "))));
   emit loadFailed(path, message);
 }
 

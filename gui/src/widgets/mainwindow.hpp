@@ -51,6 +51,9 @@ class MainWindow : public QMainWindow {
   /// The error dialog currently shown (non-modal), if any.
   QMessageBox* errorDialog() const { return m_errorDialog; }
   QString statusText() const;
+  /// "FILE: why" for each trace of the current batch of opens that could not be opened
+  /// (a batch ends when every load of it finished and a new open starts).
+  const QStringList& loadFailures() const noexcept { return m_failures; }
 
  signals:
   void documentLoaded(const QString& path);
@@ -86,6 +89,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_status = nullptr;
   QProgressBar* m_progress = nullptr;
   QPointer<QMessageBox> m_errorDialog;
+  QStringList m_failures;
   std::vector<EventIndex> m_hits;
   QString m_hitsFor;
   int m_hitIndex = -1;

@@ -2,6 +2,7 @@
 
 #include "io/chrome_format.hpp"
 #include "io/json_cursor.hpp"
+#include "io/utf8.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -110,6 +111,7 @@ struct raw_id {
 
 struct pending_begin {
   event e;
+  std::size_t index;       // in "traceEvents"
   std::size_t args_begin;  // into reader::m_pending_args
   std::size_t args_count;
 };
@@ -135,12 +137,16 @@ class reader {
  private:
   // ---- top level -------------------------------------------------------------------
   void read_top_object() {
+    const std::size_t object_at = (m_cur.peek(), m_cur.offset());
     m_cur.begin_object("the trace");
-    bool first = true;
+    bool first = true, has_events = false, has_schema = false, has_modes = false;
     std::string_view key;
     while (m_cur.next_member(key, m_key_scratch, first)) {
+      has_schema = has_schema || key == "schema";
+      has_modes = has_modes || key == "modes";
       if (key == "traceEvents") {
         read_events();
+        has_events = true;
       } else if (key == "otherData") {
         read_other_data();
       } else if (key == "baseTimeNanoseconds") {
@@ -156,6 +162,12 @@ class reader {
         m_cur.skip_value("");
       }
     }
+    if (has_events) return;
+    if (has_schema && has_modes) {
+      m_cur.fail(object_at, "expected a trace, found triton-bench results (--json output): analyze reads the "
+                            "traces of --trace DIR");
+    }
+    m_cur.fail(object_at, "expected a \"traceEvents\" array in the top-level object (a Chrome trace)");
   }
 
   // A scalar as text: decoded string content, or the raw number/bool/null text.
@@ -247,7 +259,10 @@ class reader {
   void read_events() {
     m_cur.begin_array("\"traceEvents\"");
     bool first = true;
-    while (m_cur.next_element(first)) read_event();
+    while (m_cur.next_element(first)) {
+      read_event();
+      ++m_event_index;
+    }
   }
 
   void read_id(raw_id& id, std::string_view context) {
@@ -339,6 +354,9 @@ class reader {
     event e;
     e.track = track_for(event_at);
     e.start_ns = ts;
+    if (has_dur && dur < 0 && (phase == 'X' || phase == 'i' || phase == 'I')) {
+      m_cur.fail(dur_at, "expected a \"dur\" >= 0 in traceEvents[" + std::to_string(m_event_index) + "]");
+    }
     if (phase == 'X') {
       if (has_dur) {
         const std::int64_t end = ts + dur;  // both bounded by 2^62: no overflow
@@ -389,7 +407,7 @@ class reader {
     if (has_kernel) e.kernel = m_trace.add_kernel_info(k);
 
     if (phase == 'B') {
-      pending_begin p{e, m_pending_args.size(), m_event_args.size()};
+      pending_begin p{e, m_event_index, m_pending_args.size(), m_event_args.size()};
       m_pending_args.insert(m_pending_args.end(), m_event_args.begin(), m_event_args.end());
       if (m_open.size() <= e.track) m_open.resize(e.track + 1);
       m_open[e.track].push_back(p);
@@ -404,9 +422,14 @@ class reader {
 
   void handle_end(std::uint32_t track, std::int64_t ts, std::size_t event_at) {
     if (track >= m_open.size() || m_open[track].empty()) {
-      m_cur.fail(event_at, "expected a matching \"B\" event before this \"E\" event");
+      m_cur.fail(event_at, "expected a matching \"B\" event before this \"E\" event (traceEvents[" +
+                               std::to_string(m_event_index) + "])");
     }
     auto p = m_open[track].back();
+    if (ts < p.e.start_ns) {
+      m_cur.fail(event_at, "expected the \"ts\" of this \"E\" event (traceEvents[" + std::to_string(m_event_index) +
+                               "]) not before that of its \"B\" event (traceEvents[" + std::to_string(p.index) + "])");
+    }
     m_open[track].pop_back();
     p.e.end_ns = ts;
     const std::span<const event_arg> args(m_pending_args.data() + p.args_begin, p.args_count);
@@ -718,6 +741,7 @@ class reader {
   std::int64_t m_last_pid = 0, m_last_tid = 0;
   std::uint32_t m_last_track_process = 0;
 
+  std::size_t m_event_index = 0;  // of the event being read, in "traceEvents"
   std::vector<std::vector<pending_begin>> m_open;
   std::vector<event_arg> m_pending_args;
 };
@@ -725,12 +749,21 @@ class reader {
 }  // namespace
 
 trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
+  if (const auto bad = detail::first_invalid_utf8(text)) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
+    throw trace_error(std::string(source_name), *bad, std::string("expected UTF-8 text, found the byte ") + byte);
+  }
   reader r(text, source_name);
   return r.run();
 }
 
 trace read_chrome_trace_file(const std::filesystem::path& path) {
   const std::string name = path.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw trace_error(name, std::nullopt, "is a folder; expected a trace file (Chrome Trace Event JSON)");
+  }
   std::FILE* f = std::fopen(name.c_str(), "rb");
   if (!f) throw trace_error(name, std::nullopt, std::string("cannot open: ") + std::strerror(errno));
   std::string text;

@@ -1,5 +1,7 @@
 #include <tb/profiler/trace_writer.hpp>
 
+#include <tb/support/atomic_file.hpp>
+
 #include "io/chrome_format.hpp"
 
 #include <charconv>
@@ -341,21 +343,17 @@ std::string to_chrome_trace_json(const trace& t, const write_options& options) {
   return std::move(s).str();
 }
 
+// Whole or not at all: the text is built in memory, then written beside the file and
+// renamed over it (tb::support::write_file_atomically), so no reader sees half a trace.
 void write_chrome_trace_file(const trace& t, const std::filesystem::path& path, const write_options& options) {
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      throw trace_error(path.string(), std::nullopt, "cannot open " + tmp.string() + " for writing");
-    }
-    write_chrome_trace(t, f, options, path.string());
-    f.close();
-    if (!f) throw trace_error(path.string(), std::nullopt, "cannot write the trace (close failed)");
+  std::ostringstream s;
+  write_chrome_trace(t, s, options, path.string());
+  try {
+    tb::support::write_file_atomically(path, std::move(s).str());
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what(), prefix = path.string() + ": ";
+    throw trace_error(path.string(), std::nullopt, what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what);
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw trace_error(path.string(), std::nullopt, "cannot rename " + tmp.string() + ": " + ec.message());
 }
 
 }  // namespace tb::profiler

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <string_view>
 
-namespace tb::bench {
+namespace tb::support {
 
 // Replaces `file` with `contents`. Throws std::runtime_error "FILE: cannot write: why".
 void write_file_atomically(const std::filesystem::path& file, std::string_view contents);
 
-}  // namespace tb::bench
+}  // namespace tb::support
