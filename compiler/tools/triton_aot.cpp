@@ -6,6 +6,7 @@
 #include <tb/scenario/diagnostic.hpp>
 #include <tb/compiler/python_env.hpp>
 #include <tb/scenario/types.hpp>
+#include <tb/support/atomic_file.hpp>
 #include <tb/support/build_info.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace {
@@ -36,7 +38,7 @@ void catch_stop_signals() {
 }
 
 void write_timings(const fs::path& path, const tb::compiler::compile_report& report) {
-  std::ofstream out(path);
+  std::ostringstream out;
   out << "{\"triton_version\": \"" << report.triton_version << "\", \"seconds\": " << report.seconds
       << ", \"python_started\": " << (report.python_started ? "true" : "false") << ", \"images\": [";
   for (std::size_t i = 0; i < report.timings.size(); ++i) {
@@ -47,7 +49,11 @@ void write_timings(const fs::path& path, const tb::compiler::compile_report& rep
                        t.kernel, t.variant, t.specialization, t.arch, t.seconds, t.cached ? "true" : "false");
   }
   out << "\n]}\n";
-  if (!out) throw tb::scenario::diagnostic_error({path}, "cannot write the timings file");
+  try {
+    tb::support::write_file_atomically(path, out.str());
+  } catch (const std::exception& e) {
+    throw tb::scenario::diagnostic_error({path}, fmt::format("cannot write the timings file: {}", e.what()));
+  }
 }
 
 // The timings file is written after the bundle: checked before any work, so that a

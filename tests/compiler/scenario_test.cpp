@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -152,3 +154,20 @@ TEST_F(ScenarioErrors, VariantProblems) {
 }
 
 }  // namespace
+
+// Found by tb.test.fuzz.scenario: toml++ quotes the character it saw, a newline here, and
+// the diagnostic spanned two lines. Every diagnostic is one line.
+TEST(Scenario, ADiagnosticQuotingANewlineStaysOneLine) {
+  const fs::path dir = fs::temp_directory_path() / ("tb-one-line-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "scenario.toml") << "[scenario]\nname = \"x\"\nflag = t\nother = 1\n";
+  try {
+    tb::scenario::load_scenario(dir);
+    FAIL() << "no error";
+  } catch (const tb::scenario::diagnostic_error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    EXPECT_NE(what.find("invalid TOML"), std::string::npos) << what;
+  }
+  fs::remove_all(dir);
+}

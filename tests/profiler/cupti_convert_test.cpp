@@ -239,3 +239,20 @@ TEST(cupti_convert, unmatched_marker_end_and_unclosed_start_are_counted) {
   ASSERT_EQ(t.metadata().values.size(), 1u);
   EXPECT_EQ(t.metadata().values[0], (std::pair<std::string, std::string>{"unclosed_nvtx_ranges", "1"}));
 }
+
+// CUPTI leaves an incomplete record's end before its start (end 0): no event with a
+// negative duration may reach the trace (the reader rejects one), it is counted instead.
+TEST(cupti_convert, a_record_ending_before_it_starts_is_counted_not_kept) {
+  cupti::record_converter c(&fake_names);
+  const auto done = kernel("tb_kernel_a", 27'000, 28'000, 2);
+  const auto incomplete = kernel("tb_kernel_b", 29'000, 0, 3);
+  const auto api_incomplete = api(CUPTI_ACTIVITY_KIND_DRIVER, 307, 20'000, 0, 2);
+  c.add(as_activity(&done));
+  c.add(as_activity(&incomplete));
+  c.add(as_activity(&api_incomplete));
+  EXPECT_EQ(c.ignored_records(), 2u);
+  const auto t = c.take();
+  ASSERT_EQ(t.events().size(), 1u);
+  EXPECT_EQ(t.str(t.events()[0].name), "tb_kernel_a");
+  for (const auto& e : t.events()) EXPECT_GE(e.end_ns, e.start_ns);
+}

@@ -11,9 +11,28 @@ std::string format_location(const source_location& where) {
   return out;
 }
 
+namespace {
+
+// A diagnostic is one line: control characters a message quotes from the input (a
+// parser's "saw '\n'") are written as escapes.
+std::string one_line(const std::string& message) {
+  std::string out;
+  for (const char c : message) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 diagnostic_error::diagnostic_error(source_location where, const std::string& message)
-    : std::runtime_error(fmt::format("{}: error: {}", format_location(where), message)),
+    : std::runtime_error(fmt::format("{}: error: {}", format_location(where), one_line(message))),
       m_where(std::move(where)),
-      m_message(message) {}
+      m_message(one_line(message)) {}
 
 }  // namespace tb::scenario

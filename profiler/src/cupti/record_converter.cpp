@@ -174,6 +174,17 @@ string_id record_converter::api_name(CUpti_CallbackDomain domain, CUpti_Callback
   return id;
 }
 
+// CUPTI leaves the end of an incomplete record before its start (0, say): such a record
+// is no interval, and a trace must hold none (readers reject a negative duration). It
+// is counted in ignored_records() instead.
+void record_converter::emit(const event& e, std::span<const event_arg> args) {
+  if (e.end_ns < e.start_ns) {
+    ++m_ignored;
+    return;
+  }
+  m_trace.add_event(e, args);
+}
+
 void record_converter::add_api(const CUpti_ActivityAPI& r, event_kind kind) {
   event e;
   e.kind = kind;
@@ -184,7 +195,7 @@ void record_converter::add_api(const CUpti_ActivityAPI& r, event_kind kind) {
   e.return_value = static_cast<std::int32_t>(r.returnValue);
   e.name = api_name(kind == event_kind::driver_api ? CUPTI_CB_DOMAIN_DRIVER_API : CUPTI_CB_DOMAIN_RUNTIME_API, r.cbid);
   e.track = host_track(r.processId, r.threadId);
-  m_trace.add_event(e);
+  emit(e);
 }
 
 void record_converter::add_kernel(const CUpti_ActivityKernel10& r) {
@@ -206,7 +217,7 @@ void record_converter::add_kernel(const CUpti_ActivityKernel10& r) {
   e.name = m_trace.intern(demangle(r.name));
   e.track = stream_track(r.deviceId, r.streamId);
   e.kernel = m_trace.add_kernel_info(k);
-  m_trace.add_event(e);
+  emit(e);
 }
 
 void record_converter::add_memcpy(const CUpti_ActivityMemcpy6& r) {
@@ -218,7 +229,7 @@ void record_converter::add_memcpy(const CUpti_ActivityMemcpy6& r) {
   e.name = m_trace.intern(memcpy_name(r.copyKind));
   e.track = stream_track(r.deviceId, r.streamId);
   const event_arg args[] = {{m_trace.intern("bytes"), m_trace.intern(std::to_string(r.bytes))}};
-  m_trace.add_event(e, args);
+  emit(e, args);
 }
 
 void record_converter::add_memset(const CUpti_ActivityMemset4& r) {
@@ -231,7 +242,7 @@ void record_converter::add_memset(const CUpti_ActivityMemset4& r) {
   e.track = stream_track(r.deviceId, r.streamId);
   const event_arg args[] = {{m_trace.intern("bytes"), m_trace.intern(std::to_string(r.bytes))},
                             {m_trace.intern("value"), m_trace.intern(std::to_string(r.value))}};
-  m_trace.add_event(e, args);
+  emit(e, args);
 }
 
 void record_converter::add_marker(const CUpti_ActivityMarker2& r) {
@@ -258,9 +269,9 @@ void record_converter::add_marker(const CUpti_ActivityMarker2& r) {
     e.track = m.track;
     if (m.domain != empty_string) {
       const event_arg args[] = {{m_trace.intern("domain"), m.domain}};
-      m_trace.add_event(e, args);
+      emit(e, args);
     } else {
-      m_trace.add_event(e);
+      emit(e);
     }
     return;
   }
@@ -277,9 +288,9 @@ void record_converter::add_marker(const CUpti_ActivityMarker2& r) {
   e.track = track;
   if (domain != empty_string) {
     const event_arg args[] = {{m_trace.intern("domain"), domain}};
-    m_trace.add_event(e, args);
+    emit(e, args);
   } else {
-    m_trace.add_event(e);
+    emit(e);
   }
 }
 
@@ -305,7 +316,7 @@ void record_converter::add_overhead(const CUpti_ActivityOverhead3& r) {
   } else {
     e.track = named_track(device_process(r.objectId.dcs.deviceId), -1, "profiler overhead");
   }
-  m_trace.add_event(e);
+  emit(e);
 }
 
 void record_converter::add_device(const CUpti_ActivityDevice5& r) {
@@ -344,7 +355,7 @@ trace record_converter::take() {
         (void)context;
         e.track = host;
       }
-      m_trace.add_event(e);
+      emit(e);
     }
     m_pending_sync.clear();
   }

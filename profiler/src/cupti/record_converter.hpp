@@ -11,6 +11,7 @@
 #include <cupti_callbacks.h>
 
 #include <cstdint>
+#include <span>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -52,6 +53,7 @@ class record_converter {
   std::uint32_t named_track(std::uint32_t process, std::int64_t tid, std::string_view name);
   string_id api_name(CUpti_CallbackDomain domain, CUpti_CallbackId cbid);
 
+  void emit(const event& e, std::span<const event_arg> args = {});
   void add_api(const CUpti_ActivityAPI& r, event_kind kind);
   void add_kernel(const CUpti_ActivityKernel10& r);
   void add_memcpy(const CUpti_ActivityMemcpy6& r);
