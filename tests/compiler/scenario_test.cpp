@@ -171,3 +171,30 @@ TEST(Scenario, ADiagnosticQuotingANewlineStaysOneLine) {
   }
   fs::remove_all(dir);
 }
+
+// Found by tb.test.fuzz.scenario: toml++ 3.3 reaches undefined behaviour on some non-ASCII
+// characters where it tests for whitespace. TOML allows them only in strings and comments:
+// anywhere else they are refused first, located; in strings and comments they stay.
+TEST(Scenario, ACharacterTheTomlLibraryMishandlesIsRefusedWithItsPlace) {
+  const fs::path dir = fs::temp_directory_path() / ("tb-toml-bug-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "scenario.toml") << "[scenario]\nname = \"x\"\n  \xe3\x80\x88 = 1\n";  // U+3008
+  try {
+    tb::scenario::load_scenario(dir);
+    FAIL() << "no error";
+  } catch (const tb::scenario::diagnostic_error& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().column, 3);
+    EXPECT_NE(std::string(e.what()).find("non-ASCII character outside a string or comment"), std::string::npos)
+        << e.what();
+  }
+  std::ofstream(dir / "scenario.toml", std::ios::trunc)
+      << "# caf\xc3\xa9 \xe3\x80\x88\n[scenario]\nname = \"x\"\ndescription = \"\xc3\xb5 \\\" \xe3\x80\x88\"  # \xc3\xa9\n"
+      << "notes = '''\n\xc3\xa9\n'''\n";
+  try {
+    tb::scenario::load_scenario(dir);
+  } catch (const tb::scenario::diagnostic_error& e) {
+    EXPECT_EQ(std::string(e.what()).find("non-ASCII"), std::string::npos) << e.what();  // other errors are fine
+  }
+  fs::remove_all(dir);
+}
