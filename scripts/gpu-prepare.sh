@@ -27,7 +27,7 @@ cp -a build-gpu .device-carry/
 find .device-carry/build-gpu \( -name '*.o' -o -name '*.o.d' -o -name '*.a' -o -name '*_kernels.cpp' \) -delete
 # Only the GPU tests and benchmarks run from build-gpu; triton-bench runs from the prefix.
 find .device-carry/build-gpu/bin -name 'tb_test_*' ! -name '*gpu*' -delete
-rm -rf .device-carry/build-gpu/share .device-carry/build-gpu/bench/bundles
+rm -rf .device-carry/build-gpu/share .device-carry/build-gpu/bench/bundles .device-carry/build-gpu/fuzz
 rm -f .device-carry/build-gpu/bin/{triton-bench,tb_bench_harness_host,tb-trace-analyze}
 echo "$root" > .device-carry/build-gpu/source-dir.txt
 echo "$root/build-gpu" > .device-carry/build-gpu/build-dir.txt
