@@ -54,9 +54,10 @@ function(tb_add_fuzzer)
   add_custom_target(tb_fuzz_${F_NAME} ALL DEPENDS ${_exe})
   set(_work ${CMAKE_BINARY_DIR}/fuzz/corpus_${F_NAME})
   file(MAKE_DIRECTORY ${_work})
+  # A fixed seed in ctest, so that CI repeats itself; the longer runs of docs/fuzzing.md use random ones.
   add_test(NAME tb.test.fuzz.${F_NAME}
     COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
-            ${_exe} -max_total_time=${F_SECONDS} -max_len=${F_MAX_LEN} -timeout=10 -rss_limit_mb=2048
+            ${_exe} -seed=1 -max_total_time=${F_SECONDS} -max_len=${F_MAX_LEN} -timeout=10 -rss_limit_mb=2048
             ${_work} ${F_CORPUS})
   set_tests_properties(tb.test.fuzz.${F_NAME} PROPERTIES TIMEOUT 120 LABELS fuzz)
 endfunction()
