@@ -2,6 +2,7 @@
 
 #include <tb/support/build_info.hpp>
 #include <tb/support/install_layout.hpp>
+#include <tb/support/read_file.hpp>
 #include <tb/support/run_process.hpp>
 #include <tb/support/sha256.hpp>
 
@@ -9,8 +10,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <system_error>
 
@@ -21,11 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* archs[] = {"sm_90", "sm_80"};
-
-std::string read_all(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Everything that decides the bundle triton-aot makes from this scenario.
 std::string bundle_key(const tb::scenario::scenario& s, const bundle_request& request) {
@@ -40,7 +34,7 @@ std::string bundle_key(const tb::scenario::scenario& s, const bundle_request& re
   }
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    const std::string text = read_all(f);
+    const std::string text = support::read_file(f);
     h.update(f.filename().string() + "\n" + std::to_string(text.size()) + "\n");
     h.update(text);
   }

@@ -37,8 +37,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path self_path() { return tb::support::executable_path(); }
-
 // --list: table (the default) or json; the other formats have nothing more to say here.
 int list_scenarios(const std::string& format) {
   if (format != "table" && format != "json") {
@@ -378,7 +376,7 @@ only on a terminal, never when NO_COLOR is set.
     o.trace_dir = trace_dir;
     o.jit_runner = tb::support::data_dir() / "jit_runner.py";
     o.frontend_dir = tb::support::data_dir() / "python";
-    o.self = self_path();
+    o.self = tb::support::executable_path();
     o.quiet = quiet;
     o.progress = ::isatty(2) != 0;
     o.cold_start = cold_start;

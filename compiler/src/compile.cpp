@@ -2,6 +2,7 @@
 #include <tb/compiler/compile.hpp>
 #include <tb/compiler/cubin.hpp>
 #include <tb/scenario/types.hpp>
+#include <tb/support/read_file.hpp>
 #include <tb/support/run_process.hpp>
 #include <tb/support/sha256.hpp>
 
@@ -50,14 +51,8 @@ struct job {
   std::string id;
 };
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read {}", path.string()));
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::vector<unsigned char> read_bytes(const fs::path& path) {
-  const std::string text = read_text(path);
+  const std::string text = support::read_file(path);
   return {text.begin(), text.end()};
 }
 
@@ -86,7 +81,7 @@ std::string frontend_fingerprint(const fs::path& dir) {
     if (item.path().extension() == ".py") files.push_back(item.path());
   std::sort(files.begin(), files.end());
   sha256 h;
-  for (const fs::path& file : files) h.add_field(file.filename().string()).add_field(read_text(file));
+  for (const fs::path& file : files) h.add_field(file.filename().string()).add_field(support::read_file(file));
   return h.hex();
 }
 
@@ -378,7 +373,7 @@ compile_report compile_scenario(const compile_options& options) {
 
   std::map<fs::path, std::string> source_hashes;
   for (const auto& k : s.kernels)
-    if (!source_hashes.contains(k.source_path)) source_hashes[k.source_path] = sha256::of(read_text(k.source_path));
+    if (!source_hashes.contains(k.source_path)) source_hashes[k.source_path] = sha256::of(support::read_file(k.source_path));
   const std::string frontend_hash = frontend_fingerprint(frontend);
 
   std::vector<job> jobs;
@@ -522,7 +517,7 @@ compile_report compile_scenario(const compile_options& options) {
         specialization_record sr{&spec, kept_params(k, spec), {}};
         for (const auto& j : jobs) {
           if (j.kernel != &k || j.variant != &v || j.spec != &spec) continue;
-          const json metadata = json::parse(read_text(j.cache_entry / fmt::format("sm_{}.json", j.arch)));
+          const json metadata = json::parse(support::read_file(j.cache_entry / fmt::format("sm_{}.json", j.arch)));
           image_record cubin = make_image(j, j.cache_entry, "cubin", metadata);
           check_cubin(j, cubin);
           image_record ptx = make_image(j, j.cache_entry, "ptx", metadata);

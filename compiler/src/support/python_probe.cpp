@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
 #include <system_error>
 
 namespace tb::support {
