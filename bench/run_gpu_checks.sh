@@ -19,7 +19,7 @@ cp -a "$src_prefix" "$prefix"
 user_dir=$(mktemp -d /tmp/user-kernels-XXXX)
 cp -r "$root/tests/bench/own_kernels" "$user_dir/"
 cd "$(mktemp -d /tmp/tb-cwd-XXXX)"  # nothing may land in the current folder
-unset LD_LIBRARY_PATH TB_SOURCE_DIR TB_GIT_COMMIT TRITON_AOT_PYTHON TRITON_BENCH_PYTHON TRITON_BENCH_SCENARIOS CUDA_INJECTION64_PATH
+unset LD_LIBRARY_PATH TRITON_AOT_PYTHON TRITON_BENCH_PYTHON TRITON_BENCH_SCENARIOS CUDA_INJECTION64_PATH
 export XDG_CACHE_HOME=$out/cache
 bench=$prefix/bin/triton-bench
 status=0

@@ -31,7 +31,6 @@
 #include <random>
 #include <unistd.h>
 
-
 namespace tb::bench {
 
 namespace fs = std::filesystem;
