@@ -23,6 +23,25 @@ add_library(tb_tomlplusplus INTERFACE)
 target_include_directories(tb_tomlplusplus SYSTEM INTERFACE ${TB_TOMLPP_INCLUDE_DIR})
 target_compile_definitions(tb_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=1)
 
+# The results database (bench/src/history, docs/results-db.md): SQLite linked statically
+# where libsqlite3-dev has libsqlite3.a (binaries carried to the GPU machine carry it);
+# PostgreSQL through libpq's headers only, the library loaded at run time when a
+# postgresql:// database is used, and left out with a message when libpq-dev is missing.
+find_package(SQLite3 REQUIRED)
+find_library(TB_SQLITE3_STATIC NAMES libsqlite3.a)
+if(TB_SQLITE3_STATIC)
+  set(TB_SQLITE3_LIBRARIES ${TB_SQLITE3_STATIC} Threads::Threads ${CMAKE_DL_LIBS} m)
+else()
+  set(TB_SQLITE3_LIBRARIES SQLite::SQLite3)
+endif()
+message(STATUS "SQLite for the results database: ${TB_SQLITE3_LIBRARIES}")
+find_package(PostgreSQL QUIET)
+if(PostgreSQL_FOUND)
+  message(STATUS "PostgreSQL for the results database: libpq ${PostgreSQL_VERSION_STRING} (loaded at run time)")
+else()
+  message(STATUS "PostgreSQL for the results database: no libpq-dev, --db postgresql://... is not built in")
+endif()
+
 # The CUDA toolkit's headers only (cuda.h, cupti, nvtx3); the driver itself is
 # reached through dlopen at run time, and libcupti by the profiler.
 find_package(CUDAToolkit REQUIRED)

@@ -5,6 +5,8 @@
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
+#include "history/history_command.hpp"
+#include "history/record_command.hpp"
 #include "option_checks.hpp"
 #include "report/console.hpp"
 #include "report/deliver.hpp"
@@ -160,7 +162,7 @@ std::vector<std::string> measurement_options(const CLI::App& app) {
   std::vector<std::string> given;
   for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--time-limit", "--host-timing",
                            "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
-                           "--require-check"})
+                           "--require-check", "--record"})
     if (app.count(name) > 0) given.emplace_back(name);
   return given;
 }
@@ -262,6 +264,12 @@ int main(int argc, char** argv) {
   analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
   analyze->add_option("--json", analysis_json, "write the summary JSON to OUT ('-': stdout)");
   analyze->add_option("--format", format, "report format, as for a run")->check(CLI::IsMember(formats));
+  tb::bench::record_request record;
+  tb::bench::record_command record_command;
+  tb::bench::history_command history_command;
+  tb::bench::add_record_options(app, record);
+  tb::bench::add_record_command(app, record_command);
+  tb::bench::add_history_command(app, history_command);
   app.footer(R"(Examples:
   triton-bench                                   sandwich in cubin-cached
   triton-bench --mode all --mode cubin-cached    every mode, cubin-cached twice (repeat check)
@@ -296,6 +304,8 @@ only on a terminal, never when NO_COLOR is set.
       }
     return analyze_command(trace_path, target, console, {format, analysis_json});
   }
+  if (record_command.command->parsed()) return tb::bench::run_record_command(record_command, console);
+  if (history_command.command->parsed()) return tb::bench::run_history_command(history_command, console);
   if (list) return list_scenarios(format);
 
   // Options that CLI11 cannot check alone, before anything else happens.
@@ -399,6 +409,10 @@ only on a terminal, never when NO_COLOR is set.
     for (const auto& gpu : probe.gpus)
       if (gpu.ordinal == device) console.note(fmt::format("GPU {}: {} (sm_{})", gpu.ordinal, gpu.name, gpu.compute_capability));
 
+    if (const auto problem = tb::bench::record_problem(record)) {  // before the run, not after it
+      console.error(fmt::format("triton-bench: {}", *problem));
+      return to_int(exit_code::bad_option);
+    }
     tb::bench::results r = tb::bench::run_benchmark(s, o);
     for (const auto& gpu : probe.gpus)
       if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
@@ -409,6 +423,8 @@ only on a terminal, never when NO_COLOR is set.
       unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
     }
     if (failed) return to_int(exit_code::mode_failed);
+    if (record.record)
+      if (const int rc = tb::bench::record_run(r, record, console); rc != 0) return rc;
     if (require_check && unchecked) {
       console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
       return to_int(exit_code::unchecked);

@@ -32,4 +32,11 @@ fs::path user_cache_dir() {
   return fs::temp_directory_path() / ("triton-bench-cache-" + std::to_string(::getuid()));
 }
 
+fs::path user_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg && fs::path(xdg).is_absolute())
+    return fs::path(xdg) / "triton-bench";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".local" / "share" / "triton-bench";
+  return {};
+}
+
 }  // namespace tb::support

@@ -28,4 +28,9 @@ std::filesystem::path library_dir();
 // $HOME/.cache/triton-bench, else <temp>/triton-bench-cache-<uid>.
 std::filesystem::path user_cache_dir();
 
+// The user's data for triton-bench (the results database): $XDG_DATA_HOME/triton-bench,
+// else $HOME/.local/share/triton-bench; empty when neither is set (nothing to guess:
+// data, unlike a cache, must not land in a temporary folder).
+std::filesystem::path user_data_dir();
+
 }  // namespace tb::support
