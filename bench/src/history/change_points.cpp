@@ -48,8 +48,9 @@ class l1_cost {
 };
 
 // Optimal partitioning: the segment starts (0 first) minimising the scaled L1 cost plus
-// `penalty` per segment.
-std::vector<std::size_t> optimal_partition(std::span<const double> v, double scale, double penalty) {
+// `penalty` per segment, every segment but the last at least `min_length` long.
+std::vector<std::size_t> optimal_partition(std::span<const double> v, double scale, double penalty,
+                                           std::size_t min_length) {
   const std::size_t n = v.size();
   std::vector<double> best(n + 1, std::numeric_limits<double>::infinity());
   std::vector<std::size_t> start(n + 1, 0);
@@ -58,6 +59,7 @@ std::vector<std::size_t> optimal_partition(std::span<const double> v, double sca
     l1_cost c;
     for (std::size_t j = i; j < n; ++j) {
       c.add(v[j]);
+      if (j + 1 - i < min_length && j + 1 < n) continue;
       const double total = best[i] + c.cost() / scale + penalty;
       if (total < best[j + 1]) best[j + 1] = total, start[j + 1] = i;
     }
@@ -107,7 +109,7 @@ std::vector<change_point> find_change_points(std::span<const double> values, con
   if (values.size() < 2) return {};
   const double scale = noise_scale(values, options);
   const double penalty = options.penalty_per_log_n * std::log(static_cast<double>(values.size()));
-  auto starts = optimal_partition(values, scale, penalty);
+  auto starts = optimal_partition(values, scale, penalty, std::max<std::size_t>(options.min_level_runs, 1));
   merge_small_steps(values, starts, options.min_relative_step);
   std::vector<change_point> out;
   for (std::size_t k = 1; k < starts.size(); ++k) {

@@ -20,6 +20,9 @@ struct change_point_options {
   // The noise scale is never below this fraction of the series' median (a series of
   // equal values has no noise to scale by).
   double noise_floor_relative = 0.001;
+  // A level lasts this many runs at least, but for the newest one (the newest run may
+  // start a level: a regression shows at once). 2: one wild run in the middle is no level.
+  std::size_t min_level_runs = 2;
 };
 
 struct change_point {

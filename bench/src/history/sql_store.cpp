@@ -17,7 +17,9 @@ namespace {
 
 using params = std::vector<sql_value>;
 
-sql_value real(double v) { return std::isnan(v) ? sql_value{} : sql_value{v}; }  // NaN: NULL
+// NaN (a metric without samples): NULL. -0.0 as 0.0, the same in both back ends (SQLite
+// keeps no sign of zero).
+sql_value real(double v) { return std::isnan(v) ? sql_value{} : sql_value{v == 0 ? 0.0 : v}; }
 sql_value integer(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
 std::string now_utc() {
