@@ -2,7 +2,8 @@
 // Unix socket in it (no TCP), stopped and removed when the object goes. Its binaries are
 // found through `pg_config --bindir` (libpq-dev), else /usr/lib/postgresql/*/bin. As root
 // (initdb refuses root) it runs as the user postgres, else nobody, through setpriv.
-// When it cannot start, why() says so and the tests skip with that reason.
+// When it cannot start, why() says so and the tests skip with that reason
+// ($TB_TEST_POSTGRES_BIN names the binaries' folder instead, e.g. none to see the skip).
 #pragma once
 
 #include <tb/support/run_process.hpp>
@@ -71,6 +72,8 @@ class postgres_server {
  private:
   static std::filesystem::path bin_dir() {
     namespace fs = std::filesystem;
+    if (const char* given = std::getenv("TB_TEST_POSTGRES_BIN"); given && *given)  // a test of the skip
+      return fs::exists(fs::path(given) / "initdb") ? fs::path(given) : fs::path();
     std::string line;
     const auto r = tb::support::run_process({"pg_config", "--bindir"}, {}, "", [&](std::string_view l) { line = l; });
     if (r.started && r.exit_code == 0 && fs::exists(fs::path(line) / "initdb")) return line;

@@ -95,7 +95,8 @@ run_summary select_run(results_store& store, const run_selector& selector, std::
     for (const auto& [key, value] : {std::pair{"branch", q.filter.branch}, {"commit", q.filter.commit},
                                      {"scenario", q.filter.scenario}, {"gpu", q.filter.gpu}, {"host", q.filter.hostname}})
       if (!value.empty()) shown += fmt::format("{}={},", key, value);
-    shown.pop_back();
+    if (shown.back() == ',') shown.pop_back();
+    else shown += "(any run)";
     throw std::runtime_error(fmt::format("{}: no run matches {}", store.name(), shown));
   }
   if (selector.last <= 1) return store.load(newest[0].id);
