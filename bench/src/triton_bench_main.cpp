@@ -422,9 +422,9 @@ only on a terminal, never when NO_COLOR is set.
       failed = failed || m.status != "ok";
       unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
     }
-    if (failed) return to_int(exit_code::mode_failed);
     if (record.record)
-      if (const int rc = tb::bench::record_run(r, record, console); rc != 0) return rc;
+      if (const int rc = tb::bench::record_run(r, record, console, !failed); rc != 0) return rc;
+    if (failed) return to_int(exit_code::mode_failed);
     if (require_check && unchecked) {
       console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
       return to_int(exit_code::unchecked);

@@ -224,6 +224,7 @@ TEST_F(Selecting, LatestOfABranchIsByWhenItRan) {
 
 TEST_F(Selecting, RunAndCommitPrefix) {
   EXPECT_EQ(select_run(*store, parse_run_selector("db:run=4")).git_commit, "bbbb000");
+  EXPECT_EQ(select_run(*store, parse_run_selector("db:run=5"), "sandwich").scenario, "softmax");  // run= is exact
   EXPECT_EQ(select_run(*store, parse_run_selector("db:commit=aaaa001")).git_commit, "aaaa001");
   EXPECT_EQ(select_run(*store, parse_run_selector("db:commit=cccc")).git_commit, "cccc001");
   EXPECT_EQ(select_run(*store, parse_run_selector("db:run=4")).source, "db:" + (dir / "r.db").string() + "#4");

@@ -61,7 +61,11 @@ std::string store_one(run_summary s, const std::string& db, const std::string& b
 
 }  // namespace
 
-int record_run(const results& r, const record_request& request, const report::console& c) {
+int record_run(const results& r, const record_request& request, const report::console& c, bool succeeded) {
+  if (!succeeded) {
+    c.note("triton-bench --record: not recorded: a mode failed");
+    return 0;
+  }
   try {
     c.note(store_one(summarize_run(r, "triton-bench --record"), request.db, request.branch));
     return 0;

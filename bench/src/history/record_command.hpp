@@ -31,9 +31,9 @@ void add_record_options(CLI::App& app, record_request& request);
 // not measured for nothing. The problem in one line, or nothing.
 std::optional<std::string> record_problem(const record_request& request);
 
-// After a run that succeeded: stores `r`; a notice on success, 0, else the error and
-// exit_code::error.
-int record_run(const results& r, const record_request& request, const report::console& c);
+// After a run: stores `r` when it `succeeded` (every mode ok), with a notice; else a
+// notice that it was not. 0, or exit_code::error when storing failed (the error said).
+int record_run(const results& r, const record_request& request, const report::console& c, bool succeeded);
 
 // `triton-bench record RESULTS.json...`.
 struct record_command {

@@ -85,7 +85,7 @@ run_summary pool_runs(const std::vector<run_summary>& runs) {
 run_summary select_run(results_store& store, const run_selector& selector, std::string_view scenario) {
   run_query q;
   q.filter = selector.filter;
-  if (q.filter.scenario.empty()) q.filter.scenario = scenario;
+  if (q.filter.scenario.empty() && selector.run == 0) q.filter.scenario = scenario;  // run= names it exactly
   q.run = selector.run;
   q.last = 1;
   const auto newest = store.find(q);

@@ -30,7 +30,7 @@ bool is_db_spec(std::string_view spec) noexcept;
 run_selector parse_run_selector(std::string_view spec);
 
 // The run (or the pooled runs) that `selector` names in `store`; `scenario`, when not
-// empty and the selector names none, narrows it to that scenario. Throws
+// empty and the selector names neither a scenario nor a run, narrows it to that scenario. Throws
 // std::runtime_error "NAME: no run matches db:...".
 run_summary select_run(results_store& store, const run_selector& selector, std::string_view scenario = {});
 
