@@ -160,7 +160,7 @@ std::vector<std::string> measurement_options(const CLI::App& app) {
   std::vector<std::string> given;
   for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--time-limit", "--host-timing",
                            "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
-                           "--require-check"})
+                           "--require-check", "--test-launch-delay"})
     if (app.count(name) > 0) given.emplace_back(name);
   return given;
 }
@@ -173,7 +173,8 @@ std::optional<std::string> option_problem(const CLI::App& app) {
     return o->results().back();
   };
   const std::pair<const char*, long long> whole[] = {
-      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--device", 0}, {"--cold-start-repeats", 1}};
+      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--device", 0}, {"--cold-start-repeats", 1},
+      {"--test-launch-delay", 0}};
   for (const auto& [name, min] : whole)
     if (const auto text = given(name))
       if (auto problem = tb::bench::check_whole_number(name, *text, min)) return problem;
@@ -255,6 +256,11 @@ int main(int argc, char** argv) {
   app.add_flag("--list", list, "list scenarios and modes (--format json: as JSON)");
   app.add_flag("--quiet,-q", quiet, "no progress bar, notices or warnings: errors and the report only");
   app.add_option("--cold-child", cold_child_mode)->group("");  // internal: one cold start
+  std::uint64_t test_launch_delay = 0;
+  app.add_option("--test-launch-delay", test_launch_delay,
+                 "TEST ONLY: busy-wait NS nanoseconds before every AOT launch (graph: only while capturing), a known "
+                 "regression for trying compare and gate; recorded in the results (method.test_launch_delay_ns)")
+      ->group("Testing");
   std::string trace_path, target, analysis_json;
   CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON): launch gaps, module "
                                                     "loads, dispatch overhead, latency");
@@ -381,6 +387,11 @@ only on a terminal, never when NO_COLOR is set.
     o.progress = ::isatty(2) != 0;
     o.cold_start = cold_start;
     o.cold_start_repeats = cold_repeats;
+    o.test_launch_delay_ns = test_launch_delay;
+    if (test_launch_delay > 0)
+      console.note(fmt::format("triton-bench: --test-launch-delay {}: every AOT launch waits {} ns first (a "
+                               "regression on purpose; recorded in the results)",
+                               test_launch_delay, test_launch_delay));
     if (needs_jit(o)) {
       try {
         const auto chosen = tb::support::find_python(jit_python_request(python));
