@@ -45,7 +45,8 @@ QString formatValue(double value, const QString& unit) {
   if (!std::isfinite(value)) return QStringLiteral("-");
   if (unit == QLatin1String("ns")) return formatDuration(value, 3);
   if (unit == QLatin1String("percent")) return QStringLiteral("%1 %").arg(value, 0, 'f', 1);
-  const QString number = QString::number(value, 'g', 4);
+  const QString number = value == std::floor(value) && std::fabs(value) < 1e15 ? QString::number(value, 'f', 0)
+                                                                                : QString::number(value, 'g', 4);
   return unit.isEmpty() ? number : QStringLiteral("%1 %2").arg(number, unit);
 }
 
@@ -204,13 +205,11 @@ HistorySelection HistoryModel::select(const QString& scenario, const QString& me
     points.push_back(std::move(p));
   }
   for (auto& [mode, points] : byMode) {
-    if (points.empty()) continue;
-    ModeHistory h{mode, std::move(points), {}};
-    h.changePoints = changePointsOf(h.points);
-    s.modes.push_back(std::move(h));
+    if (!points.empty()) s.modes.push_back({mode, std::move(points), {}});
   }
   std::stable_sort(s.modes.begin(), s.modes.end(),
                    [](const ModeHistory& a, const ModeHistory& b) { return modeOrder(a.mode) < modeOrder(b.mode); });
+  for (auto& m : s.modes) m.changePoints = changePointsOf(m.points);
   return s;
 }
 

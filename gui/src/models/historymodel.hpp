@@ -107,7 +107,7 @@ class HistoryModel {
 QString describePoint(const HistorySelection& selection, const ModeHistory& mode, std::size_t index);
 
 /// A value of `unit` as the viewer shows it: durations as formatDuration, percent with
-/// one decimal, other units with 4 significant digits.
+/// one decimal, other units whole or with 4 significant digits.
 QString formatValue(double value, const QString& unit);
 
 /// Position of a mode label in the order of `--mode all`, repeats after their mode,

@@ -184,10 +184,14 @@ void HistoryView::rebuild() {
   for (int i = 0; i < static_cast<int>(m_selection.modes.size()); ++i) addMode(i, scale.divisor);
   addAxes(scale.divisor, scale.label);
   m_chart->setTitle(QStringLiteral("%1: %2").arg(m_selection.scenario, m_selection.metric));
+  auto count = [](std::size_t n, const char* one, const char* many) {
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
+  };
   const QString changes = m_model->hasChangePointDetector()
-                              ? tr("%n change point(s) marked", nullptr, static_cast<int>(marks))
+                              ? count(marks, "change point marked", "change points marked")
                               : tr("no change points marked: this build has no change-point detector");
-  m_status->setText(tr("%1 runs, %2 modes; %3").arg(m_selection.runs.size()).arg(m_selection.modes.size()).arg(changes));
+  m_status->setText(QStringLiteral("%1, %2; %3")
+                        .arg(count(m_selection.runs.size(), "run", "runs"), count(m_selection.modes.size(), "mode", "modes"), changes));
 }
 
 // Band (behind), line with its points, and the change points of one mode.
