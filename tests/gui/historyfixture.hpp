@@ -19,9 +19,12 @@
 #include <QStringList>
 #include <QVariant>
 
+#include "models/historychangepoints.hpp"
+
 #include <cmath>
-#include <optional>
+#include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace tb::gui::test {
 
@@ -104,6 +107,64 @@ inline void writeHistoryFixture(const QString& path) {
   }
   sql += metricRow(3, "cubin-cached#2", t, "ns", 200, 4295, 25);
   sql += metricRow(7, "cubin-cached", t, "ns", 200, 9999, 10);
+  writeDatabase(path, sql);
+}
+
+// A longer history for the render test and the docs' screenshot: scenario "sandwich",
+// 24 runs on main, host.time_per_launch of four AOT modes with +-3 % deterministic
+// jitter and intervals of +-2.5 %; cubin-cached steps up 25 % at the 15th run (index 14),
+// graph down 20 % at the 9th (index 8). Synthetic, not measurements.
+struct DemoMode {
+  const char* mode;
+  double level;
+  int step;  ///< index where the level changes, -1: none
+  double factor;
+};
+inline const std::vector<DemoMode>& demoModes() {
+  static const std::vector<DemoMode> modes = {
+      {"ptx-cached", 4600, -1, 1}, {"cubin-cached", 4300, 14, 1.25}, {"library", 4050, -1, 1}, {"graph", 2100, 8, 0.8}};
+  return modes;
+}
+inline constexpr int kDemoRuns = 24;
+
+inline std::vector<double> demoSeries(const DemoMode& m) {
+  std::uint32_t state = 12345u + static_cast<std::uint32_t>(m.level);
+  std::vector<double> out;
+  for (int i = 0; i < kDemoRuns; ++i) {
+    state = state * 1664525u + 1013904223u;
+    const double jitter = (static_cast<double>(state >> 8) / 16777216.0 - 0.5) * 0.06;
+    const double level = m.step >= 0 && i >= m.step ? m.level * m.factor : m.level;
+    out.push_back(std::round(level * (1 + jitter)));
+  }
+  return out;
+}
+
+/// The change points demoSeries has by construction, found by recognising the series
+/// (a detector for tests: it knows the answer, it does not look for one).
+inline std::vector<ChangePoint> demoChangePoints(const std::vector<double>& values) {
+  for (const auto& m : demoModes()) {
+    if (m.step >= 0 && demoSeries(m) == values) return {{m.step, m.factor - 1}};
+  }
+  return {};
+}
+
+inline void writeDemoHistory(const QString& path) {
+  QString sql = QLatin1String(kSchemaV2);
+  sql += QStringLiteral("INSERT INTO tb_schema VALUES (2);");
+  for (int id = 1; id <= kDemoRuns; ++id) {
+    sql += QStringLiteral("INSERT INTO runs(id, created, git_commit, branch, hostname, gpu_name, scenario) VALUES "
+                          "(%1, '2026-12-%2T09:00:00Z', '%3', 'main', 'gpu-host', 'NVIDIA H200', 'sandwich');")
+               .arg(id)
+               .arg(id, 2, 10, QLatin1Char('0'))
+               .arg(QStringLiteral("%1").arg(id * 7919, 8, 16, QLatin1Char('0')).repeated(5));
+  }
+  for (const auto& m : demoModes()) {
+    const auto values = demoSeries(m);
+    for (int id = 1; id <= kDemoRuns; ++id) {
+      const double v = values[static_cast<std::size_t>(id - 1)];
+      sql += metricRow(id, m.mode, "host.time_per_launch", "ns", 200, v, std::round(v * 0.025));
+    }
+  }
   writeDatabase(path, sql);
 }
 
