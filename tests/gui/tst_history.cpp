@@ -376,7 +376,9 @@ void TestHistory::viewClickShowsCommit() {
 
 void TestHistory::viewFollowsComboBoxes() {
   HistoryView view;
+  QVERIFY(view.detailsText().startsWith(QStringLiteral("No results database open")));
   view.setModel(openFixture());
+  QCOMPARE(view.detailsText(), QStringLiteral("Click a point to see its run."));
   auto* metric = view.findChild<QComboBox*>(QStringLiteral("historyMetric"));
   auto* branch = view.findChild<QComboBox*>(QStringLiteral("historyBranch"));
   auto* scenario = view.findChild<QComboBox*>(QStringLiteral("historyScenario"));

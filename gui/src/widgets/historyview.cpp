@@ -73,7 +73,7 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent) {
   m_chartView = new QChartView(m_chart);
   m_chartView->setObjectName(QStringLiteral("historyChart"));
   m_chartView->setRenderHint(QPainter::Antialiasing);
-  m_details = new QLabel(tr("Click a point to see its run."));
+  m_details = new QLabel;
   m_details->setObjectName(QStringLiteral("historyDetails"));
   m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_details->setWordWrap(true);
@@ -92,6 +92,7 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent) {
   });
   connect(m_metricBox, &QComboBox::currentIndexChanged, this, &HistoryView::rebuild);
   connect(m_branchBox, &QComboBox::currentIndexChanged, this, &HistoryView::rebuild);
+  rebuild();
 }
 
 HistoryView::~HistoryView() {
@@ -162,6 +163,7 @@ void HistoryView::rebuild() {
   }
   m_selection = {};
   m_details->setText(tr("Click a point to see its run."));
+  if (!m_model) m_details->setText(tr("No results database open: File > Open results database..., or --history DB."));
   if (!m_model || m_metricBox->currentIndex() < 0) {
     m_chart->setTitle({});
     m_status->setText(m_model ? tr("no runs in %1").arg(m_model->path()) : QString());
@@ -224,13 +226,15 @@ void HistoryView::addMode(int modeIndex, double divisor) {
   m_chart->addSeries(line);
 
   auto onClick = [this, modeIndex](const QPointF& value) { showPointAt(modeIndex, value); };
+  auto onHover = [this, modeIndex](const QPointF& value, bool entered) {
+    const int i = entered ? nearestPoint(modeIndex, value.x()) : -1;
+    if (i < 0) return QToolTip::hideText();
+    const auto& m = m_selection.modes[static_cast<std::size_t>(modeIndex)];
+    QToolTip::showText(QCursor::pos(), describePoint(m_selection, m, static_cast<std::size_t>(i)));
+  };
   connect(line, &QXYSeries::clicked, this, onClick);
   connect(band, &QAreaSeries::clicked, this, onClick);
-  connect(line, &QXYSeries::hovered, this, [this, modeIndex](const QPointF& value, bool entered) {
-    if (!entered) return QToolTip::hideText();
-    const int i = nearestPoint(modeIndex, value.x());
-    if (i >= 0) QToolTip::showText(QCursor::pos(), describePoint(m_selection, m_selection.modes[static_cast<std::size_t>(modeIndex)], static_cast<std::size_t>(i)));
-  });
+  connect(line, &QXYSeries::hovered, this, onHover);
 
   if (mode.changePoints.empty()) return;
   auto* marks = new QScatterSeries;
@@ -246,6 +250,7 @@ void HistoryView::addMode(int modeIndex, double divisor) {
   m_chart->addSeries(marks);
   hideFromLegend(m_chart, marks);
   connect(marks, &QXYSeries::clicked, this, onClick);
+  connect(marks, &QXYSeries::hovered, this, onHover);
 }
 
 // x: the runs in order, labelled by run id (at most about 12 labels); y: the metric.
