@@ -127,11 +127,23 @@ TEST(Verdict, HigherIsBetterMetricsTurnTheDirection) {
   EXPECT_EQ(verdict_of(base, next, {}, "host.time_per_launch"), verdict::faster);
 }
 
+TEST(Verdict, SlowerNeedsTheTestToo) {
+  // 10 % slower in 3 rounds each: every resampled ratio is above +7.8 %, but the exact
+  // rank test of 3 against 3 cannot go below p = 0.1.
+  const auto row = compare_units(metric_of("host.time_per_launch", {100, 101, 102}),
+                                 metric_of("host.time_per_launch", {110, 111, 112}), {});
+  EXPECT_GT(row.low_percent, 7.8);
+  EXPECT_NEAR(row.p_value, 0.1, 1e-12);
+  EXPECT_EQ(row.result, verdict::unsure);
+  EXPECT_EQ(row.reason, "not significant, change beyond the band");
+}
+
 TEST(Verdict, FewerThanThreeRoundsIsUnsure) {
   const auto row = compare_units(metric_of("kernel.duration", {100, 101}), metric_of("kernel.duration", {200, 201, 202}), {});
   EXPECT_EQ(row.result, verdict::unsure);
   EXPECT_EQ(row.reason, "too few rounds (2 base, 3 new; 3 needed)");
   EXPECT_TRUE(std::isnan(row.change_percent));
+  EXPECT_TRUE(std::isnan(row.p_value));
 }
 
 TEST(Verdict, ABaseOfZeroHasNoRatio) {

@@ -109,6 +109,7 @@ comparison_row compare_units(const metric_summary& base, const metric_summary& n
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   row.change_percent = row.low_percent = row.high_percent = nan;
   if (row.base_units < min_units_to_compare || row.new_units < min_units_to_compare) {
+    row.p_value = nan;  // not tested
     row.reason = fmt::format("too few rounds ({} base, {} new; {} needed)", row.base_units, row.new_units,
                              min_units_to_compare);
     return row;

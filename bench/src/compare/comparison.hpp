@@ -43,7 +43,7 @@ struct comparison_row {
   double base_median = 0, new_median = 0;     // the medians of those units
   double change_percent = 0;                  // (new / base - 1) * 100; NaN: no ratio
   double low_percent = 0, high_percent = 0;   // its 95 % interval
-  double p_value = 1;
+  double p_value = 1;                         // NaN: not tested (too few rounds)
   double band_percent = 0;                    // the noise band (tolerance)
   verdict result = verdict::unsure;
   std::string reason;                         // why this verdict, in a few words
