@@ -2,6 +2,7 @@
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
 #include "bundle_cache.hpp"
+#include "compare/compare_command.hpp"
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
@@ -268,12 +269,16 @@ int main(int argc, char** argv) {
   analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
   analyze->add_option("--json", analysis_json, "write the summary JSON to OUT ('-': stdout)");
   analyze->add_option("--format", format, "report format, as for a run")->check(CLI::IsMember(formats));
+  tb::bench::compare::compare_cli compare_cli;  // compare, gate (docs/compare.md)
+  tb::bench::compare::add_compare_commands(app, compare_cli);
   app.footer(R"(Examples:
   triton-bench                                   sandwich in cubin-cached
   triton-bench --mode all --mode cubin-cached    every mode, cubin-cached twice (repeat check)
   triton-bench --mode jit --mode cubin-cached --scenario vector_add --trace traces --json r.json
   triton-bench --mode all --cold-start           plus process start to first kernel completion
   triton-bench analyze traces/sandwich.jit.json  gaps, module loads, dispatch, latency of a trace
+  triton-bench compare base.json new.json        per mode and metric: the change and a verdict
+  triton-bench gate --gate triton-bench-gate.toml new.json --base base.json   a CI gate
 
 Host time is measured untraced, gaps and latencies in traced rounds after them; modes are
 interleaved in shuffled rounds on one CPU until the 95% intervals are within 1% or the
@@ -293,6 +298,7 @@ only on a terminal, never when NO_COLOR is set.
     return to_int(rc == 0 ? exit_code::ok : exit_code::bad_option);  // one status for every usage error
   }
   const auto console = tb::bench::report::standard_console(quiet);
+  if (const auto status = tb::bench::compare::run_compare_commands(compare_cli, console)) return *status;
 
   if (analyze->parsed()) {
     if (!analysis_json.empty())
