@@ -26,6 +26,8 @@ install(TARGETS tb_runtime EXPORT triton-bench-targets
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/tb DESTINATION ${TB_INSTALL_INCLUDEDIR})
 install(EXPORT triton-bench-targets NAMESPACE tb:: DESTINATION ${TB_INSTALL_CMAKEDIR})
 
+# triton-bench-gui uses the system's Qt 6 and its plugins; none is installed here (the
+# History tab loads the QSQLITE driver at run time: Debian's libqt6sql6-sqlite).
 foreach(tool triton-aot triton-bench triton-bench-gui)
   if(TARGET ${tool})
     set_target_properties(${tool} PROPERTIES INSTALL_RPATH "$ORIGIN/../${TB_INSTALL_LIBDIR}")

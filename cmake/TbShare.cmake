@@ -38,11 +38,13 @@ function(tb_share_file source destination)
   set_property(GLOBAL APPEND PROPERTY TB_SHARE_TARGETS tb_share_${stem})
 endfunction()
 
-# The compiler's Python frontend, the JIT runner, the example scenarios, the recording.
+# The compiler's Python frontend, the JIT runner, the example scenarios, the recording,
+# the example gate file (docs/compare.md).
 tb_share_folder(frontend ${PROJECT_SOURCE_DIR}/compiler/python python GLOBS "tb_aot/*.py")
 tb_share_file(${PROJECT_SOURCE_DIR}/bench/jit_runner.py jit_runner.py)
 tb_share_folder(scenarios ${PROJECT_SOURCE_DIR}/scenarios scenarios GLOBS "*.toml" "*.py" "*.md")
 tb_share_folder(recorded ${PROJECT_SOURCE_DIR}/bench/recorded recorded GLOBS "*.json" "*.md")
+tb_share_file(${PROJECT_SOURCE_DIR}/bench/triton-bench-gate.toml triton-bench-gate.toml)
 add_custom_target(tb_share ALL)
 get_property(_tb_share_targets GLOBAL PROPERTY TB_SHARE_TARGETS)
 add_dependencies(tb_share ${_tb_share_targets})

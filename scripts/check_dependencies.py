@@ -25,6 +25,7 @@ add where; 2: the check itself could not run (no CMakeCache.txt, no dpkg, a bad 
 """
 import argparse
 import ast
+import glob
 import json
 import os
 import re
@@ -115,8 +116,20 @@ def read_reasons(path, what, key_pattern):
 
 
 def read_outside_debian(path):
-    """(folder, reason): files under the folder are accepted outside Debian."""
+    """(folder, reason): files under the folder are accepted outside Debian. A folder may
+    be a glob pattern (/usr/local/cuda-*)."""
     return read_reasons(path, "an absolute folder", r"/.*")
+
+
+def accepted_roots(folder):
+    """The folder as written and, for every existing path it names (glob), where its links
+    end: /usr/local/cuda -> /usr/local/cuda-13.0 accepts files found under either name."""
+    roots = [folder] if not glob.has_magic(folder) else []
+    for match in glob.glob(folder):
+        for p in (os.path.normpath(match), os.path.realpath(match)):
+            if p not in roots:
+                roots.append(p)
+    return roots
 
 
 def read_optional_finds(path):
@@ -215,9 +228,24 @@ def cache_entries(cache, skip_roots):
     return entries
 
 
-def candidate_paths(path):
-    """`path`, the links it goes through and where they end, each also under the other
-    name merged-/usr gives it (dpkg records some files as /lib/..., others as /usr/lib/...)."""
+WRAPPER = re.compile(r'#!/bin/(?:ba)?sh\n(?:#[^\n]*\n|\s*\n)*\s*exec\s+(/\S+)\s+"\$@"\s*')
+
+
+def wrapped_program(path):
+    """The program a one-line shell wrapper (`#!/bin/sh` then `exec /abs/prog "$@"`) runs,
+    else None: some machines put such wrappers for the CUDA toolkit's programs on PATH."""
+    try:
+        if os.path.getsize(path) > 4096:
+            return None
+        text = Path(path).read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = WRAPPER.fullmatch(text)
+    return match.group(1) if match else None
+
+
+def link_chain(path):
+    """`path`, the links it goes through, and where they end."""
     chain, current = [str(path)], str(path)
     for _ in range(40):
         if not os.path.islink(current):
@@ -225,6 +253,17 @@ def candidate_paths(path):
         current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
         chain.append(current)
     chain.append(os.path.realpath(path))
+    return chain
+
+
+def candidate_paths(path):
+    """`path`, the links it goes through and where they end (and, for a one-line exec
+    wrapper, the same of the program it runs), each also under the other name merged-/usr
+    gives it (dpkg records some files as /lib/..., others as /usr/lib/...)."""
+    chain = link_chain(path)
+    wrapped = wrapped_program(chain[-1])
+    if wrapped:
+        chain += link_chain(wrapped)
     out = []
     for p in chain:
         alias = p[len("/usr"):] if re.match(r"/usr/(s?bin|lib[^/]*)/", p) else (
@@ -271,7 +310,8 @@ def check_debian(args, root, problems, report):
     for entry, path in entries:
         owners = next((owners_of[c] for c in candidates[entry] if c in owners_of), [])
         if not owners:
-            folder = next((f for f, _ in allowed for c in candidates[entry] if c == f or c.startswith(f + "/")), None)
+            folder = next((f for f, _ in allowed for r in accepted_roots(f) for c in candidates[entry]
+                           if c == r or c.startswith(r.rstrip("/") + "/")), None)
             if folder:
                 outside.setdefault(folder, []).append(entry)
             else:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace tb::bench {
 
@@ -16,6 +17,13 @@ void check(const rt::status& s) {
     throw device_error(s.message());
 }
 
+// Busy-waits `ns` nanoseconds of the steady clock (the test-only launch delay).
+void spin_for(std::uint64_t ns) noexcept {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(ns);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
 }  // namespace
 
 rt::load_mode load_mode_of(mode m) {
@@ -26,6 +34,7 @@ rt::load_mode load_mode_of(mode m) {
     case mode::cubin_cached: return rt::load_mode::cubin_cached;
     case mode::library: return rt::load_mode::library;
     case mode::graph: return rt::load_mode::cubin_cached;  // captured, then replayed
+    case mode::driver: return rt::load_mode::cubin_cached;  // resolved, then bare cuLaunchKernel
     case mode::jit: break;
   }
   throw std::invalid_argument(fmt::format("'{}' is not an AOT mode", to_string(m)));
@@ -95,6 +104,8 @@ aot_mode_runner::aot_mode_runner(mode m, device_session& session, const std::vec
     : m_mode(m), m_session(session), m_plan(plan), m_runtime(std::make_unique<rt::runtime>(load_mode_of(m))) {}
 
 void aot_mode_runner::launch(const planned_launch& l) {
+  if (m_delay_ns > 0) [[unlikely]]
+    spin_for(m_delay_ns);
   const rt::specialization_desc* spec = choose_specialization(l);
   if (!spec) [[unlikely]]
     throw device_error(fmt::format("{}: no compiled specialisation accepts the arguments of launch {}", l.kernel->name,
@@ -119,11 +130,37 @@ void aot_mode_runner::prepare() {
   if (m_mode == mode::graph) m_session.capture([&] {
     for (const auto& l : m_plan) launch(l);
   });
+  if (m_mode == mode::driver) resolve_all();
+}
+
+// driver: everything but the cuLaunchKernel done now, once per launch of the plan: the
+// specialisation chosen, the arguments packed (they point into the plan, which outlives
+// the runner), the function looked up and the scratch sized.
+void aot_mode_runner::resolve_all() {
+  m_resolved.clear();
+  m_resolved.reserve(m_plan.size());  // resolve points the params' scratch slots into these: no reallocation
+  for (const auto& l : m_plan) {
+    resolved& r = m_resolved.emplace_back();
+    const rt::specialization_desc* spec = choose_specialization(l);
+    pack_params(l, *spec, r.params.data());
+    r.kernel_name = l.kernel->name;
+    check(m_runtime->resolve(spec->binary, l.grid, m_session.stream(), r.params.data(), r.launch));
+  }
 }
 
 void aot_mode_runner::run_iteration() {
   if (m_mode == mode::graph) {
     m_session.replay();
+    return;
+  }
+  if (m_mode == mode::driver) {
+    for (auto& r : m_resolved) {
+      if (m_delay_ns > 0) [[unlikely]]
+        spin_for(m_delay_ns);
+      if (const rt::status s = m_runtime->launch_resolved(r.launch, m_session.stream(), r.params.data()); !s)
+          [[unlikely]]
+        throw device_error(s.message());
+    }
     return;
   }
   for (const auto& l : m_plan) launch(l);

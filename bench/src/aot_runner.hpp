@@ -13,6 +13,7 @@
 #include <tb/runtime/device.hpp>
 #include <tb/runtime/runtime.hpp>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -100,6 +101,10 @@ class aot_mode_runner {
   // The first launch only (cold start).
   void run_first_launch();
 
+  // Test only (--test-launch-delay): busy-wait this long before every launch, a known
+  // amount of extra host work for the tests of compare and gate (docs/compare.md).
+  void set_test_launch_delay(std::uint64_t ns) noexcept { m_delay_ns = ns; }
+
   // The image each launch uses on this device (after prepare()).
   struct selection {
     const tb::runtime::specialization_desc* spec = nullptr;
@@ -109,6 +114,15 @@ class aot_mode_runner {
 
  private:
   void launch(const planned_launch& l);
+  void resolve_all();
+  // driver mode: one per launch of the plan, resolved in prepare().
+  struct resolved {
+    std::array<void*, max_kernel_params + tb::runtime::scratch_param_count> params{};
+    tb::runtime::resolved_launch launch;
+    std::string kernel_name;
+  };
+  std::vector<resolved> m_resolved;
+  std::uint64_t m_delay_ns = 0;
   tb::bench::mode m_mode;
   device_session& m_session;
   const std::vector<planned_launch>& m_plan;

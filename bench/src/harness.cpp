@@ -127,6 +127,7 @@ class benchmark {
     m_r.warmup = m_s.run.warmup;
     m_r.iterations_per_round = m_o.iterations > 0 ? m_o.iterations : m_s.run.iterations;
     m_r.time_limit_s = m_o.time_limit_s > 0 ? m_o.time_limit_s : m_s.run.time_limit_s;
+    m_r.test_launch_delay_ns = m_o.test_launch_delay_ns;
     m_r.clock_floor_ns = measure_clock_floor_ns();
     m_r.host_timing = m_o.drain ? "drained" : "back-to-back";
     m_r.gpu_ordinal = m_o.device;
@@ -265,6 +266,7 @@ class benchmark {
 
   void check_aot(mode_state& st) {
     st.aot = std::make_unique<aot_mode_runner>(st.result.mode, *m_session, m_plan);
+    st.aot->set_test_launch_delay(m_o.test_launch_delay_ns);
     st.aot->prepare();  // graph: captures, after making every launch's scratch ready
     m_session->upload(m_initial);
     st.aot->run_iteration();

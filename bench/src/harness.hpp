@@ -38,6 +38,7 @@ struct run_options {
   int cold_start_repeats = 3;
   bool quiet = false;
   bool progress = false;                // draw a progress bar on stderr
+  std::uint64_t test_launch_delay_ns = 0;  // test only: busy-wait before every AOT launch (recorded)
 };
 
 // Runs everything; throws std::runtime_error for what stops the whole run (no

@@ -123,6 +123,8 @@ struct results {
   int cpu = -1;            // the CPU the untraced rounds ran on (-1: not pinned)
   double gpu_warmup_s = 0; // the settling warm-up before the rounds
   bool gpu_warmup_settled = false;
+  // --test-launch-delay: a known regression put in on purpose (tests of compare and gate)
+  std::uint64_t test_launch_delay_ns = 0;
   double time_limit_s = 0;
   double target_ci_percent = 1.0;
   std::string stop_reason;  // converged | time_limit | rounds

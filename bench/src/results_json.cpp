@@ -83,6 +83,7 @@ json to_json(const results& r) {
                  {"stop_reason", r.stop_reason}, {"elapsed_s", r.elapsed_s}, {"clock_floor_ns", r.clock_floor_ns},
                  {"interleaved", true}, {"traced_rounds", r.traced_rounds}, {"host_timing", r.host_timing}, {"cpu", r.cpu}, {"gpu_warmup_s", r.gpu_warmup_s},
                  {"gpu_warmup_settled", r.gpu_warmup_settled}};
+  if (r.test_launch_delay_ns > 0) j["method"]["test_launch_delay_ns"] = r.test_launch_delay_ns;
   json modes = json::array();
   for (const auto& m : r.modes) {
     json metrics = json::object();
@@ -173,6 +174,7 @@ results results_from_json(const json& j) {
   r.cpu = me.value("cpu", -1);
   r.gpu_warmup_s = me.value("gpu_warmup_s", 0.0);
   r.gpu_warmup_settled = me.value("gpu_warmup_settled", false);
+  r.test_launch_delay_ns = me.value("test_launch_delay_ns", std::uint64_t{0});
   for (const auto& mj : j.at("modes")) {
     mode_result mr;
     const std::string name = mj.at("mode").get<std::string>();

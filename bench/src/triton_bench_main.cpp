@@ -2,11 +2,13 @@
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
 #include "bundle_cache.hpp"
+#include "compare/compare_command.hpp"
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
 #include "harness.hpp"
 #include "history/history_command.hpp"
 #include "history/record_command.hpp"
+#include "history/run_selector.hpp"
 #include "option_checks.hpp"
 #include "report/console.hpp"
 #include "report/deliver.hpp"
@@ -162,7 +164,7 @@ std::vector<std::string> measurement_options(const CLI::App& app) {
   std::vector<std::string> given;
   for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--time-limit", "--host-timing",
                            "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
-                           "--require-check", "--record"})
+                           "--require-check", "--test-launch-delay", "--record"})
     if (app.count(name) > 0) given.emplace_back(name);
   return given;
 }
@@ -175,7 +177,8 @@ std::optional<std::string> option_problem(const CLI::App& app) {
     return o->results().back();
   };
   const std::pair<const char*, long long> whole[] = {
-      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--device", 0}, {"--cold-start-repeats", 1}};
+      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--device", 0}, {"--cold-start-repeats", 1},
+      {"--test-launch-delay", 0}};
   for (const auto& [name, min] : whole)
     if (const auto text = given(name))
       if (auto problem = tb::bench::check_whole_number(name, *text, min)) return problem;
@@ -257,6 +260,11 @@ int main(int argc, char** argv) {
   app.add_flag("--list", list, "list scenarios and modes (--format json: as JSON)");
   app.add_flag("--quiet,-q", quiet, "no progress bar, notices or warnings: errors and the report only");
   app.add_option("--cold-child", cold_child_mode)->group("");  // internal: one cold start
+  std::uint64_t test_launch_delay = 0;
+  app.add_option("--test-launch-delay", test_launch_delay,
+                 "TEST ONLY: busy-wait NS nanoseconds before every AOT launch (graph: only while capturing), a known "
+                 "regression for trying compare and gate; recorded in the results (method.test_launch_delay_ns)")
+      ->group("Testing");
   std::string trace_path, target, analysis_json;
   CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON): launch gaps, module "
                                                     "loads, dispatch overhead, latency");
@@ -264,6 +272,12 @@ int main(int argc, char** argv) {
   analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
   analyze->add_option("--json", analysis_json, "write the summary JSON to OUT ('-': stdout)");
   analyze->add_option("--format", format, "report format, as for a run")->check(CLI::IsMember(formats));
+  tb::bench::compare::compare_cli compare_cli;  // compare, gate (docs/compare.md)
+  tb::bench::compare::add_compare_commands(app, compare_cli);
+  std::string compare_db;  // db: runs for compare and gate come from the results database
+  for (CLI::App* command : {compare_cli.compare, compare_cli.gate})
+    command->add_option("--db", compare_db, "results database of the db: runs (default: as for --record)");
+  compare_cli.sources.database = [&](const std::string& spec) { return tb::bench::load_db_run(spec, compare_db); };
   tb::bench::record_request record;
   tb::bench::record_command record_command;
   tb::bench::history_command history_command;
@@ -276,6 +290,8 @@ int main(int argc, char** argv) {
   triton-bench --mode jit --mode cubin-cached --scenario vector_add --trace traces --json r.json
   triton-bench --mode all --cold-start           plus process start to first kernel completion
   triton-bench analyze traces/sandwich.jit.json  gaps, module loads, dispatch, latency of a trace
+  triton-bench compare base.json new.json        per mode and metric: the change and a verdict
+  triton-bench gate --gate triton-bench-gate.toml new.json --base base.json   a CI gate
 
 Host time is measured untraced, gaps and latencies in traced rounds after them; modes are
 interleaved in shuffled rounds on one CPU until the 95% intervals are within 1% or the
@@ -295,6 +311,7 @@ only on a terminal, never when NO_COLOR is set.
     return to_int(rc == 0 ? exit_code::ok : exit_code::bad_option);  // one status for every usage error
   }
   const auto console = tb::bench::report::standard_console(quiet);
+  if (const auto status = tb::bench::compare::run_compare_commands(compare_cli, console)) return *status;
 
   if (analyze->parsed()) {
     if (!analysis_json.empty())
@@ -391,6 +408,11 @@ only on a terminal, never when NO_COLOR is set.
     o.progress = ::isatty(2) != 0;
     o.cold_start = cold_start;
     o.cold_start_repeats = cold_repeats;
+    o.test_launch_delay_ns = test_launch_delay;
+    if (test_launch_delay > 0)
+      console.note(fmt::format("triton-bench: --test-launch-delay {}: every AOT launch waits {} ns first (a "
+                               "regression on purpose; recorded in the results)",
+                               test_launch_delay, test_launch_delay));
     if (needs_jit(o)) {
       try {
         const auto chosen = tb::support::find_python(jit_python_request(python));

@@ -1,4 +1,5 @@
-// triton-bench-gui [TRACE.json ...]: the timeline viewer.
+// triton-bench-gui [TRACE.json ...] [--history RESULTS.sqlite]: the timeline viewer, and
+// the history of a results database (`triton-bench --record`).
 //
 // Offscreen use (screenshots for the docs; QT_QPA_PLATFORM=offscreen):
 //   --screenshot OUT.png   load, apply the options below, grab the window, exit
@@ -8,6 +9,7 @@
 //   --fit-iterations K:N   show N NVTX iteration ranges starting at the K-th (0-based)
 //   --select NAME          select the first event whose name contains NAME
 //   --size WxH             window size
+//   --scenario NAME, --metric ID, --branch NAME   what the History tab shows (with --history)
 #include "models/comparemodels.hpp"
 #include "widgets/mainwindow.hpp"
 
@@ -65,7 +67,13 @@ int main(int argc, char** argv) {
   QCommandLineOption fit(QStringLiteral("fit-iterations"), QStringLiteral("Show N iterations from the K-th"), QStringLiteral("K:N"));
   QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the first event named like NAME"), QStringLiteral("NAME"));
   QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size"), QStringLiteral("WxH"), QStringLiteral("1600x900"));
-  parser.addOptions({screenshot, compare, target, align, fit, select, size});
+  QCommandLineOption history(QStringLiteral("history"), QStringLiteral("Open a results database in the History tab"),
+                             QStringLiteral("DB"));
+  QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("History: scenario"), QStringLiteral("NAME"));
+  QCommandLineOption metric(QStringLiteral("metric"), QStringLiteral("History: metric id"), QStringLiteral("ID"));
+  QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("History: branch (default: all)"),
+                            QStringLiteral("NAME"));
+  parser.addOptions({screenshot, compare, target, align, fit, select, size, history, scenario, metric, branch});
   parser.process(app);
 
   tb::gui::MainWindow window;
@@ -74,6 +82,19 @@ int main(int argc, char** argv) {
   if (parser.isSet(target)) window.setTarget(parser.value(target));
   window.show();
   window.openFiles(parser.positionalArguments());
+  bool historyOpened = false;
+  if (parser.isSet(history)) {
+    historyOpened = window.openHistory(parser.value(history));  // a failure is named on stderr
+    if (historyOpened) {
+      const QString error = window.history()->select(parser.value(scenario), parser.value(metric), parser.value(branch));
+      if (!error.isEmpty()) {
+        std::fprintf(stderr, "triton-bench-gui: %s: %s\n", qPrintable(parser.value(history)), qPrintable(error));
+        if (parser.isSet(screenshot)) return 1;
+      }
+    } else if (parser.isSet(screenshot)) {
+      return 1;
+    }
+  }
   if (!parser.isSet(screenshot)) return QApplication::exec();
 
   // Screenshot mode: everything synchronously, then grab.
@@ -81,7 +102,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "triton-bench-gui: loading timed out\n");
     return 1;
   }
-  if (window.documents().empty()) {
+  if (historyOpened && parser.positionalArguments().isEmpty()) {
+    // Only the History tab: nothing else to wait for.
+  } else if (window.documents().empty()) {
     if (window.loadFailures().isEmpty())
       std::fprintf(stderr, "triton-bench-gui: no trace could be opened: no TRACE.json given\n");
     else  // each failure was named on its own line as it happened
@@ -89,8 +112,8 @@ int main(int argc, char** argv) {
                    static_cast<long long>(window.loadFailures().size()));
     return 1;
   }
-  window.setCurrentDocument(0);
-  if (parser.isSet(align)) {
+  if (!window.documents().empty()) window.setCurrentDocument(0);
+  if (parser.isSet(align) && !window.documents().empty()) {
     const QStringList parts = parser.value(align).split(QLatin1Char(':'));
     const int k = parts.size() > 1 ? parts[1].toInt() : 0;
     const auto mode = parts[0] == QLatin1String("iteration") ? tb::gui::AlignMode::iteration
@@ -99,7 +122,7 @@ int main(int argc, char** argv) {
     window.compare()->setAlignment(mode, k);
   }
   QApplication::processEvents();
-  if (parser.isSet(fit)) {
+  if (parser.isSet(fit) && !window.documents().empty()) {
     const QStringList kn = parser.value(fit).split(QLatin1Char(':'));
     const int k = kn.value(0).toInt();
     const int n = std::max(1, kn.value(1, QStringLiteral("1")).toInt());
@@ -111,7 +134,7 @@ int main(int argc, char** argv) {
       ct->fitRange(-0.02 * width, 0.98 * width);
     }
   }
-  if (parser.isSet(select)) {
+  if (parser.isSet(select) && !window.documents().empty()) {
     window.setSearchText(parser.value(select));
     window.findNext();
     if (parser.isSet(fit)) {
@@ -123,6 +146,7 @@ int main(int argc, char** argv) {
     }
   }
   if (parser.isSet(compare)) window.tabs()->setCurrentWidget(window.compare());
+  if (historyOpened) window.tabs()->setCurrentWidget(window.history());
   QApplication::processEvents();
   const QString out = parser.value(screenshot);
   if (!window.grab().save(out)) {

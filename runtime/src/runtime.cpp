@@ -205,6 +205,9 @@ class runtime_impl {
   status preload(const kernel_binary& kernel, launch_grid grid, CUstream stream);
   status selected_image(const kernel_binary& kernel, image_choice& out);
   status release_current_context();
+  status resolve(const kernel_binary& kernel, launch_grid grid, CUstream stream, void** params,
+                 resolved_launch& out);
+  status launch_resolved(const resolved_launch& launch, CUstream stream, void** params) const;
 
   load_mode mode() const noexcept { return m_mode; }
   const runtime_options& options() const noexcept { return m_options; }
@@ -993,6 +996,79 @@ status runtime_impl::preload(const kernel_binary& kernel, launch_grid grid, CUst
   return scratch_for(*d, kernel, *e->image, e->info, e->shape, context, grid, stream, unused);
 }
 
+status runtime_impl::resolve(const kernel_binary& kernel, launch_grid grid, CUstream stream, void** params,
+                             resolved_launch& out) {
+  out = {};
+  if (is_per_call(m_mode)) {
+    return status::error(std::string("resolve: mode ") + std::string(to_string(m_mode)) +
+                         " loads at every launch; only cached modes resolve" + where(kernel, nullptr, nullptr));
+  }
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0 || params == nullptr) {
+    return status::error("resolve: needs a grid without a zero dimension and params with num_params + 2 slots" +
+                         where(kernel, nullptr, nullptr));
+  }
+  if (status s = preload(kernel); !s) {
+    return s;
+  }
+  const driver_table* d = nullptr;
+  CUcontext context = nullptr;
+  if (status s = driver(d); !s) {
+    return s;
+  }
+  if (status s = current_context(*d, context); !s) {
+    return s;
+  }
+  const loaded_kernel* e = m_kernels.find(&kernel, context);
+  if (e == nullptr) {
+    return status::error("resolve: the kernel is not loaded on the current context" + where(kernel, nullptr, nullptr));
+  }
+  CUdeviceptr scratch[2] = {0, 0};
+  if (e->shape.needs_scratch) {
+    if (status s = scratch_for(*d, kernel, *e->image, e->info, e->shape, context, grid, stream, scratch); !s) {
+      return s;
+    }
+  }
+  out.entry = e;
+  out.ctas = {grid.x * e->shape.cluster[0], grid.y * e->shape.cluster[1], grid.z * e->shape.cluster[2]};
+  out.scratch[0] = scratch[0];
+  out.scratch[1] = scratch[1];
+  params[kernel.num_params] = &out.scratch[0];
+  params[kernel.num_params + 1] = &out.scratch[1];
+  return {};
+}
+
+status runtime_impl::launch_resolved(const resolved_launch& launch, CUstream stream, void** params) const {
+  const driver_table* d = m_driver.load(std::memory_order_acquire);
+  const auto* e = static_cast<const loaded_kernel*>(launch.entry);
+  if (d == nullptr || e == nullptr) {
+    return status::error("launch_resolved: nothing resolved (call resolve first)");
+  }
+  const launch_shape& shape = e->shape;
+  CUresult r;
+  if (shape.num_attrs == 0) {
+    r = d->cuLaunchKernel(e->function, launch.ctas.x, launch.ctas.y, launch.ctas.z, shape.block_x, 1, 1,
+                          shape.shared_bytes, stream, params, nullptr);
+  } else {
+    CUlaunchConfig config{};
+    config.gridDimX = launch.ctas.x;
+    config.gridDimY = launch.ctas.y;
+    config.gridDimZ = launch.ctas.z;
+    config.blockDimX = shape.block_x;
+    config.blockDimY = 1;
+    config.blockDimZ = 1;
+    config.sharedMemBytes = shape.shared_bytes;
+    config.hStream = stream;
+    config.attrs = const_cast<CUlaunchAttribute*>(shape.attrs);
+    config.numAttrs = shape.num_attrs;
+    r = d->cuLaunchKernelEx(&config, e->function, params, nullptr);
+  }
+  if (r != CUDA_SUCCESS) [[unlikely]] {
+    return driver_failure(*d, r, shape.num_attrs == 0 ? "cuLaunchKernel" : "cuLaunchKernelEx", *e->kernel, e->image,
+                          e->info);
+  }
+  return {};
+}
+
 status runtime_impl::selected_image(const kernel_binary& kernel, image_choice& out) {
   try {
     const driver_table* d = nullptr;
@@ -1120,6 +1196,23 @@ status runtime::preload(const kernel_binary& kernel) noexcept {
 status runtime::preload(const kernel_binary& kernel, launch_grid grid, stream_handle stream) noexcept {
   try {
     return m_impl->preload(kernel, grid, stream);
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+status runtime::resolve(const kernel_binary& kernel, launch_grid grid, stream_handle stream, void** params,
+                        resolved_launch& out) noexcept {
+  try {
+    return m_impl->resolve(kernel, grid, stream, params, out);
+  } catch (...) {
+    return g_out_of_memory;
+  }
+}
+
+status runtime::launch_resolved(const resolved_launch& launch, stream_handle stream, void** params) noexcept {
+  try {
+    return m_impl->launch_resolved(launch, stream, params);
   } catch (...) {
     return g_out_of_memory;
   }

@@ -172,6 +172,23 @@ TEST_F(HistoryCli, RecordRefusesABadResultsFile) {
   EXPECT_FALSE(fs::exists(scratch / "bad.db"));
 }
 
+// compare of two runs read from the database says what compare of their results files
+// says, to the last digit (the header's names aside).
+TEST_F(HistoryCli, CompareOfDbRunsIsCompareOfTheirFiles) {
+  const auto from_files = run("compare run01.json run12.json --format json");
+  const auto from_db = run("compare db:run=1 db:branch=main,scenario=sandwich --db history.db --format json");
+  ASSERT_EQ(from_files.status, from_db.status) << from_db.err;
+  auto a = json::parse(from_files.out), b = json::parse(from_db.out);
+  ASSERT_TRUE(a["comparison"]["rows"].size() == 4u) << a.dump(1).substr(0, 400);
+  EXPECT_EQ(b["comparison"]["base"], "db:history.db#1");
+  EXPECT_EQ(b["comparison"]["new"], "db:history.db#12");
+  for (auto* j : {&a, &b}) (*j)["comparison"].erase("base"), (*j)["comparison"].erase("new");
+  EXPECT_EQ(a, b);
+  const auto missing = run("compare db:branch=nope run12.json --db history.db");
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_EQ(missing.err, "triton-bench compare: history.db: no run matches db:branch=nope\n");
+}
+
 // --record asks for a measurement: without a GPU it is refused (exit 5), as --json is.
 TEST_F(HistoryCli, RecordOptionNeedsAGpu) {
   const auto o = run("--record --db r.db", "TB_RUNTIME_LIBCUDA=/nonexistent/tb-history-test/libcuda.so.1");

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <cstring>
 #include <unistd.h>
 
@@ -151,11 +153,72 @@ TEST(AotModes, EveryModeLaunchesTheSequenceThroughTheRuntime) {
         const bool per_call = mode == "ptx" || mode == "cubin";
         EXPECT_EQ(fake.count("cuModuleLoadData") > 0, per_call) << mode;
       }
+      if (mode == "driver") {  // bare launches: no context query, nothing else
+        std::vector<std::string> expected(6, "cuLaunchKernel");
+        expected.push_back("cuStreamSynchronize");  // session.synchronize()
+        EXPECT_EQ(fake.calls(), expected) << mode;
+      }
       const auto sel = runner.selections();
       ASSERT_EQ(sel.size(), 3u);
       EXPECT_NE(sel[1].spec, nullptr);
     }
     EXPECT_EQ(fake.count("cuDevicePrimaryCtxRelease"), 1) << mode;
+  }
+}
+
+// driver launches what cubin-cached launches: the same functions, grids, blocks and
+// argument values, only resolved before the rounds.
+TEST(AotModes, DriverModeLaunchesWhatCubinCachedLaunches) {
+  loaded l("sandwich");
+  std::vector<std::vector<std::uint64_t>> args[2];
+  std::vector<tb::test::fake_launch> launches[2];
+  int i = 0;
+  for (const mode m : {mode::cubin_cached, mode::driver}) {
+    tb::test::fake_driver fake;
+    fake.install();
+    fake.make_current(0);
+    device_session session(0);
+    const auto initial = initial_buffers(l.s);
+    const auto plan = plan_launches(l.s, l.b, session.allocate(initial));
+    aot_mode_runner runner(m, session, plan);
+    runner.prepare();
+    fake.clear_calls();
+    runner.run_iteration();
+    launches[i] = fake.launches();
+    for (const auto& launch : plan) {
+      std::vector<std::uint64_t> values;
+      for (const auto& a : launch.args) values.push_back(a.slot);
+      args[i].push_back(values);
+    }
+    ++i;
+  }
+  ASSERT_EQ(launches[0].size(), 3u);
+  ASSERT_EQ(launches[1].size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(launches[0][k].grid[0], launches[1][k].grid[0]) << k;
+    EXPECT_EQ(launches[0][k].block[0], launches[1][k].block[0]) << k;
+    EXPECT_EQ(launches[0][k].shared, launches[1][k].shared) << k;
+  }
+  EXPECT_EQ(args[0], args[1]);
+}
+
+// --test-launch-delay: every launch waits at least the delay first (a known regression).
+TEST(AotModes, TestLaunchDelayWaitsBeforeEveryLaunch) {
+  loaded l("sandwich");
+  for (const mode m : {mode::cubin_cached, mode::driver}) {
+    tb::test::fake_driver fake;
+    fake.install();
+    fake.make_current(0);
+    device_session session(0);
+    const auto initial = initial_buffers(l.s);
+    const auto plan = plan_launches(l.s, l.b, session.allocate(initial));
+    aot_mode_runner runner(m, session, plan);
+    runner.prepare();
+    runner.set_test_launch_delay(2'000'000);  // 2 ms, far above the fake's own cost
+    const auto start = std::chrono::steady_clock::now();
+    runner.run_iteration();
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, std::chrono::milliseconds(6)) << to_string(m);  // 3 launches x 2 ms
   }
 }
 

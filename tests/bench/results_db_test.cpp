@@ -222,6 +222,11 @@ TEST_F(Selecting, LatestOfABranchIsByWhenItRan) {
   EXPECT_EQ(select_run(*store, parse_run_selector("db:branch=main")).git_commit, "cccc001");  // any scenario
 }
 
+TEST_F(Selecting, Latest) {
+  EXPECT_EQ(select_run(*store, parse_run_selector("db:latest")).git_commit, "cccc001");
+  EXPECT_EQ(select_run(*store, parse_run_selector("db:latest"), "sandwich").git_commit, "bbbb000");
+}
+
 TEST_F(Selecting, RunAndCommitPrefix) {
   EXPECT_EQ(select_run(*store, parse_run_selector("db:run=4")).git_commit, "bbbb000");
   EXPECT_EQ(select_run(*store, parse_run_selector("db:run=5"), "sandwich").scenario, "softmax");  // run= is exact
@@ -267,6 +272,8 @@ TEST(RunSelector, Parses) {
   EXPECT_EQ(s.filter.scenario, "softmax");
   EXPECT_EQ(s.filter.commit, "ABC123");
   EXPECT_EQ(parse_run_selector("db:run=17").run, 17);
+  EXPECT_EQ(parse_run_selector("db:latest").last, 1u);
+  EXPECT_EQ(parse_run_selector("db:latest,branch=dev").filter.branch, "dev");
   EXPECT_TRUE(is_db_spec("db:run=1"));
   EXPECT_FALSE(is_db_spec("results.json"));
 }

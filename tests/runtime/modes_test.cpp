@@ -89,6 +89,44 @@ TEST_F(Modes, CubinCachedLoadsOnceThenOneLaunchCall) {
   EXPECT_EQ(fake.live_modules(), 1);
 }
 
+TEST_F(Modes, ResolvedLaunchIsOneBareLaunchCall) {
+  runtime::runtime rt(load_mode::cubin_cached);
+  runtime::resolved_launch resolved;
+  ASSERT_TRUE(rt.resolve(kernel.binary, {4, 2, 1}, stream, params.data(), resolved).ok());
+  EXPECT_EQ(fake.count("cuModuleLoadData"), 1);
+  EXPECT_EQ(fake.count("cuLaunchKernel"), 0);  // resolving launches nothing
+  EXPECT_EQ(resolved.ctas.x, 4u);
+  EXPECT_EQ(resolved.ctas.y, 2u);
+  EXPECT_EQ(params.data()[1], &resolved.scratch[0]);  // the scratch slots point into the resolved launch
+  EXPECT_EQ(params.data()[2], &resolved.scratch[1]);
+  fake.clear_calls();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(rt.launch_resolved(resolved, stream, params.data()).ok());
+  }
+  // no cuCtxGetCurrent, no lookup: the floor the runtime's own launch is measured against
+  EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel", "cuLaunchKernel", "cuLaunchKernel"}));
+  const auto launches = fake.launches();
+  ASSERT_EQ(launches.size(), 3u);
+  EXPECT_EQ(launches[0].grid[0], 4u);
+  EXPECT_EQ(launches[0].grid[1], 2u);
+  EXPECT_EQ(launches[0].block[0], kernel.images[0].num_warps * 32);
+  EXPECT_EQ(launches[0].stream, stream);
+}
+
+TEST_F(Modes, ResolveRefusesPerCallModesAndEmptyGrids) {
+  runtime::runtime per_call(load_mode::cubin);
+  runtime::resolved_launch resolved;
+  const auto s = per_call.resolve(kernel.binary, {4, 1, 1}, stream, params.data(), resolved);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("resolve: mode cubin loads at every launch; only cached modes resolve"),
+            std::string::npos)
+      << s.message();
+  runtime::runtime cached(load_mode::cubin_cached);
+  EXPECT_FALSE(cached.resolve(kernel.binary, {0, 1, 1}, stream, params.data(), resolved).ok());
+  EXPECT_FALSE(cached.launch_resolved(runtime::resolved_launch{}, stream, params.data()).ok());
+  EXPECT_EQ(fake.count("cuLaunchKernel"), 0);
+}
+
 TEST_F(Modes, PtxCachedLoadsThePtxOnce) {
   runtime::runtime rt(load_mode::ptx_cached);
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());

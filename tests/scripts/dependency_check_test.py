@@ -75,13 +75,16 @@ class OldState(unittest.TestCase):
                                  r"add triton to scripts/requirements.txt\n")
 
     def test_a_file_outside_debian_needs_the_allow_list(self):
-        if "CUDAToolkit_NVCC_EXECUTABLE:FILEPATH=/usr/local/cuda" not in (BUILD / "CMakeCache.txt").read_text():
-            self.skipTest("this build's CUDA toolkit is not under /usr/local/cuda")
+        cache = (BUILD / "CMakeCache.txt").read_text()
+        nvcc = next((line.split("=", 1)[1] for line in cache.splitlines()
+                     if line.startswith("CUDAToolkit_NVCC_EXECUTABLE:FILEPATH=")), "")
+        if not nvcc.startswith("/"):
+            self.skipTest("this build found no nvcc")
         empty = Path(self.folder.name) / "outside-debian.txt"
         empty.write_text("# nothing\n")
         status, output = run_check("--outside-debian", str(empty))
         self.assertEqual(status, 1, output)
-        self.assertIn("CUDAToolkit_NVCC_EXECUTABLE: /usr/local/cuda/bin/nvcc belongs to no Debian package "
+        self.assertIn(f"CUDAToolkit_NVCC_EXECUTABLE: {nvcc} belongs to no Debian package "
                       f"(outside Debian): install it from a package listed in scripts/debian-packages.txt, or, "
                       f"where Debian has none, add its folder and the reason to {empty}", output)
 
@@ -91,6 +94,37 @@ class OldState(unittest.TestCase):
         status, output = run_check("--packages", str(packages))
         self.assertEqual(status, 2, output)
         self.assertIn(f"{packages}:2: one package per line, found: g++ ninja-build", output)
+
+
+class OutsideDebian(unittest.TestCase):
+    """CI's machine: /usr/local/cuda a link to /usr/local/cuda-13.0, CMake finding the
+    libraries under the versioned name, and nvcc on PATH a shell wrapper in /usr/local/bin
+    (the check failed there, passing here where the toolkit was found as /usr/local/cuda)."""
+
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.addCleanup(self.folder.cleanup)
+        self.root = Path(self.folder.name)
+        (self.root / "cuda-13.0" / "bin").mkdir(parents=True)
+        (self.root / "cuda-13.0" / "bin" / "nvcc").write_text("binary")
+        (self.root / "cuda").symlink_to(self.root / "cuda-13.0")
+        (self.root / "bin").mkdir()
+
+    def test_a_linked_folder_accepts_files_under_the_name_it_points_to(self):
+        roots = check_dependencies.accepted_roots(str(self.root / "cuda"))
+        self.assertEqual(roots, [str(self.root / "cuda"), str(self.root / "cuda-13.0")])
+        self.assertEqual(check_dependencies.accepted_roots(str(self.root / "cuda-*")), [str(self.root / "cuda-13.0")])
+
+    def test_a_one_line_exec_wrapper_counts_as_the_program_it_runs(self):
+        wrapper = self.root / "bin" / "nvcc"
+        wrapper.write_text(f'#!/bin/sh\nexec {self.root}/cuda-13.0/bin/nvcc "$@"\n')
+        self.assertIn(str(self.root / "cuda-13.0" / "bin" / "nvcc"), check_dependencies.candidate_paths(wrapper))
+
+    def test_a_script_doing_more_than_exec_is_not_a_wrapper(self):
+        script = self.root / "bin" / "nvcc"
+        script.write_text(f'#!/bin/sh\nrm -rf /tmp/x\nexec {self.root}/cuda-13.0/bin/nvcc "$@"\n')
+        self.assertIsNone(check_dependencies.wrapped_program(script))
+        self.assertNotIn(str(self.root / "cuda-13.0" / "bin" / "nvcc"), check_dependencies.candidate_paths(script))
 
 
 class Relations(unittest.TestCase):

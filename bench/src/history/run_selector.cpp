@@ -51,11 +51,12 @@ run_selector parse_run_selector(std::string_view spec) {
   while (!rest.empty()) {
     const auto comma = rest.find(',');
     const auto item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item == "latest") continue;  // what a selector means anyway: db:latest is the newest run
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
       throw std::invalid_argument(fmt::format("{}: '{}': expected KEY=VALUE", spec, item));
     set_key(s, spec, item.substr(0, eq), item.substr(eq + 1));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
   }
   if (s.run > 0 && s.last > 1) throw std::invalid_argument(fmt::format("{}: run= names one run; last= cannot pool it", spec));
   return s;

@@ -1,9 +1,11 @@
 // A run named by what it is rather than by its file, for compare and gate:
+//   db:latest                 the latest run (of the other side's scenario)
 //   db:run=17                 the run with id 17
 //   db:branch=main            the latest run of branch main (of the other side's scenario)
 //   db:commit=abc123          the latest run of a commit (a prefix of at least 4 hex digits)
 //   db:branch=main,last=5     the last 5 runs of main, pooled (see below)
-// Keys may be combined (comma-separated): run, branch, commit, scenario, gpu, host, last.
+// Keys may be combined (comma-separated): run, branch, commit, scenario, gpu, host, last
+// (and `latest`, which adds nothing).
 // "Latest" is by when the run ran (created, then id). last=N pools the newest N matching
 // runs that share the newest one's scenario and GPU: per mode and metric of the newest
 // run, its round medians are the N runs' round medians one after the other (oldest

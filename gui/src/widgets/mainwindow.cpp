@@ -37,6 +37,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     openFiles(QFileDialog::getOpenFileNames(this, tr("Open traces"), {}, tr("Chrome traces (*.json);;All files (*)")));
   });
   open->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open results &database..."), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a results database"), {},
+                                                      tr("triton-bench results (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty()) openHistory(path);
+  });
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -87,6 +92,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_tabs = new QTabWidget;
   m_tabs->addTab(split, tr("Timeline"));
   m_tabs->addTab(m_compare, tr("Compare"));
+  m_history = new HistoryView;
+  m_tabs->addTab(m_history, tr("History"));
   setCentralWidget(m_tabs);
 
   m_status = new QLabel;
@@ -203,6 +210,31 @@ void MainWindow::onFailed(const QString& path, const QString& message) {
   m_errorDialog->show();
   m_status->setText(tr("could not open: %1").arg(m_failures.join(QStringLiteral("; "))));
   emit loadFailed(path, message);
+}
+
+bool MainWindow::openHistory(const QString& path) {
+  try {
+    m_history->setModel(std::make_unique<HistoryModel>(path));
+  } catch (const HistoryError& error) {
+    const QString line = QString::fromUtf8(error.what());
+    std::fprintf(stderr, "triton-bench-gui: cannot open a results database: %s\n", line.toLocal8Bit().constData());
+    if (!m_historyErrorDialog) {
+      auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open results database"), {}, QMessageBox::Ok, this);
+      box->setObjectName(QStringLiteral("historyErrorDialog"));
+      box->setAttribute(Qt::WA_DeleteOnClose);
+      box->setWindowModality(Qt::NonModal);
+      m_historyErrorDialog = box;
+    }
+    m_historyErrorDialog->setText(tr("Could not open %1").arg(QFileInfo(path).fileName()));
+    m_historyErrorDialog->setInformativeText(line);
+    m_historyErrorDialog->show();
+    m_status->setText(tr("could not open: %1").arg(line));
+    emit historyFailed(path, line);
+    return false;
+  }
+  m_tabs->setCurrentWidget(m_history);
+  m_status->setText(tr("%1: %2").arg(QFileInfo(path).fileName(), m_history->statusText()));
+  return true;
 }
 
 void MainWindow::setCurrentDocument(int index) {

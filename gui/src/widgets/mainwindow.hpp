@@ -1,11 +1,13 @@
 // The application window: File menu and drag and drop to open traces (loaded off the UI
 // thread with a progress bar), a toolbar with the target kernel, search with
-// next/previous and a filter, the timeline with the details panel, and the compare view.
+// next/previous and a filter, the timeline with the details panel, the compare view, and
+// the history of a results database (File > Open results database, --history DB).
 #pragma once
 
 #include "../models/traceloader.hpp"
 #include "compareview.hpp"
 #include "detailspanel.hpp"
+#include "historyview.hpp"
 #include "timelineview.hpp"
 
 #include <QMainWindow>
@@ -39,6 +41,13 @@ class MainWindow : public QMainWindow {
   DetailsPanel* details() const noexcept { return m_details; }
   CompareView* compare() const noexcept { return m_compare; }
   QTabWidget* tabs() const noexcept { return m_tabs; }
+  HistoryView* history() const noexcept { return m_history; }
+
+  /// Opens a results database in the History tab (and shows the tab). On failure: the
+  /// one-line reason on stderr, in the status bar and in the non-modal
+  /// `historyErrorDialog`; the tab keeps what it showed. Returns whether it opened.
+  bool openHistory(const QString& path);
+  QMessageBox* historyErrorDialog() const { return m_historyErrorDialog; }
 
   void setTarget(const QString& target);
   /// Search: sets the text (recomputing the hits) and selects the next/previous hit.
@@ -59,6 +68,8 @@ class MainWindow : public QMainWindow {
   void documentLoaded(const QString& path);
   /// A trace could not be opened; `message` is the reader's one-line reason.
   void loadFailed(const QString& path, const QString& message);
+  /// A results database could not be opened; `message` is "FILE: why".
+  void historyFailed(const QString& path, const QString& message);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -81,6 +92,7 @@ class MainWindow : public QMainWindow {
   TimelineView* m_timeline = nullptr;
   DetailsPanel* m_details = nullptr;
   CompareView* m_compare = nullptr;
+  HistoryView* m_history = nullptr;
   QTabWidget* m_tabs = nullptr;
   QComboBox* m_traceBox = nullptr;
   QLineEdit* m_targetEdit = nullptr;
@@ -89,6 +101,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_status = nullptr;
   QProgressBar* m_progress = nullptr;
   QPointer<QMessageBox> m_errorDialog;
+  QPointer<QMessageBox> m_historyErrorDialog;
   QStringList m_failures;
   std::vector<EventIndex> m_hits;
   QString m_hitsFor;

@@ -21,6 +21,7 @@ enum class mode : std::uint8_t {
   cubin_cached,  // cubin loaded once per context, CUfunction kept: the reference
   library,       // cuLibraryLoadData once, CUkernel launched
   graph,         // one iteration's cubin-cached launches captured in a CUDA graph, replayed
+  driver,        // cubin-cached resolved before the rounds: each launch one bare cuLaunchKernel
 };
 
 struct mode_info {
@@ -31,7 +32,7 @@ struct mode_info {
 };
 
 // In the order of `--mode all`.
-inline constexpr std::array<mode_info, 7> mode_table = {{
+inline constexpr std::array<mode_info, 8> mode_table = {{
     {mode::jit, "jit", "Triton's Python JIT (bench/jit_runner.py), traced by libtb_cupti_inject.so", false},
     {mode::ptx, "ptx", "load the PTX module at every launch, launch, synchronize, unload", true},
     {mode::cubin, "cubin", "the same with the cubin", true},
@@ -40,6 +41,10 @@ inline constexpr std::array<mode_info, 7> mode_table = {{
      true},
     {mode::library, "library", "cuLibraryLoadData once, CUkernel launched", true},
     {mode::graph, "graph", "one iteration's cubin-cached launches captured in a CUDA graph, replayed", true},
+    {mode::driver, "driver",
+     "the floor: cubin-cached with specialisation, packing and lookup done before the rounds; each launch one bare "
+     "cuLaunchKernel",
+     true},
 }};
 
 // Ratios are to this mode; it also settles the GPU before the rounds.

@@ -83,6 +83,16 @@ struct runtime_options {
 
 class runtime_impl;
 
+// A cached launch resolved ahead of time (runtime::resolve): the loaded function, the
+// grid in CTAs, and Triton's scratch for that grid. runtime::launch_resolved then makes
+// exactly one driver call, cuLaunchKernel (cuLaunchKernelEx for cluster or cooperative
+// kernels): triton-bench's `driver` mode, the floor a launcher is measured against.
+struct resolved_launch {
+  const void* entry = nullptr;     // the runtime's loaded kernel (opaque)
+  launch_grid ctas;                // the grid in CTAs (programs x CTAs per program)
+  device_ptr scratch[2] = {0, 0};  // global and profile scratch (0: none)
+};
+
 // One runtime per load mode. Thread-safe; caches are per CUDA context.
 class runtime {
  public:
@@ -111,6 +121,16 @@ class runtime {
   // inside a CUDA graph capture allocates nothing. Call it for every launch a capture
   // will hold, before capturing. Per-call modes cannot be captured: only checks an image.
   status preload(const kernel_binary& kernel, launch_grid grid, stream_handle stream) noexcept;
+
+  // Cached modes: loads `kernel` (as preload does), sizes its scratch for `grid` on
+  // `stream`, and fills `out` and the two scratch slots of `params` (which then point
+  // into `out`, so `out` must stay where it is while `params` is used). For the current
+  // context; per-call modes and a grid with a zero dimension are refused.
+  status resolve(const kernel_binary& kernel, launch_grid grid, stream_handle stream, void** params,
+                 resolved_launch& out) noexcept;
+  // One cuLaunchKernel (or cuLaunchKernelEx) of what resolve filled in, with `params`
+  // as resolve left them, on the context it was resolved on: no lookup, no check.
+  status launch_resolved(const resolved_launch& launch, stream_handle stream, void** params) noexcept;
 
   // Which image this runtime launches for `kernel` on the current context's device.
   status selected_image(const kernel_binary& kernel, image_choice& out) noexcept;

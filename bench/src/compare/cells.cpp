@@ -1,0 +1,31 @@
+#include "compare/cells.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace tb::bench::compare {
+
+std::string change_cell(double percent) {
+  return std::isfinite(percent) ? fmt::format("{:+.2f} %", percent) : std::string("n/a");
+}
+
+std::string interval_cell(double low, double high) {
+  if (!std::isfinite(low) || !std::isfinite(high)) return "n/a";
+  return fmt::format("[{:+.2f}, {:+.2f}] %", low, high);
+}
+
+std::string p_cell(double p) {
+  if (!std::isfinite(p)) return "n/a";
+  return p < 0.0001 ? std::string("<0.0001") : fmt::format("{:.4f}", p);
+}
+
+std::string band_cell(double percent) {
+  return std::isfinite(percent) ? fmt::format("{:.2f} %", percent) : std::string("any");
+}
+
+std::string medians_cell(const comparison_row& row) {
+  return fmt::format("{} -> {}", format_value(row.base_median, row.unit), format_value(row.new_median, row.unit));
+}
+
+}  // namespace tb::bench::compare
