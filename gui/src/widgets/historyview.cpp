@@ -191,7 +191,7 @@ void HistoryView::rebuild() {
   };
   const QString changes = m_model->hasChangePointDetector()
                               ? count(marks, "change point marked", "change points marked")
-                              : tr("no change points marked: this build has no change-point detector");
+                              : tr("no change points marked: no change-point detector");
   m_status->setText(QStringLiteral("%1, %2; %3")
                         .arg(count(m_selection.runs.size(), "run", "runs"), count(m_selection.modes.size(), "mode", "modes"), changes));
 }
