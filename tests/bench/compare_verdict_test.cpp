@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 namespace {
 
@@ -40,11 +41,12 @@ trial_counts trials(double shift, double sigma, int rounds, int n = 100) {
 }
 
 TEST(Verdict, SameDistributionIsSameIn99Of100Trials) {
-  // 2 % noise in only 20 rounds is the edge: about 2 % of A/A pairs come out unsure
-  // (significant by chance, the interval reaching the band), never slower or faster
-  // (docs/compare.md, "How often it is right").
+  // Up to 2 % per-round noise, 20 to 40 rounds; an A/A pair whose test comes out
+  // significant by chance (alpha of them) stays same while its change is within the band
+  // (it was unsure, in about 2 % of pairs at 2 % noise and 20 rounds, before that rule);
+  // never slower or faster (docs/compare.md, "How often it is right").
   for (const auto& [sigma, rounds, at_least] :
-       {std::tuple{0.01, 20, 99}, {0.015, 30, 99}, {0.02, 40, 99}, {0.01, 40, 99}, {0.02, 20, 95}}) {
+       {std::tuple{0.01, 20, 99}, {0.015, 30, 99}, {0.02, 40, 99}, {0.01, 40, 99}, {0.02, 20, 99}}) {
     const auto c = trials(0.0, sigma, rounds);
     EXPECT_GE(c.same, at_least) << "sigma " << sigma << ", " << rounds << " rounds: " << c.same << " same, " << c.unsure
                           << " unsure, " << c.slower << " slower, " << c.faster << " faster";
@@ -227,6 +229,22 @@ TEST(CompareRuns, AFailedModeIsNotComparedButNoted) {
   const comparison c = compare_runs(base, next, {});
   EXPECT_EQ(c.rows.size(), 1u);
   EXPECT_EQ(c.notes, (std::vector<std::string>{"mode ptx not compared: ok in the base run, failed in the new"}));
+}
+
+}  // namespace
+
+namespace {
+
+// The table of docs/compare.md, "How often it is right" (1000 pairs per case):
+//   tb_test_bench_compare_verdict --gtest_also_run_disabled_tests --gtest_filter='*Table*'
+TEST(Verdict, DISABLED_TableOf1000Trials) {
+  for (const auto& [sigma, rounds] : {std::pair{0.01, 20}, {0.01, 40}, {0.015, 30}, {0.02, 30}, {0.02, 40}, {0.02, 20}}) {
+    const auto aa = trials(0.0, sigma, rounds, 1000);
+    const auto shifted = trials(0.05, sigma, rounds, 1000);
+    std::printf("| %g %%, %d | %.1f %% | %.1f %% | %.1f %% |  (A/A unsure %d, slower+faster %d; shifted same %d)\n",
+                sigma * 100, rounds, aa.same / 10.0, shifted.slower / 10.0, shifted.unsure / 10.0, aa.unsure,
+                aa.slower + aa.faster, shifted.same);
+  }
 }
 
 }  // namespace

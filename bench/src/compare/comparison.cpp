@@ -28,9 +28,11 @@ void decide(comparison_row& row, double worse_low, double worse_high, double wor
   } else if (worse_low >= -band && worse_high <= band) {
     row.result = verdict::same;
     row.reason = "interval within the band";
-  } else if (!significant && std::fabs(worse_change) <= band) {
+  } else if (std::fabs(worse_change) <= band) {
+    // The best estimate is within the tolerance and nothing shows it is not: an A/A pair
+    // whose test happens to come out significant (alpha of them) is not made unsure.
     row.result = verdict::same;
-    row.reason = "not significant, change within the band";
+    row.reason = significant ? "significant, but the change is within the band" : "not significant, change within the band";
   } else {
     row.result = verdict::unsure;
     row.reason = significant ? "significant, interval overlaps the band" : "not significant, change beyond the band";
