@@ -5,7 +5,8 @@
 # call. Nothing here assumes this machine's folders: CUDA and CUPTI are found
 # (scripts/find-cuda.sh), the build's CTest files are pointed at this copy. Everything
 # lands packed in $OUT/gpu-results.tgz, the recording for bench/recorded/ in $OUT/recorded.tgz.
-# TB_SKIP_BENCH=1 skips the Google Benchmark runs, TB_SKIP_TESTS=1 the GPU tests.
+# TB_SKIP_BENCH=1 skips the Google Benchmark runs, TB_SKIP_TESTS=1 the GPU tests, TB_SKIP_CHECKS=1
+# bench/run_gpu_checks.sh; TB_GATE=1 adds bench/run_gpu_gate.sh (compare, gate, history).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
@@ -38,10 +39,18 @@ for name in $benches; do
   timeout 150 "$b" --benchmark_filter="${TB_BENCH_FILTER:-.}" --benchmark_out="$out/$name.json" --benchmark_out_format=json --benchmark_repetitions=5 \
        --benchmark_report_aggregates_only=true 2>&1 | tee "$out/$name.log"
 done
-echo "== triton-bench on the GPU, from the installed prefix"
-OUT="$out/checks" timeout "${TB_CHECKS_TIMEOUT:-380}" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
-echo "run_gpu_checks exit $?"
-grep -E "^== |^triton-|^Python|!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/|^ +[a-z-]+ +[0-9]" "$out/checks.log" | tail -120
+if [ -z "${TB_SKIP_CHECKS:-}" ]; then
+  echo "== triton-bench on the GPU, from the installed prefix"
+  OUT="$out/checks" timeout "${TB_CHECKS_TIMEOUT:-380}" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
+  echo "run_gpu_checks exit $?"
+  grep -E "^== |^triton-|^Python|!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/|^ +[a-z-]+ +[0-9]" "$out/checks.log" | tail -120
+fi
+if [ -n "${TB_GATE:-}" ]; then
+  echo "== compare, gate and history on the GPU, from the installed prefix"
+  OUT="$out/gate" timeout "${TB_GATE_TIMEOUT:-300}" bash bench/run_gpu_gate.sh > "$out/gate.log" 2>&1
+  echo "run_gpu_gate exit $?"
+  cat "$out/gate.log"
+fi
 echo "== summary"
 [ -f "$out/gpu-tests.log" ] && grep -E "tests passed|tests failed|Test +#" "$out/gpu-tests.log" | tail -20
 ( cd "$out" && { [ -d checks/recorded ] && tar czf /tmp/recorded.tgz -C checks recorded; } ;
