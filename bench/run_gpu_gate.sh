@@ -53,7 +53,7 @@ for s in sandwich vector_add; do
     run "$s.$ab" --scenario "$s" "${modes[@]}" --json "$out/$s.$ab.json" --record --db "$db" --branch main
   done
   tool "$s.compare-aa" 0 compare "$out/$s.a.json" "$out/$s.b.json" --format markdown
-  grep -cE "\| (slower|faster) \|" "$out/$s.compare-aa.md" | sed "s/^/$s A\/A rows slower or faster: /"
+  grep -cE "\*\*(slower|faster)\*\*" "$out/$s.compare-aa.md" | sed "s/^/$s A\/A rows slower or faster: /"
   tool "$s.gate-aa" "${TB_AA_GATE_EXIT:-0}" gate --gate "$gate" "$out/$s.b.json" --base "$out/$s.a.json" --format markdown
 done
 
