@@ -162,7 +162,7 @@ TEST(CompareCli, GateBudgetsPassAndFailWithJUnit) {
 TEST(CompareCli, GateRegressionFailsAndUnsureFailsOnlyWhenStrict) {
   const auto gate = write_text("g.toml", "[[metric]]\nid = \"host.time_per_launch\"\nmodes = [\"cubin-cached\"]\n");
   const auto base = write_results("base.json", 4000, 1), again = write_results("again.json", 4000, 11),
-             slower = write_results("slower.json", 4400, 21), edge = write_results("edge.json", 4130, 31);
+             slower = write_results("slower.json", 4400, 21), edge = write_results("edge.json", 4150, 31);
   EXPECT_EQ(run(fmt::format("gate --gate '{}' '{}' --base '{}'", gate, again, base)).status, 0);
   const outcome o = run(fmt::format("gate --gate '{}' '{}' --base '{}'", gate, slower, base));
   EXPECT_EQ(o.status, 6);
