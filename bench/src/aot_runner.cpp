@@ -143,7 +143,6 @@ void aot_mode_runner::resolve_all() {
     resolved& r = m_resolved.emplace_back();
     const rt::specialization_desc* spec = choose_specialization(l);
     pack_params(l, *spec, r.params.data());
-    r.kernel_name = l.kernel->name;
     check(m_runtime->resolve(spec->binary, l.grid, m_session.stream(), r.params.data(), r.launch));
   }
 }

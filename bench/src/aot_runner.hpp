@@ -119,7 +119,6 @@ class aot_mode_runner {
   struct resolved {
     std::array<void*, max_kernel_params + tb::runtime::scratch_param_count> params{};
     tb::runtime::resolved_launch launch;
-    std::string kernel_name;
   };
   std::vector<resolved> m_resolved;
   std::uint64_t m_delay_ns = 0;

@@ -258,6 +258,8 @@ class runtime_impl {
   status launch_shaped(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
                        const context_info* info, const launch_shape& shape, CUfunction function,
                        CUcontext context, launch_grid grid, CUstream stream, void** params);
+  status ctas_for(const kernel_binary& kernel, const kernel_image& image, const context_info* info,
+                  const launch_shape& shape, launch_grid grid, launch_grid& out) const;
   status launch_per_call(const driver_table& d, const kernel_binary& kernel, CUcontext context,
                          launch_grid grid, CUstream stream, void** params);
   status scratch_for(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
@@ -753,6 +755,43 @@ status runtime_impl::scratch_for(const driver_table& d, const kernel_binary& ker
 // ---------------------------------------------------------------------------
 // Launching
 
+// The one launch call: cuLaunchKernel, or cuLaunchKernelEx when the shape carries launch
+// attributes (clusters, cooperative). `ctas` is the grid in CTAs.
+static CUresult launch_call(const driver_table& d, const launch_shape& shape, CUfunction function, launch_grid ctas,
+                     CUstream stream, void** params) noexcept {
+  if (shape.num_attrs == 0) {
+    return d.cuLaunchKernel(function, ctas.x, ctas.y, ctas.z, shape.block_x, 1, 1, shape.shared_bytes, stream, params,
+                            nullptr);
+  }
+  CUlaunchConfig config{};
+  config.gridDimX = ctas.x;
+  config.gridDimY = ctas.y;
+  config.gridDimZ = ctas.z;
+  config.blockDimX = shape.block_x;
+  config.blockDimY = 1;
+  config.blockDimZ = 1;
+  config.sharedMemBytes = shape.shared_bytes;
+  config.hStream = stream;
+  config.attrs = const_cast<CUlaunchAttribute*>(shape.attrs);
+  config.numAttrs = shape.num_attrs;
+  return d.cuLaunchKernelEx(&config, function, params, nullptr);
+}
+
+// The grid in CTAs (programs x CTAs per program), refused when it does not fit 32 bits.
+status runtime_impl::ctas_for(const kernel_binary& kernel, const kernel_image& image, const context_info* info,
+                              const launch_shape& shape, launch_grid grid, launch_grid& out) const {
+  const std::uint64_t gx = std::uint64_t{grid.x} * shape.cluster[0];
+  const std::uint64_t gy = std::uint64_t{grid.y} * shape.cluster[1];
+  const std::uint64_t gz = std::uint64_t{grid.z} * shape.cluster[2];
+  constexpr std::uint64_t max_dim = std::numeric_limits<unsigned>::max();
+  if (gx > max_dim || gy > max_dim || gz > max_dim) {
+    return status::error("grid " + std::to_string(gx) + "x" + std::to_string(gy) + "x" + std::to_string(gz) +
+                         " CTAs does not fit 32 bits" + where(kernel, &image, info));
+  }
+  out = {static_cast<unsigned>(gx), static_cast<unsigned>(gy), static_cast<unsigned>(gz)};
+  return {};
+}
+
 status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& kernel, const kernel_image& image,
                                    const context_info* info, const launch_shape& shape, CUfunction function,
                                    CUcontext context, launch_grid grid, CUstream stream, void** params) {
@@ -764,38 +803,12 @@ status runtime_impl::launch_shaped(const driver_table& d, const kernel_binary& k
   }
   params[kernel.num_params] = &scratch[0];
   params[kernel.num_params + 1] = &scratch[1];
-  const std::uint64_t gx = std::uint64_t{grid.x} * shape.cluster[0];
-  const std::uint64_t gy = std::uint64_t{grid.y} * shape.cluster[1];
-  const std::uint64_t gz = std::uint64_t{grid.z} * shape.cluster[2];
-  constexpr std::uint64_t max_dim = std::numeric_limits<unsigned>::max();
-  if (gx > max_dim || gy > max_dim || gz > max_dim) {
-    return status::error("grid " + std::to_string(gx) + "x" + std::to_string(gy) + "x" + std::to_string(gz) +
-                         " CTAs does not fit 32 bits" + where(kernel, &image, info));
+  launch_grid ctas;
+  if (status s = ctas_for(kernel, image, info, shape, grid, ctas); !s) {
+    return s;
   }
-  CUresult r;
-  if (shape.num_attrs == 0) {
-    r = d.cuLaunchKernel(function, static_cast<unsigned>(gx), static_cast<unsigned>(gy),
-                         static_cast<unsigned>(gz), shape.block_x, 1, 1, shape.shared_bytes, stream, params,
-                         nullptr);
-    if (r != CUDA_SUCCESS) {
-      return driver_failure(d, r, "cuLaunchKernel", kernel, &image, info);
-    }
-  } else {
-    CUlaunchConfig config{};
-    config.gridDimX = static_cast<unsigned>(gx);
-    config.gridDimY = static_cast<unsigned>(gy);
-    config.gridDimZ = static_cast<unsigned>(gz);
-    config.blockDimX = shape.block_x;
-    config.blockDimY = 1;
-    config.blockDimZ = 1;
-    config.sharedMemBytes = shape.shared_bytes;
-    config.hStream = stream;
-    config.attrs = const_cast<CUlaunchAttribute*>(shape.attrs);
-    config.numAttrs = shape.num_attrs;
-    r = d.cuLaunchKernelEx(&config, function, params, nullptr);
-    if (r != CUDA_SUCCESS) {
-      return driver_failure(d, r, "cuLaunchKernelEx", kernel, &image, info);
-    }
+  if (const CUresult r = launch_call(d, shape, function, ctas, stream, params); r != CUDA_SUCCESS) {
+    return driver_failure(d, r, shape.num_attrs == 0 ? "cuLaunchKernel" : "cuLaunchKernelEx", kernel, &image, info);
   }
   return {};
 }
@@ -1028,8 +1041,10 @@ status runtime_impl::resolve(const kernel_binary& kernel, launch_grid grid, CUst
       return s;
     }
   }
+  if (status s = ctas_for(kernel, *e->image, e->info, e->shape, grid, out.ctas); !s) {
+    return s;
+  }
   out.entry = e;
-  out.ctas = {grid.x * e->shape.cluster[0], grid.y * e->shape.cluster[1], grid.z * e->shape.cluster[2]};
   out.scratch[0] = scratch[0];
   out.scratch[1] = scratch[1];
   params[kernel.num_params] = &out.scratch[0];
@@ -1044,25 +1059,8 @@ status runtime_impl::launch_resolved(const resolved_launch& launch, CUstream str
     return status::error("launch_resolved: nothing resolved (call resolve first)");
   }
   const launch_shape& shape = e->shape;
-  CUresult r;
-  if (shape.num_attrs == 0) {
-    r = d->cuLaunchKernel(e->function, launch.ctas.x, launch.ctas.y, launch.ctas.z, shape.block_x, 1, 1,
-                          shape.shared_bytes, stream, params, nullptr);
-  } else {
-    CUlaunchConfig config{};
-    config.gridDimX = launch.ctas.x;
-    config.gridDimY = launch.ctas.y;
-    config.gridDimZ = launch.ctas.z;
-    config.blockDimX = shape.block_x;
-    config.blockDimY = 1;
-    config.blockDimZ = 1;
-    config.sharedMemBytes = shape.shared_bytes;
-    config.hStream = stream;
-    config.attrs = const_cast<CUlaunchAttribute*>(shape.attrs);
-    config.numAttrs = shape.num_attrs;
-    r = d->cuLaunchKernelEx(&config, e->function, params, nullptr);
-  }
-  if (r != CUDA_SUCCESS) [[unlikely]] {
+  if (const CUresult r = launch_call(*d, shape, e->function, launch.ctas, stream, params); r != CUDA_SUCCESS)
+      [[unlikely]] {
     return driver_failure(*d, r, shape.num_attrs == 0 ? "cuLaunchKernel" : "cuLaunchKernelEx", *e->kernel, e->image,
                           e->info);
   }

@@ -2,6 +2,8 @@
 
 #include <tb/support/read_file.hpp>
 
+#include "toml_keys.hpp"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -17,12 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using tb::scenario::diagnostic_error;
+using tb::scenario::located;
+using tb::scenario::reject_unknown_keys;
 using tb::scenario::source_location;
 
-source_location located(const fs::path& file, const toml::node& node) {
-  const auto& begin = node.source().begin;
-  return {file, static_cast<int>(begin.line), static_cast<int>(begin.column)};
-}
 
 // toml++ 3.3 misbehaves on some non-ASCII characters outside strings (see
 // compiler/src/scenario/scenario.cpp); a gate file has no need for any, so it is ASCII.
@@ -42,17 +42,7 @@ class table_reader {
   table_reader(const fs::path& file, const toml::table& table, std::string what,
                std::initializer_list<std::string_view> allowed)
       : m_file(file), m_table(table), m_what(std::move(what)) {
-    for (const auto& [key, node] : table) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-      std::string expected;
-      for (const auto a : allowed) expected += fmt::format("{}'{}'", expected.empty() ? "" : ", ", a);
-      const auto& begin = key.source().begin;
-      const source_location at = begin.line ? source_location{file, static_cast<int>(begin.line),
-                                                              static_cast<int>(begin.column)}
-                                            : located(file, node);
-      throw diagnostic_error(at, fmt::format("unknown key '{}' in {} (expected one of {})", key.str(), m_what,
-                                             expected));
-    }
+    reject_unknown_keys(file, table, m_what, allowed);
   }
 
   source_location where() const { return located(m_file, m_table); }

@@ -2,6 +2,7 @@
 #include <tb/scenario/types.hpp>
 
 #include "expression.ipp"
+#include "toml_keys.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -68,10 +69,6 @@ void reject_characters_toml_cannot_take(const fs::path& file, const fs::path& sh
 }
 
 
-source_location located(const fs::path& file, const toml::node& node) {
-  const auto& begin = node.source().begin;
-  return {file, static_cast<int>(begin.line), static_cast<int>(begin.column)};
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -92,17 +89,7 @@ class table_reader {
   table_reader(const fs::path& file, const toml::table& table, std::string what,
                std::initializer_list<std::string_view> allowed)
       : m_file(file), m_table(table), m_what(std::move(what)) {
-    for (const auto& [key, node] : table) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-        std::string expected;
-        for (auto a : allowed) expected += fmt::format("{}'{}'", expected.empty() ? "" : ", ", a);
-        const auto& begin = key.source().begin;
-        const source_location at = begin.line ? source_location{file, static_cast<int>(begin.line), static_cast<int>(begin.column)}
-                                              : located(file, node);
-        throw diagnostic_error(at, fmt::format("unknown key '{}' in {} (expected one of {})", key.str(),
-                                           m_what, expected));
-      }
-    }
+    reject_unknown_keys(file, table, m_what, allowed);
   }
 
   source_location where() const { return located(m_file, m_table); }
