@@ -5,11 +5,12 @@
 #   1. A/A: two runs of the same build on sandwich and on vector_add, recorded as branch
 #      main; `compare` of each pair (no slower or faster expected) and `gate` of the second
 #      against the first;
-#   2. a known regression: vector_add with --test-launch-delay (every AOT launch waits
-#      TB_DELAY_NS first, default 1000 ns), recorded as branch feature, gated against
+#   2. a known regression: vector_add with --test-launch-delay (every launch through the
+#      launcher, not driver's, waits TB_DELAY_NS first, default 1000 ns), recorded as branch feature, gated against
 #      db:branch=main: `slower` on host time, exit 6 expected;
 #   3. history: two more delayed runs recorded on main; `triton-bench history` over the
-#      six vector_add runs should mark the step at the first delayed run.
+#      five vector_add runs should mark the step at the first delayed run (raw, and
+#      --relative-to driver, where the machine's drift between runs cancels).
 # Reports (markdown, JUnit, the database) go to $OUT. TB_TIME_LIMIT=S per run (default 6).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,5 +69,7 @@ for n in 2 3; do
 done
 tool vector_add.history 0 history --db "$db" --scenario vector_add --mode cubin-cached --metric host.time_per_launch
 tool vector_add.history-driver 0 history --db "$db" --scenario vector_add --mode driver --metric host.time_per_launch
+tool vector_add.history-relative 0 history --db "$db" --scenario vector_add --mode cubin-cached \
+  --metric host.time_per_launch --relative-to driver
 echo "== done (status $status)"
 exit $status

@@ -153,9 +153,9 @@ void aot_mode_runner::run_iteration() {
     return;
   }
   if (m_mode == mode::driver) {
+    // No test delay here: it stands for more host work in the launcher, and this mode
+    // is the floor without one (compare's control, docs/compare.md "Machine state").
     for (auto& r : m_resolved) {
-      if (m_delay_ns > 0) [[unlikely]]
-        spin_for(m_delay_ns);
       if (const rt::status s = m_runtime->launch_resolved(r.launch, m_session.stream(), r.params.data()); !s)
           [[unlikely]]
         throw device_error(s.message());

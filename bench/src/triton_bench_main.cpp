@@ -262,8 +262,9 @@ int main(int argc, char** argv) {
   app.add_option("--cold-child", cold_child_mode)->group("");  // internal: one cold start
   std::uint64_t test_launch_delay = 0;
   app.add_option("--test-launch-delay", test_launch_delay,
-                 "TEST ONLY: busy-wait NS nanoseconds before every AOT launch (graph: only while capturing), a known "
-                 "regression for trying compare and gate; recorded in the results (method.test_launch_delay_ns)")
+                 "TEST ONLY: busy-wait NS nanoseconds before every launch through the launcher (graph: only while "
+                 "capturing; not driver, the floor), a known regression for trying compare and gate; recorded in the "
+                 "results (method.test_launch_delay_ns)")
       ->group("Testing");
   std::string trace_path, target, analysis_json;
   CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON): launch gaps, module "

@@ -95,7 +95,7 @@ TEST(CompareReport, JsonHoldsEveryRowAndCase) {
   const auto f = make();
   const auto j = comparison_json(&f.cmp, &f.gate);
   EXPECT_EQ(j["schema"], "triton-bench/comparison");
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
   ASSERT_EQ(j["comparison"]["rows"].size(), 2u);
   EXPECT_EQ(j["comparison"]["rows"][1]["verdict"], "slower");
   EXPECT_NEAR(j["comparison"]["rows"][1]["change_percent"].get<double>(), 10.0, 1e-9);

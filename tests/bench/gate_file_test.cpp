@@ -36,7 +36,8 @@ TEST(GateFile, TheShippedExampleReads) {
   EXPECT_EQ(g.budgets[0].kind, budget_kind::ratio);
   EXPECT_EQ(g.budgets[0].of_mode, "driver");
   EXPECT_TRUE(g.budgets[0].at_most);
-  EXPECT_EQ(g.budgets[0].bound, 1.02);
+  EXPECT_EQ(g.budgets[0].bound, 1.05);
+  EXPECT_EQ(g.control, "driver");
   EXPECT_EQ(g.budgets[1].name, "jit costs at least 3.5x cubin-cached");
   EXPECT_FALSE(g.budgets[1].at_most);
   EXPECT_EQ(g.budgets[2].kind, budget_kind::checks);
@@ -93,7 +94,7 @@ TEST(GateFileError, UnknownKeyInBudget) {
 
 TEST(GateFileError, UnknownKeyInGate) {
   EXPECT_EQ(error_of("[gate]\nbeta = 1\n" + tolerance),
-            "g.toml:2:1: error: unknown key 'beta' in [gate] (expected one of 'alpha')");
+            "g.toml:2:1: error: unknown key 'beta' in [gate] (expected one of 'alpha', 'control')");
 }
 
 TEST(GateFileError, GateNotATable) {
@@ -105,6 +106,20 @@ TEST(GateFileError, AlphaOutOfRange) {
             "g.toml:2:9: error: 'alpha' in [gate] must be a number between 0 and 1 (e.g. 0.05)");
   EXPECT_EQ(error_of("[gate]\nalpha = 1.5\n" + tolerance),
             "g.toml:2:9: error: 'alpha' in [gate] must be a number between 0 and 1 (e.g. 0.05)");
+}
+
+TEST(GateFileError, ControlNotAMode) {
+  EXPECT_EQ(error_of("[gate]\ncontrol = \"raw\"\n" + tolerance),
+            "g.toml:2:11: error: 'control' in [gate] must be a mode (jit, ptx, cubin, ptx-cached, cubin-cached, "
+            "library, graph, driver) or \"none\", not 'raw'");
+  EXPECT_EQ(error_of("[gate]\ncontrol = 3\n" + tolerance), "g.toml:2:11: error: 'control' in [gate] must be a string");
+}
+
+TEST(GateFile, ControlDefaultsToDriverAndNoneTurnsItOff) {
+  EXPECT_EQ(parse_gate_file(tolerance, "g.toml").options().control, "driver");
+  EXPECT_EQ(parse_gate_file("[gate]\ncontrol = \"none\"\n" + tolerance, "g.toml").options().control, "");
+  EXPECT_EQ(parse_gate_file("[gate]\ncontrol = \"cubin-cached#2\"\n" + tolerance, "g.toml").options().control,
+            "cubin-cached#2");
 }
 
 TEST(GateFileError, MetricNotAnArrayOfTables) {

@@ -126,6 +126,25 @@ TEST_F(HistoryCli, OtherModeAndMetricHaveNoStep) {
   EXPECT_NE(o.out.find("\nno steps\n"), std::string::npos) << o.out;
 }
 
+// Both modes step by 10 % at run 7 (the machine, say): relative to each other, nothing moves.
+TEST_F(HistoryCli, RelativeToAnotherModeTheSharedStepCancels) {
+  const auto o = run("history --db history.db --scenario sandwich --relative-to jit");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const auto lines = lines_of(o.out);
+  ASSERT_EQ(lines.size(), 2u + 12u + 1u) << o.out;
+  EXPECT_EQ(lines[0], "sandwich, cubin-cached, host.time_per_launch (x jit): 12 runs in history.db");
+  for (std::size_t i = 2; i < 14; ++i) {
+    const auto x = lines[i].find(" x jit  [");
+    ASSERT_NE(x, std::string::npos) << lines[i];
+    EXPECT_NEAR(std::stod(lines[i].substr(46, x - 46)), 0.05, 0.0002) << lines[i];
+  }
+  EXPECT_EQ(lines[14], "no steps");
+  const auto missing = run("history --db history.db --scenario sandwich --relative-to ptx");
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_EQ(missing.err, "triton-bench history: history.db: no runs of scenario 'sandwich' in mode 'ptx' (recorded: "
+                         "cubin-cached, jit)\n");
+}
+
 TEST_F(HistoryCli, UnknownNamesSayWhatExists) {
   auto o = run("history --db history.db --scenario softmax");
   EXPECT_EQ(o.status, 1);

@@ -10,6 +10,12 @@ std::string change_cell(double percent) {
   return std::isfinite(percent) ? fmt::format("{:+.2f} %", percent) : std::string("n/a");
 }
 
+std::string change_cell(const comparison_row& row) {
+  if (row.relative_to.empty()) return change_cell(row.change_percent);
+  return fmt::format("{} vs {} (raw {})", change_cell(row.change_percent), row.relative_to,
+                     change_cell(row.raw_change_percent));
+}
+
 std::string interval_cell(double low, double high) {
   if (!std::isfinite(low) || !std::isfinite(high)) return "n/a";
   return fmt::format("[{:+.2f}, {:+.2f}] %", low, high);

@@ -9,6 +9,8 @@
 namespace tb::bench::compare {
 
 std::string change_cell(double percent);               // "+5.12 %", "-0.40 %", "n/a" (NaN)
+// A row's change; relative to a control: "+0.52 % vs driver (raw +12.30 %)".
+std::string change_cell(const comparison_row& row);
 std::string interval_cell(double low, double high);    // "[+4.01, +6.20] %", "n/a"
 std::string p_cell(double p);                          // "0.0012", "<0.0001"
 std::string band_cell(double percent);                 // "3.00 %", "any" (infinite)

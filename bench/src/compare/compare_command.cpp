@@ -10,6 +10,7 @@
 #include "option_checks.hpp"
 
 #include <tb/bench/exit_code.hpp>
+#include <tb/bench/mode.hpp>
 #include <tb/support/atomic_file.hpp>
 
 #include <fmt/format.h>
@@ -32,11 +33,18 @@ void print(const std::string& format, const comparison* cmp, const gate_result* 
 std::optional<std::string> option_problem(const compare_cli& cli, const CLI::App& sub) {
   if (sub.count("--alpha") > 0 && !(cli.alpha > 0 && cli.alpha < 1))
     return fmt::format("--alpha {}: expected a number between 0 and 1 (e.g. 0.05)", cli.alpha);
+  if (sub.count("--control") > 0 && cli.control != "none" && !parse_mode_label(cli.control))
+    return fmt::format("--control {}: expected a mode ({}) or none", cli.control, mode_names());
   if (!cli.junit.empty()) {
     if (cli.junit == "-") return std::string("--junit -: expected a file (the report goes to stdout)");
     if (auto problem = check_output_file("--junit", cli.junit)) return problem;
   }
   return std::nullopt;
+}
+
+// --control wins over the gate file's [gate] control.
+void apply_control(const compare_cli& cli, const CLI::App& sub, compare_options& options) {
+  if (sub.count("--control") > 0) options.control = cli.control == "none" ? std::string() : cli.control;
 }
 
 // The environments differ and that was not allowed: one line per difference.
@@ -51,6 +59,7 @@ int run_compare(const compare_cli& cli, const tb::bench::report::console& consol
   compare_options options;
   if (!cli.gate_file.empty()) options = load_gate_file(cli.gate_file).options();
   if (cli.compare->count("--alpha") > 0 || cli.gate_file.empty()) options.alpha = cli.alpha;
+  apply_control(cli, *cli.compare, options);
   options.allow_env_change = cli.allow_env_change;
   const run_summary base = load_run(cli.base, cli.sources), next = load_run(cli.next, cli.sources);
   try {
@@ -66,6 +75,7 @@ int run_gate(const compare_cli& cli, const tb::bench::report::console& console) 
   const gate_file g = load_gate_file(cli.gate_file);
   compare_options options = g.options();
   if (cli.gate->count("--alpha") > 0) options.alpha = cli.alpha;
+  apply_control(cli, *cli.gate, options);
   options.allow_env_change = cli.allow_env_change;
   const run_summary next = load_run(cli.next, cli.sources);
   std::optional<comparison> c;
@@ -104,6 +114,9 @@ void add_compare_commands(CLI::App& app, compare_cli& cli) {
     sub->add_flag("--allow-env-change", cli.allow_env_change,
                   "compare runs from different GPUs, drivers, CUDA or Triton versions (a warning, not exit 8)");
     sub->add_option("--alpha", cli.alpha, "significance level of the rank test (default 0.05, or the gate file's)");
+    sub->add_option("--control", cli.control,
+                    "the mode that stands for the machine's speed, measured in the same rounds (default driver, or "
+                    "the gate file's; none: compare every row as it is; docs/compare.md, \"Machine state\")");
   }
   cli.compare->add_option("--gate", cli.gate_file, "take the noise bands (tolerances) from this gate file");
   cli.compare->footer(R"(Examples:
@@ -114,7 +127,11 @@ Each metric's units are its per-round medians. Verdict: slower/faster only when 
 Mann-Whitney test is significant (p < alpha) and the 95% bootstrap interval of the
 change lies beyond the noise band (default 3%; a gate file's tolerances with --gate);
 same when the interval is inside the band (or the test is not significant and the
-change is); unsure otherwise, or with fewer than 3 rounds. Runs from another GPU,
+change is); unsure otherwise, or with fewer than 3 rounds. Machine state: when both
+runs have the driver mode (--control), ptx-cached, cubin-cached and library host times
+are compared on their per-round ratio to it, so a machine that got faster or slower
+between the runs is not taken for the code; when the driver mode itself moved, other
+rows' slower/faster become unsure. Runs from another GPU,
 driver, CUDA or Triton are refused (exit 8) unless --allow-env-change.
 Exit status: 0 compared (whatever the verdicts), 1 a file error, 2 a usage error,
 8 the environments differ.)");

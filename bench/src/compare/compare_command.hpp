@@ -18,6 +18,7 @@ struct compare_cli {
   CLI::App* compare = nullptr;
   CLI::App* gate = nullptr;
   std::string base, next, gate_file, junit, format = "table";
+  std::string control = "driver";  // --control: a mode label, or "none"
   double alpha = 0.05;
   bool allow_env_change = false, strict = false;
   run_sources sources;  // main sets sources.database where the results database is built in

@@ -6,6 +6,7 @@
 #include "run_summary.hpp"
 
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ struct compare_options {
   tolerance default_tolerance;    // for every metric not in per_metric
   std::map<std::string, tolerance, std::less<>> per_metric;  // metric id -> tolerance (the gate file's)
   std::uint32_t resamples = 2000;  // of the bootstrap interval
+  // The mode measured in the same rounds that stands for the machine's speed
+  // (machine_state.hpp); empty: none, every row compared as it is.
+  std::string control = "driver";
 };
 
 // The noise band of a metric, in percent of the base median: max(relative, absolute / base).
@@ -47,6 +51,19 @@ struct comparison_row {
   double band_percent = 0;                    // the noise band (tolerance)
   verdict result = verdict::unsure;
   std::string reason;                         // why this verdict, in a few words
+  // Compared relative to this control mode, round by round (machine_state.hpp): the
+  // change and interval are of the ratio to it; raw_change_percent is the medians' own.
+  std::string relative_to;
+  double raw_change_percent = 0;
+};
+
+// The control mode's host time per launch, base against new: whether the machine's
+// speed moved between the runs (machine_state.hpp).
+struct machine_state {
+  std::string control;                 // empty: no control in both runs
+  std::optional<comparison_row> row;   // the control compared as it is
+  bool moved = false;                  // that row is not `same`
+  std::string summary() const;         // one line for the reports
 };
 
 // One way two runs' environments differ: "GPU: NVIDIA H100 80GB HBM3 (base) vs NVIDIA H200 (new)".
@@ -58,6 +75,7 @@ struct comparison {
   run_environment base_env, new_env;
   std::vector<std::string> env_differences;  // allowed (--allow-env-change), else compare_runs threw
   double alpha = 0.05;
+  machine_state machine;
   std::vector<comparison_row> rows;
   std::vector<std::string> notes;  // modes or metrics only one run has
 };

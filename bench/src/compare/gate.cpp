@@ -57,7 +57,7 @@ std::string row_message(const comparison_row& row) {
   if (!std::isfinite(row.change_percent))
     return fmt::format("{}: {} ({})", to_string(row.result), medians_cell(row), row.reason);
   return fmt::format("{}: {}, {} {}, p {}, band {} ({})", to_string(row.result), medians_cell(row),
-                     change_cell(row.change_percent), interval_cell(row.low_percent, row.high_percent),
+                     change_cell(row), interval_cell(row.low_percent, row.high_percent),
                      p_cell(row.p_value), band_cell(row.band_percent), row.reason);
 }
 

@@ -1,5 +1,6 @@
 #include "compare/gate_file.hpp"
 
+#include <tb/bench/mode.hpp>
 #include <tb/support/read_file.hpp>
 
 #include "toml_keys.hpp"
@@ -193,16 +194,26 @@ budget parse_budget(const fs::path& file, const toml::table& table) {
   return b;
 }
 
+// [gate] control: a mode label, or "none".
+std::string parse_control(const std::string& text, const source_location& where) {
+  if (text == "none") return {};
+  if (!parse_mode_label(text))
+    throw diagnostic_error(where, fmt::format("'control' in [gate] must be a mode ({}) or \"none\", not '{}'",
+                                              mode_names(), text));
+  return text;
+}
+
 gate_file parse_root(const fs::path& shown, const toml::table& root) {
   const table_reader top(shown, root, "the gate file", {"gate", "metric", "budget"});
   gate_file g;
   g.file = shown;
   if (const toml::node* node = top.find("gate")) {
     if (!node->is_table()) throw diagnostic_error(located(shown, *node), "'gate' must be a table ([gate])");
-    const table_reader gate(shown, *node->as_table(), "[gate]", {"alpha"});
+    const table_reader gate(shown, *node->as_table(), "[gate]", {"alpha", "control"});
     const auto alpha = gate.number("alpha", 0, true, "a number between 0 and 1 (e.g. 0.05)");
     if (alpha && *alpha >= 1) throw diagnostic_error(gate.at("alpha"), "'alpha' in [gate] must be a number between 0 and 1 (e.g. 0.05)");
     g.alpha = alpha.value_or(0.05);
+    if (const auto control = gate.string("control")) g.control = parse_control(*control, gate.at("control"));
   }
   for (const toml::table* t : tables_of(shown, root, "metric")) {
     metric_gate m = parse_metric(shown, *t);
@@ -239,6 +250,7 @@ const metric_gate* gate_file::find(std::string_view metric_id) const noexcept {
 compare_options gate_file::options() const {
   compare_options o;
   o.alpha = alpha;
+  o.control = control;
   for (const auto& m : metrics) o.per_metric.emplace(m.id, m.tol);
   return o;
 }

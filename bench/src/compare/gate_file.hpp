@@ -45,6 +45,7 @@ struct budget {
 struct gate_file {
   std::filesystem::path file;
   double alpha = 0.05;  // [gate] alpha
+  std::string control = "driver";  // [gate] control: the machine's speed (machine_state.hpp); "none": empty
   std::vector<metric_gate> metrics;
   std::vector<budget> budgets;
 

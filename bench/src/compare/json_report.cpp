@@ -1,5 +1,7 @@
 #include "compare/json_report.hpp"
 
+#include "compare/machine_state.hpp"
+
 #include <cmath>
 
 namespace tb::bench::compare {
@@ -26,7 +28,16 @@ json row_json(const comparison_row& r) {
           {"band_percent", number(r.band_percent)},
           {"higher_is_better", higher_is_better(r.metric)},
           {"verdict", to_string(r.result)},
-          {"reason", r.reason}};
+          {"reason", r.reason},
+          {"relative_to", r.relative_to.empty() ? json(nullptr) : json(r.relative_to)},
+          {"raw_change_percent", number(r.raw_change_percent)}};
+}
+
+json machine_json(const machine_state& m) {
+  if (m.control.empty() || !m.row) return {{"control", nullptr}, {"moved", false}, {"summary", m.summary()}};
+  return {{"control", m.control}, {"metric", control_metric}, {"change_percent", number(m.row->change_percent)},
+          {"ci95_low_percent", number(m.row->low_percent)}, {"ci95_high_percent", number(m.row->high_percent)},
+          {"verdict", to_string(m.row->result)}, {"moved", m.moved}, {"summary", m.summary()}};
 }
 
 json env_json(const run_environment& e) {
@@ -44,7 +55,8 @@ json comparison_json(const comparison* cmp, const gate_result* gate) {
     j["comparison"] = {{"base", cmp->base_source},        {"new", cmp->new_source},
                        {"scenario", cmp->scenario},       {"alpha", cmp->alpha},
                        {"base_env", env_json(cmp->base_env)}, {"new_env", env_json(cmp->new_env)},
-                       {"env_differences", cmp->env_differences}, {"rows", rows},
+                       {"env_differences", cmp->env_differences}, {"machine", machine_json(cmp->machine)},
+                       {"rows", rows},
                        {"notes", cmp->notes}};
   }
   if (gate) {

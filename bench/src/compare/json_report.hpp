@@ -10,7 +10,7 @@
 namespace tb::bench::compare {
 
 inline constexpr std::string_view comparison_schema = "triton-bench/comparison";
-inline constexpr int comparison_version = 1;
+inline constexpr int comparison_version = 2;  // 2: machine, relative_to, raw_change_percent
 
 nlohmann::json comparison_json(const comparison* cmp, const gate_result* gate);
 

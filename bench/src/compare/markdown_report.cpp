@@ -59,7 +59,7 @@ void comparison_table(std::ostream& out, const comparison& c) {
   for (const auto& r : c.rows)
     out << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", code(r.mode), code(r.metric),
                        markdown_text(format_value(r.base_median, r.unit)), markdown_text(format_value(r.new_median, r.unit)),
-                       change_cell(r.change_percent), interval_cell(r.low_percent, r.high_percent), p_cell(r.p_value),
+                       change_cell(r), interval_cell(r.low_percent, r.high_percent), p_cell(r.p_value),
                        band_cell(r.band_percent), verdict_cell(r.result));
   out << "\n";
   for (const auto& n : c.notes) out << "- " << markdown_text(n) << "\n";
@@ -82,6 +82,9 @@ void print_markdown(std::ostream& out, const comparison* cmp, const gate_result*
     if (!gate) out << fmt::format("Base {}, new {}.\n\n", code(cmp->base_source), code(cmp->new_source));
     for (const auto& d : cmp->env_differences)
       out << fmt::format("> **Warning**: the environments differ: {}\n\n", markdown_text(d));
+    if (!cmp->machine.control.empty())
+      out << fmt::format("{}Machine: {}.\n\n", cmp->machine.moved ? "> **Note**: " : "",
+                         markdown_text(cmp->machine.summary()));
   }
   if (gate) gate_cases(out, *gate);
   if (cmp) {

@@ -18,7 +18,7 @@ using line = std::array<std::string, columns>;
 
 line cells_of(const comparison_row& r) {
   return {r.mode, r.metric, format_value(r.base_median, r.unit), format_value(r.new_median, r.unit),
-          change_cell(r.change_percent), interval_cell(r.low_percent, r.high_percent), p_cell(r.p_value),
+          change_cell(r), interval_cell(r.low_percent, r.high_percent), p_cell(r.p_value),
           band_cell(r.band_percent), std::string(to_string(r.result)), r.reason};
 }
 
@@ -44,7 +44,9 @@ void print_comparison(std::ostream& out, const comparison& c) {
                      c.scenario);
   for (const auto& d : c.env_differences) out << fmt::format("WARNING: environments differ: {}\n", d);
   out << fmt::format("Median of the per-round medians; change with its 95 % bootstrap interval; Mann-Whitney p "
-                     "(alpha {:g}).\n\n", c.alpha);
+                     "(alpha {:g}).\n", c.alpha);
+  if (!c.machine.control.empty()) out << fmt::format("Machine: {}.\n", c.machine.summary());
+  out << "\n";
   std::vector<line> lines{{"mode", "metric", "base", "new", "change", "95 % interval", "p", "band", "verdict", "why"}};
   for (const auto& r : c.rows) lines.push_back(cells_of(r));
   print_rows(out, lines);

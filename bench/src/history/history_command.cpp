@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <ostream>
 #include <set>
@@ -50,14 +51,40 @@ std::string step_text(const change_point& s, const series_point& first) {
                      short_commit(first.git_commit));
 }
 
+
+// Each point divided by `control`'s median of the same run; points without one dropped.
+std::vector<series_point> divided_by(results_store& store, const series_query& q, std::vector<series_point> points,
+                                     const std::string& control) {
+  series_query cq = q;
+  cq.mode = control;
+  std::map<std::int64_t, double> by_run;
+  for (const auto& c : store.series(cq))
+    if (c.n > 0 && c.median > 0) by_run[c.run_id] = c.median;
+  if (by_run.empty()) explain_empty(store, cq);
+  std::vector<series_point> out;
+  for (auto& p : points) {
+    const auto it = by_run.find(p.run_id);
+    if (it == by_run.end()) continue;
+    p.median /= it->second, p.ci_low /= it->second, p.ci_high /= it->second;
+    p.unit = "x " + control;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
-history read_history(results_store& store, const series_query& q, const change_point_options& options) {
+history read_history(results_store& store, const series_query& q, const change_point_options& options,
+                     const std::string& relative_to) {
   if (q.filter.scenario.empty())
     throw std::runtime_error(
         fmt::format("--scenario: which scenario? (recorded in {}: {})", store.name(), listed(store.scenarios())));
   auto points = store.series(q);
   if (points.empty()) explain_empty(store, q);
+  if (!relative_to.empty()) points = divided_by(store, q, std::move(points), relative_to);
+  if (points.empty())
+    throw std::runtime_error(fmt::format("{}: no run of scenario '{}' has both '{}' and '{}' for {}", store.name(),
+                                         q.filter.scenario, q.mode, relative_to, q.metric));
   history h{store.name(), q.filter.scenario, q.mode, q.metric, points.back().unit, {}, {}};
   std::vector<double> values;
   for (auto& p : points)
@@ -119,6 +146,8 @@ void add_history_command(CLI::App& app, history_command& state) {
   c->add_option("--gpu", state.query.filter.gpu, "only the runs on this GPU (its name, as recorded)");
   c->add_option("--host", state.query.filter.hostname, "only the runs of this host");
   c->add_option("--last", state.query.last, "the newest N runs only (default: all)")->check(CLI::PositiveNumber);
+  c->add_option("--relative-to", state.relative_to,
+                 "divide each run's value by this mode's in the same run (e.g. driver: the machine's speed cancels)");
   c->add_option("--min-step", state.min_step_percent, "smallest step marked, in percent (default 2)")
       ->check(CLI::NonNegativeNumber);
   c->add_option("--format", state.format, "table or json (default table)")->check(CLI::IsMember({"table", "json"}));
@@ -129,7 +158,7 @@ int run_history_command(const history_command& state, const report::console& c) 
     const auto store = open_store(parse_db_spec(state.db), store_access::existing);
     change_point_options options;
     options.min_relative_step = state.min_step_percent / 100;
-    const auto h = read_history(*store, state.query, options);
+    const auto h = read_history(*store, state.query, options, state.relative_to);
     std::set<std::string> gpus;
     for (const auto& p : h.runs) gpus.insert(p.gpu_name);
     if (gpus.size() > 1)

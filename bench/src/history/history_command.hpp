@@ -19,6 +19,7 @@ struct history_command {
   CLI::App* command = nullptr;
   std::string db, format = "table";
   series_query query;
+  std::string relative_to;  // --relative-to MODE: the series divided by that mode's, run by run
   double min_step_percent = 2.0;
 };
 
@@ -33,8 +34,12 @@ struct history {
 };
 
 // Reads the series from `store`; throws std::runtime_error naming what exists when the
-// scenario, mode or metric has no runs.
-history read_history(results_store& store, const series_query& q, const change_point_options& options);
+// scenario, mode or metric has no runs. With `relative_to` (a mode label) each run's
+// median and interval are divided by that mode's median of the same metric in the same
+// run (unit "x MODE"; runs without it are left out): the machine's speed, which moves
+// every mode alike, cancels (docs/compare.md, "Machine state").
+history read_history(results_store& store, const series_query& q, const change_point_options& options,
+                     const std::string& relative_to = {});
 
 void print_history_table(std::ostream& out, const history& h);
 nlohmann::json history_json(const history& h);

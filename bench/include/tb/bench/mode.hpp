@@ -29,22 +29,26 @@ struct mode_info {
   std::string_view name;  // as on the command line and in results files
   std::string_view help;  // one line for --help and --list
   bool aot;               // launched through tb::runtime (every mode but jit)
+  // Each launch is one cuLaunchKernel of a function loaded before the rounds, so its host
+  // time moves with the driver mode's when the machine's speed moves: compare measures it
+  // relative to the driver mode of the same rounds (docs/compare.md, "Machine state").
+  bool loaded_launch;
 };
 
 // In the order of `--mode all`.
 inline constexpr std::array<mode_info, 8> mode_table = {{
-    {mode::jit, "jit", "Triton's Python JIT (bench/jit_runner.py), traced by libtb_cupti_inject.so", false},
-    {mode::ptx, "ptx", "load the PTX module at every launch, launch, synchronize, unload", true},
-    {mode::cubin, "cubin", "the same with the cubin", true},
-    {mode::ptx_cached, "ptx-cached", "PTX loaded once per context, CUfunction kept", true},
+    {mode::jit, "jit", "Triton's Python JIT (bench/jit_runner.py), traced by libtb_cupti_inject.so", false, false},
+    {mode::ptx, "ptx", "load the PTX module at every launch, launch, synchronize, unload", true, false},
+    {mode::cubin, "cubin", "the same with the cubin", true, false},
+    {mode::ptx_cached, "ptx-cached", "PTX loaded once per context, CUfunction kept", true, true},
     {mode::cubin_cached, "cubin-cached", "cubin loaded once per context, CUfunction kept (ratios are to this mode)",
-     true},
-    {mode::library, "library", "cuLibraryLoadData once, CUkernel launched", true},
-    {mode::graph, "graph", "one iteration's cubin-cached launches captured in a CUDA graph, replayed", true},
+     true, true},
+    {mode::library, "library", "cuLibraryLoadData once, CUkernel launched", true, true},
+    {mode::graph, "graph", "one iteration's cubin-cached launches captured in a CUDA graph, replayed", true, false},
     {mode::driver, "driver",
      "the floor: cubin-cached with specialisation, packing and lookup done before the rounds; each launch one bare "
      "cuLaunchKernel",
-     true},
+     true, true},
 }};
 
 // Ratios are to this mode; it also settles the GPU before the rounds.
@@ -53,6 +57,7 @@ inline constexpr mode reference_mode = mode::cubin_cached;
 constexpr const mode_info& info(mode m) noexcept { return mode_table[static_cast<std::size_t>(m)]; }
 constexpr std::string_view to_string(mode m) noexcept { return info(m).name; }
 constexpr bool is_aot(mode m) noexcept { return info(m).aot; }
+constexpr bool is_loaded_launch(mode m) noexcept { return info(m).loaded_launch; }
 
 constexpr std::optional<mode> parse_mode(std::string_view text) noexcept {
   for (const auto& i : mode_table)
