@@ -24,9 +24,13 @@ if [ -z "${TB_SKIP_TESTS:-}" ] && [ -d build-gpu ]; then
   from_build=$(cat build-gpu/build-dir.txt) from_source=$(cat build-gpu/source-dir.txt)
   find build-gpu -name CTestTestfile.cmake -exec sed -i -e "s|$from_build|$root/build-gpu|g" \
        -e "s|$from_source|$root|g" {} +
+  # The GPU tests that run triton-bench itself get the installed one (it finds its files
+  # relative to itself; /proc/self/exe resolves the link).
+  [ -e build-gpu/bin/triton-bench ] || [ ! -x .device-carry/triton-bench/bin/triton-bench ] ||
+    ln -s "$root/.device-carry/triton-bench/bin/triton-bench" build-gpu/bin/triton-bench
   echo "== GPU tests"
   ctest --test-dir build-gpu -L gpu -V --timeout 300 > "$out/gpu-tests.log" 2>&1
-  grep -E "^[0-9]+: (\[ +(OK|FAILED|SKIPPED) +\]|GPU|identical|DIFFERENT|[0-9]+ of [0-9]+|.*kernels via)|Test +#|tests passed" "$out/gpu-tests.log" \
+  grep -E "^[0-9]+: (\[ +(OK|FAILED|SKIPPED) +\]|GPU|identical|DIFFERENT|[0-9]+ of [0-9]+|.*kernels via|FAIL:)|Test +#|tests passed" "$out/gpu-tests.log" \
     | grep -vE "\[ +OK +\]" | tail -80
 fi
 echo "== benchmarks${TB_SKIP_BENCH:+ (skipped: TB_SKIP_BENCH)}"
