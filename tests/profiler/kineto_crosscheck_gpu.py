@@ -108,8 +108,9 @@ def parent(args):
         if not abs(gap["median"] - plain) <= TOLERANCE_NS:
             failures.append(f"analyze's median gap before target {gap['median']:.1f} ns, plainly {plain:.1f} ns")
         results = os.path.join(tmp, "jit.json")
+        # The JIT runner needs torch: this Python has it (the build's own may not exist here).
         run([args.bench, "--scenario", "sandwich", "--mode", "jit", "--time-limit", "3", "--quiet",
-             "--json", results], cwd=tmp)
+             "--json", results], cwd=tmp, env=dict(os.environ, TRITON_BENCH_PYTHON=sys.executable))
         with open(results) as f:
             jit = json.load(f)["modes"][0]["metrics"]["gap.before_target"]["summary"]["median"]
     ratio = jit / plain if plain > 0 else float("nan")
