@@ -15,6 +15,12 @@ const metric_result* mode_result::find(std::string_view id) const noexcept {
   return nullptr;
 }
 
+const unmeasured_metric* mode_result::unmeasured(std::string_view id) const noexcept {
+  for (const auto& u : not_measured)
+    if (u.id == id) return &u;
+  return nullptr;
+}
+
 const mode_result* results::find(tb::bench::mode mode) const noexcept {
   for (const auto& m : modes)
     if (m.mode == mode && m.instance == 1) return &m;
