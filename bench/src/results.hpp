@@ -168,6 +168,12 @@ struct metric_label {
 };
 const std::vector<metric_label>& table_metrics();
 
+// A table cell for one mode's metric: the median and the half-width of its 95 % interval
+// in % of the median ("4.32 us ±1.2%"), "not measured" when the mode says why not, else
+// "-". A row is worth showing when one of its cells is not "-" (has_cell).
+std::string metric_cell(const mode_result& m, std::string_view id);
+bool has_cell(const mode_result& m, std::string_view id) noexcept;
+
 // "4.32 us", "850 ns", "61.2 %", "3".
 std::string format_value(double value, std::string_view unit);
 
