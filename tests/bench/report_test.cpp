@@ -149,20 +149,24 @@ TEST(TableReporter, ShowsTheUntracedGapTheTracersCostAndWhatWasNotMeasured) {
         "  same, while traced              16.000 us ±0.0%       4.500 us ±0.0%\n",
         "  tracer's cost per launch         4.000 us ±0.0%         500 ns ±0.0%\n",
         "gap per launch, untraced                  -          1.00x\n",
-        "  tracer's cost per launch            8.00x          1.00x\n",
-        "jit / cubin-cached: host time per launch 3.00x (goal >= 4.5x), gap before target nanx (goal >= 4x)\n"})
+        "  tracer's cost per launch            8.00x          1.00x\n"})
     EXPECT_NE(table.find(line), std::string::npos) << line << "\nin\n" << table;
   const std::string md = print("markdown", untraced_gap_results(), {});
   EXPECT_NE(md.find("| gap per launch, untraced | not measured | 1.000 us ±0.0% |"), std::string::npos) << md;
   EXPECT_NE(md.find("| tracer's cost per launch | 4.000 us ±0.0% | 500 ns ±0.0% |"), std::string::npos) << md;
   EXPECT_NE(md.find("- mode `jit`: `gap.untraced_mean` not measured: the kernels ran on 2 streams"), std::string::npos)
       << md;
-  // Both measured: the jit line gives the untraced ratio too.
+  // One mode: a row saying so.
+  results one = untraced_gap_results();
+  one.modes.pop_back();
+  const std::string single = print("table", one, {});
+  EXPECT_NE(single.find("\ngap per launch, untraced           - not measured\n"), std::string::npos) << single;
+  // Both measured: the ratio row has jit's untraced gap to cubin-cached's.
   results both = untraced_gap_results();
   both.modes[0].not_measured.clear();
   both.modes[0].metrics.push_back(make_metric("gap.untraced_mean", "ns", {6000, 6000}, 20));
   const std::string with_ratio = print("table", both, {});
-  EXPECT_NE(with_ratio.find("gap before target nanx (goal >= 4x), gap per launch untraced 6.00x\n"), std::string::npos)
+  EXPECT_NE(with_ratio.find("gap per launch, untraced              6.00x          1.00x\n"), std::string::npos)
       << with_ratio;
 }
 
