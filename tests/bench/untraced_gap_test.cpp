@@ -3,6 +3,7 @@
 // (traced_work.hpp); and the GPU-clock metrics a mode gets from both
 // (gpu_clock_metrics.hpp), with the refusal reported as "not measured".
 #include "gpu_clock_metrics.hpp"
+#include "run_summary.hpp"
 #include "traced_work.hpp"
 #include "untraced_gap.hpp"
 
@@ -126,6 +127,17 @@ TEST(GpuClockMetrics, ARefusedGapIsNotMeasuredWithItsReason) {
   add_gpu_clock_metrics(none, {}, three_kernels, 3, 20);  // no untraced batch: nothing
   EXPECT_TRUE(none.metrics.empty());
   EXPECT_TRUE(none.not_measured.empty());
+}
+
+TEST(GpuClockMetrics, AreComparedByUntracedRound) {
+  // compare's units: per-round medians of the untraced rounds (8 of them, 2 windows each).
+  EXPECT_TRUE(measured_untraced("gap.untraced_mean"));
+  EXPECT_TRUE(measured_untraced("gpu.time_per_launch_untraced"));
+  EXPECT_FALSE(measured_untraced("tracer.cost_per_launch"));  // its samples are the traced rounds'
+  std::string units;
+  const auto medians = unit_medians({1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8, 7, 9, 8, 10}, 8, &units);
+  EXPECT_EQ(units, "rounds");
+  EXPECT_EQ(medians, (std::vector<double>{2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
 }  // namespace
