@@ -21,7 +21,10 @@ on the original stdout; everything else the process prints goes to stderr):
   {"cmd": "warmup", "n": N}    N iterations, no ranges
   {"cmd": "time", "n": N, "drain_every": D}
                                N iterations, no ranges, the device drained (untimed) after
-                               every D iterations (default 1): host time per launch
+                               every D iterations (default 1): host time per launch; and
+                               "gpu_windows": [[iterations, ms], ...], the GPU time between
+                               a CUDA event before each window's first launch and one after
+                               its last (a window: the iterations between two drains)
   {"cmd": "run", "n": N}       N iterations inside a "mode:jit" range, one "iteration" range
                                each (traced rounds)
   Each of these takes "lead_in": L (untimed iterations first, outside any range) and
@@ -128,6 +131,31 @@ def iterate(calls):
         fn[grid](*args, **kwargs)
 
 
+def time_untraced(calls, n, drain_every, times, torch):
+    """As triton-bench times the AOT modes (bench/src/timed_loops.cpp): the launches only,
+    the queue emptied every drain_every iterations (untimed), so a slow GPU never makes
+    the launch path wait; two CUDA events around each window between drains, recorded and
+    read outside the host-timed part. Returns [[iterations, ms], ...]."""
+    clock = time.perf_counter_ns
+    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    windows, in_window = [], 0
+    start.record()
+    for i in range(n):
+        t0 = clock()
+        iterate(calls)
+        times.append(clock() - t0)
+        in_window += 1
+        if (i + 1) % drain_every != 0 and i + 1 < n:
+            continue
+        stop.record()
+        torch.cuda.synchronize()
+        windows.append([in_window, start.elapsed_time(stop)])
+        in_window = 0
+        if i + 1 < n:
+            start.record()
+    return windows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", required=True, help="the launch plan triton-bench wrote (triton-bench/jit-plan)")
@@ -203,18 +231,9 @@ def main():
                 for _ in range(lead_in):  # untimed, outside the ranges: as triton-bench does
                     iterate(calls)
                 synchronize()
-                times = []
+                times, windows = [], []
                 if op == "time":
-                    # As triton-bench times the AOT modes: the launches only, the queue
-                    # emptied every drain_every iterations (untimed), so a slow GPU never
-                    # makes the launch path wait.
-                    drain_every = max(1, int(cmd.get("drain_every", 1)))
-                    for i in range(n):
-                        t0 = clock()
-                        iterate(calls)
-                        times.append(clock() - t0)
-                        if (i + 1) % drain_every == 0:
-                            synchronize()
+                    windows = time_untraced(calls, n, max(1, int(cmd.get("drain_every", 1))), times, torch)
                 elif op == "run":
                     nvtx.range_push("mode:jit")
                     for _ in range(n):
@@ -231,7 +250,7 @@ def main():
                         iterate(calls)
                         times.append(clock() - t0)
                 synchronize()
-                reply({"ok": True, "iteration_ns": times})
+                reply({"ok": True, "iteration_ns": times, **({"gpu_windows": windows} if op == "time" else {})})
             else:
                 reply({"ok": False, "error": f"unknown command {op!r}"})
         except Exception as error:  # report, keep serving: triton-bench decides

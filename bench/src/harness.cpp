@@ -3,6 +3,7 @@
 #include "aot_runner.hpp"
 #include "code_check.hpp"
 #include "cold_start.hpp"
+#include "gpu_clock_metrics.hpp"
 #include "host_data.hpp"
 #include "jit_plan.hpp"
 #include "jit_process.hpp"
@@ -11,6 +12,7 @@
 #include "output_check.hpp"
 #include "reference.hpp"
 #include "timed_loops.hpp"
+#include "traced_work.hpp"
 
 #include <tb/profiler/trace_reader.hpp>
 #include <tb/profiler/trace_writer.hpp>
@@ -66,6 +68,7 @@ struct mode_state {
   std::vector<double> host_ns;         // untraced rounds: the launches of one iteration, host clock
   std::vector<double> round_medians;   // of host_ns, one per untraced round
   std::vector<double> traced_host_ns;  // traced rounds: the same while CUPTI records
+  std::vector<event_window> windows;   // untraced rounds: GPU time between drains (CUDA events)
   int batch = 1;
   bool ok() const { return result.status == "ok"; }
   void fail(const std::string& why) {
@@ -383,10 +386,11 @@ class benchmark {
         try {
           const std::size_t before = st->host_ns.size();
           if (st->aot) {
-            time_untraced(*st->aot, *m_session, st->batch, drain_every, st->host_ns);
+            time_untraced(*st->aot, *m_session, st->batch, drain_every, st->host_ns, st->windows);
           } else {
-            const auto times = m_jit->iterations("time", st->batch, lead_in_iterations(st->batch), drain_every, m_r.cpu);
-            st->host_ns.insert(st->host_ns.end(), times.begin(), times.end());
+            const auto b = m_jit->time(st->batch, lead_in_iterations(st->batch), drain_every, m_r.cpu);
+            st->host_ns.insert(st->host_ns.end(), b.iteration_ns.begin(), b.iteration_ns.end());
+            st->windows.insert(st->windows.end(), b.windows.begin(), b.windows.end());
           }
           st->round_medians.push_back(median_of(std::span(st->host_ns).subspan(before)));
         } catch (const std::exception& e) {
@@ -477,6 +481,14 @@ class benchmark {
     return t;
   }
 
+  // One iteration's GPU work by the mode's traced rounds, for its untraced gap. Graph's
+  // replays go to the one stream the events are recorded on, whatever streams CUPTI
+  // shows the graph's kernels on.
+  iteration_work traced_work(const mode_state& st, const tp::trace& t) const {
+    if (m_r.traced_rounds == 0) return {.problem = "no traced rounds: the kernels' durations come from them"};
+    return traced_work_of(t, st.result.mode == mode::graph);
+  }
+
   void collect_metrics() {
     if (m_o.progress && !m_o.quiet) std::fprintf(stderr, "\r%80s\r", "");
     for (auto& st : m_modes) st.result.iterations = st.host_ns.size() + st.traced_host_ns.size();
@@ -508,9 +520,12 @@ class benchmark {
           st.result.trace_file = file.string();
         }
         st.result.metrics = mode_metrics(t, m_s.run.target, launches, st.host_ns, st.traced_host_ns, m_r.clock_floor_ns);
+        add_gpu_clock_metrics(st.result, st.windows, traced_work(st, t), launches, m_r.clock_floor_ns);
       } catch (const std::exception& e) {
         st.result.metrics =
             mode_metrics(tp::trace{}, m_s.run.target, launches, st.host_ns, st.traced_host_ns, m_r.clock_floor_ns);
+        add_gpu_clock_metrics(st.result, st.windows, {.problem = std::string("the trace analysis failed: ") + e.what()},
+                              launches, m_r.clock_floor_ns);
         if (!m_o.quiet)
           std::cerr << fmt::format("triton-bench: mode {}: trace analysis failed: {}\n", st.result.label(), e.what());
       }

@@ -47,6 +47,17 @@ std::vector<double> jit_process::iterations(const char* command, int n, int lead
   return out;
 }
 
+jit_process::timed_batch jit_process::time(int n, int lead_in, int drain_every, int cpu) {
+  const json reply =
+      request({{"cmd", "time"}, {"n", n}, {"lead_in", lead_in}, {"drain_every", drain_every}, {"cpu", cpu}});
+  timed_batch out;
+  for (const auto& v : reply.at("iteration_ns")) out.iteration_ns.push_back(v.get<double>());
+  // [[iterations, ms], ...]; a runner without events sends none
+  for (const auto& w : reply.value("gpu_windows", json::array()))
+    out.windows.push_back({w.at(1).get<double>() * 1e6, w.at(0).get<std::uint64_t>()});
+  return out;
+}
+
 int jit_process::quit() {
   try {
     m_child->write_line(R"({"cmd": "quit"})");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "harness.hpp"
+#include "untraced_gap.hpp"
 
 #include <tb/scenario/scenario.hpp>
 #include <tb/support/child_process.hpp>
@@ -35,6 +36,14 @@ class jit_process {
 
   // Host times (ns) of the timed iterations of a "warmup", "time" or "run" request.
   std::vector<double> iterations(const char* command, int n, int lead_in = 0, int drain_every = 1, int cpu = -1);
+
+  // A "time" request (the untraced rounds): the host times, and the GPU time of each
+  // window between two drains from the runner's two CUDA events (torch.cuda.Event).
+  struct timed_batch {
+    std::vector<double> iteration_ns;
+    std::vector<event_window> windows;
+  };
+  timed_batch time(int n, int lead_in, int drain_every, int cpu);
 
   // Asks it to exit (the injection library writes the trace then); its exit status.
   int quit();

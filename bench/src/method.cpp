@@ -1,5 +1,7 @@
 #include "method.hpp"
 
+#include "tracer_cost.hpp"
+
 #include <tb/profiler/analysis.hpp>
 
 #include <algorithm>
@@ -150,10 +152,13 @@ std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view tar
     return v;
   };
   // From the host clock, so that they exist for every mode, traced or not.
-  if (launches_per_iteration > 0 && !host_iteration_ns.empty())
-    out.push_back(make_metric("host.time_per_launch", "ns", per_launch(host_iteration_ns), clock_floor_ns));
-  if (launches_per_iteration > 0 && !traced_host_iteration_ns.empty())
+  const bool untraced = launches_per_iteration > 0 && !host_iteration_ns.empty();
+  const bool traced = launches_per_iteration > 0 && !traced_host_iteration_ns.empty();
+  if (untraced) out.push_back(make_metric("host.time_per_launch", "ns", per_launch(host_iteration_ns), clock_floor_ns));
+  if (traced)
     out.push_back(make_metric("host.time_per_launch_traced", "ns", per_launch(traced_host_iteration_ns), clock_floor_ns));
+  if (untraced && traced)  // the two just added
+    if (auto cost = tracer_cost_metric(out[out.size() - 2], out.back())) out.push_back(std::move(*cost));
   out.push_back(make_metric("host.iteration", "ns", {host_iteration_ns.begin(), host_iteration_ns.end()}, clock_floor_ns));
   return out;
 }

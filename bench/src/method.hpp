@@ -65,7 +65,8 @@ tb::profiler::trace extract_ranges(const tb::profiler::trace& all, std::string_v
 // The metrics of one mode: the profiler's analysis of its trace (from the traced rounds)
 // for `target`; host.time_per_launch and host.iteration from the untraced rounds' host
 // clock (the launches of one iteration, the queue drained between iterations); and
-// host.time_per_launch_traced from the traced rounds, which shows what tracing costs.
+// host.time_per_launch_traced from the traced rounds, and tracer.cost_per_launch, the
+// difference (tracer_cost.hpp): what tracing costs each launch.
 // Samples at or below `clock_floor_ns` are counted per metric. Throws
 // tb::profiler::analysis_error when the target is not in a non-empty trace.
 std::vector<metric_result> mode_metrics(const tb::profiler::trace& t, std::string_view target,

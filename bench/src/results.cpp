@@ -15,6 +15,12 @@ const metric_result* mode_result::find(std::string_view id) const noexcept {
   return nullptr;
 }
 
+const unmeasured_metric* mode_result::unmeasured(std::string_view id) const noexcept {
+  for (const auto& u : not_measured)
+    if (u.id == id) return &u;
+  return nullptr;
+}
+
 const mode_result* results::find(tb::bench::mode mode) const noexcept {
   for (const auto& m : modes)
     if (m.mode == mode && m.instance == 1) return &m;
@@ -73,10 +79,13 @@ const std::vector<metric_label>& table_metrics() {
   static const std::vector<metric_label> rows = {
       {"gap.before_target", "gap before target"},
       {"gap.after_target", "gap after target"},
+      {"gap.untraced_mean", "gap per launch, untraced"},
       {"launch.dispatch_overhead", "dispatch overhead"},
       {"launch.api_duration", "launch API time"},
       {"host.time_per_launch", "host time per launch"},
       {"host.time_per_launch_traced", "  same, while traced"},
+      {"tracer.cost_per_launch", "  tracer's cost per launch"},
+      {"gpu.time_per_launch_untraced", "GPU time per launch"},
       {"launch.latency", "launch latency"},
       {"module.time_per_iteration", "module load / iteration"},
       {"kernel.duration", "kernel time"},
@@ -85,6 +94,21 @@ const std::vector<metric_label>& table_metrics() {
       {"gpu.busy_per_iteration", "GPU busy"},
   };
   return rows;
+}
+
+std::string metric_cell(const mode_result& m, std::string_view id) {
+  const metric_result* x = m.find(id);
+  if (!x || x->stats.n == 0) return m.unmeasured(id) ? "not measured" : "-";
+  const auto& s = x->stats;
+  std::string cell = format_value(s.median, x->unit);
+  if (std::isfinite(s.ci_low) && std::isfinite(s.ci_high) && s.median != 0)
+    cell += fmt::format(" ±{:.1f}%", 100.0 * (s.ci_high - s.ci_low) / 2.0 / std::fabs(s.median));
+  return cell;
+}
+
+bool has_cell(const mode_result& m, std::string_view id) noexcept {
+  const metric_result* x = m.find(id);
+  return (x && x->stats.n > 0) || m.unmeasured(id);
 }
 
 std::string format_value(double value, std::string_view unit) {

@@ -66,6 +66,13 @@ struct code_result {
   std::vector<std::string> reasons;  // why the code differs, from the two sides' Triton metadata
 };
 
+// A metric a mode could not measure, and why ("the kernels ran on 2 streams: ...").
+struct unmeasured_metric {
+  std::string id;
+  std::string reason;
+  friend bool operator==(const unmeasured_metric&, const unmeasured_metric&) = default;
+};
+
 struct mode_result {
   tb::bench::mode mode = reference_mode;
   int instance = 1;                   // 2, 3, ...: the same mode again in the same run (a repeat)
@@ -76,8 +83,10 @@ struct mode_result {
   std::uint64_t iterations = 0;       // measured
   std::uint64_t dropped_records = 0;
   std::vector<metric_result> metrics;
+  std::vector<unmeasured_metric> not_measured;  // reported as "not measured: <reason>"
 
   const metric_result* find(std::string_view id) const noexcept;
+  const unmeasured_metric* unmeasured(std::string_view id) const noexcept;  // why `id` is missing, if said
   // "cubin-cached", or "cubin-cached#2" for a repeat.
   std::string label() const { return mode_instance{mode, instance}.label(); }
 };
@@ -158,6 +167,12 @@ struct metric_label {
   std::string_view label;
 };
 const std::vector<metric_label>& table_metrics();
+
+// A table cell for one mode's metric: the median and the half-width of its 95 % interval
+// in % of the median ("4.32 us ±1.2%"), "not measured" when the mode says why not, else
+// "-". A row is worth showing when one of its cells is not "-" (has_cell).
+std::string metric_cell(const mode_result& m, std::string_view id);
+bool has_cell(const mode_result& m, std::string_view id) noexcept;
 
 // "4.32 us", "850 ns", "61.2 %", "3".
 std::string format_value(double value, std::string_view unit);

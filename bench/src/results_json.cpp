@@ -107,6 +107,7 @@ json to_json(const results& r) {
                {"iterations", m.iterations},
                {"dropped_records", m.dropped_records},
                {"metrics", metrics}};
+    for (const auto& u : m.not_measured) mj["not_measured"][u.id] = u.reason;
     modes.push_back(std::move(mj));
   }
   j["modes"] = modes;
@@ -218,6 +219,8 @@ results results_from_json(const json& j) {
       mt.at_clock_floor = x.value("at_clock_floor", std::size_t{0});
       mr.metrics.push_back(std::move(mt));
     }
+    const json not_measured = mj.value("not_measured", json::object());  // named: items() would dangle
+    for (const auto& [id, why] : not_measured.items()) mr.not_measured.push_back({id, why.get<std::string>()});
     r.modes.push_back(std::move(mr));
   }
   for (const auto& c : j.value("code", json::array())) {  // version 3

@@ -64,6 +64,12 @@ struct validator {
     }
     return v;
   }
+  // {"metric id": "why it was not measured", ...}
+  void reasons(const json& obj, const std::string& path) {
+    if (!obj.is_object()) return problem(path, "is not an object");
+    for (const auto& [id, why] : obj.items())
+      if (!why.is_string()) problem(path + "." + id, "is not a string");
+  }
   void summary(const json& s, const std::string& path) {
     if (!s.is_object()) return problem(path, "is not an object");
     integer(s, path, "n");
@@ -172,6 +178,7 @@ std::vector<std::string> validate_results_json(const json& j) {
           v.array(*c, p + ".jit_cubin", "differences");
         }
       }
+      if (m.contains("not_measured")) v.reasons(m["not_measured"], p + ".not_measured");
       if (const json* metrics = v.member(m, p, "metrics")) {
         if (!metrics->is_object()) {
           v.problem(p + ".metrics", "is not an object");

@@ -52,7 +52,8 @@ std::vector<double> unit_medians(const std::vector<double>& samples, int rounds,
 }
 
 bool measured_untraced(std::string_view metric_id) noexcept {
-  return metric_id == "host.time_per_launch" || metric_id == "host.iteration";
+  return metric_id == "host.time_per_launch" || metric_id == "host.iteration" ||
+         metric_id == "gpu.time_per_launch_untraced" || metric_id == "gap.untraced_mean";  // per event window
 }
 
 run_summary summarize_run(const results& r, std::string source) {

@@ -70,8 +70,10 @@ inline constexpr std::size_t min_units = 8;
 // takes the remainder). Fewer samples than min_units: the samples themselves.
 std::vector<double> unit_medians(const std::vector<double>& samples, int rounds, std::string* units_kind = nullptr);
 
-// Which rounds measured a metric: host.time_per_launch and host.iteration the untraced
-// ones, everything else (the trace's metrics, host.time_per_launch_traced) the traced.
+// Which rounds measured a metric: host.time_per_launch, host.iteration and the event
+// windows' gpu.time_per_launch_untraced and gap.untraced_mean the untraced ones,
+// everything else (the trace's metrics, host.time_per_launch_traced,
+// tracer.cost_per_launch) the traced.
 bool measured_untraced(std::string_view metric_id) noexcept;
 
 run_summary summarize_run(const results& r, std::string source);

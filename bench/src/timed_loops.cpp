@@ -1,5 +1,6 @@
 #include "timed_loops.hpp"
 
+#include "event_timer.hpp"
 #include "method.hpp"
 
 #include <tb/profiler/statistics.hpp>
@@ -8,6 +9,7 @@
 #include <nvtx3/nvToolsExt.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace tb::bench {
 
@@ -28,15 +30,23 @@ void run_untimed(aot_mode_runner& runner, device_session& session, int n) {
   session.synchronize();
 }
 
-void time_untraced(aot_mode_runner& runner, device_session& session, int n, int drain_every, std::vector<double>& out) {
+void time_untraced(aot_mode_runner& runner, device_session& session, int n, int drain_every, std::vector<double>& out,
+                   std::vector<event_window>& windows) {
   run_untimed(runner, session, lead_in_iterations(n));
+  gpu_event_pair events;
+  std::uint64_t in_window = 0;
+  events.start(session.stream());
   for (int i = 0; i < n; ++i) {
     const auto t0 = clock_type::now();
     runner.run_iteration();
     out.push_back(elapsed_ns(t0));
-    if ((i + 1) % drain_every == 0) session.synchronize();
+    ++in_window;
+    if ((i + 1) % drain_every != 0 && i + 1 < n) continue;
+    events.stop(session.stream());
+    session.synchronize();
+    windows.push_back({events.elapsed_ns(), std::exchange(in_window, 0)});
+    if (i + 1 < n) events.start(session.stream());
   }
-  session.synchronize();
 }
 
 int drain_interval(bool drain_each, std::size_t launches_per_iteration) {

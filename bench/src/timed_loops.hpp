@@ -4,6 +4,7 @@
 #pragma once
 
 #include "aot_runner.hpp"
+#include "untraced_gap.hpp"
 
 #include <pthread.h>
 #include <sched.h>
@@ -55,7 +56,10 @@ void run_untimed(aot_mode_runner& runner, device_session& session, int n);
 // Host time of `n` iterations of an AOT mode, untraced, after a lead-in: each
 // iteration's launches are timed; every `drain_every` iterations the stream is drained
 // (not timed), so the launch queue never fills and a launch never waits for the GPU.
-void time_untraced(aot_mode_runner& runner, device_session& session, int n, int drain_every, std::vector<double>& out);
+// The iterations between two drains are one window: a CUDA event before its first
+// launch and one after its last (untimed) give its GPU time, appended to `windows`.
+void time_untraced(aot_mode_runner& runner, device_session& session, int n, int drain_every, std::vector<double>& out,
+                   std::vector<event_window>& windows);
 
 // Iterations between drains: 1 for --host-timing drained; else as many as keep at most
 // 256 launches in flight, far below what the driver queues before a launch blocks.

@@ -135,4 +135,22 @@ status destroy_graph_exec(graph_exec_handle exec) noexcept {
 
 status destroy_graph(graph_handle graph) noexcept { return call(&driver_table::cuGraphDestroy, "cuGraphDestroy", graph); }
 
+status create_event(event_handle& event) noexcept {
+  return call(&driver_table::cuEventCreate, "cuEventCreate", &event, static_cast<unsigned>(CU_EVENT_DEFAULT));
+}
+
+status record_event(event_handle event, stream_handle stream) noexcept {
+  return call(&driver_table::cuEventRecord, "cuEventRecord", event, stream);
+}
+
+status synchronize_event(event_handle event) noexcept {
+  return call(&driver_table::cuEventSynchronize, "cuEventSynchronize", event);
+}
+
+status elapsed_ms(event_handle start, event_handle end, float& milliseconds) noexcept {
+  return call(&driver_table::cuEventElapsedTime, "cuEventElapsedTime", &milliseconds, start, end);
+}
+
+status destroy_event(event_handle event) noexcept { return call(&driver_table::cuEventDestroy, "cuEventDestroy", event); }
+
 }  // namespace tb::runtime

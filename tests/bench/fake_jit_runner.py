@@ -59,7 +59,12 @@ def main():
                                         shutil.copyfile(Path(bundle) / image["path"], d / f"launch_{i}.cubin")
             reply({"ok": True})
         elif op in ("warmup", "time", "run"):
-            reply({"ok": True, "iteration_ns": [1000.0] * int(cmd["n"])})
+            n = int(cmd["n"])
+            answer = {"ok": True, "iteration_ns": [1000.0] * n}
+            if op == "time":  # windows of drain_every iterations, 2 us of GPU time per iteration
+                every = max(1, int(cmd.get("drain_every", 1)))
+                answer["gpu_windows"] = [[min(every, n - i), 0.002 * min(every, n - i)] for i in range(0, n, every)]
+            reply(answer)
         else:
             reply({"ok": False, "error": f"unknown command {op!r}"})
     return 0

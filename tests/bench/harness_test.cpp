@@ -113,8 +113,21 @@ TEST(Harness, WithoutAReferenceTheModesRunUncheckedThroughEveryRound) {
     EXPECT_EQ(host->samples.size(), 3u * 40u);  // 3 rounds of 40 (a fake launch is far under 0.25 s)
     EXPECT_EQ(m.iterations, 120u);
     EXPECT_EQ(m.find("host.time_per_launch_traced"), nullptr);  // no traced rounds
+    EXPECT_EQ(m.find("tracer.cost_per_launch"), nullptr);
     EXPECT_EQ(m.find("gap.before_target"), nullptr);            // no trace
+    // One event window per batch (40 launches, under 256): the fake's 0.5 ms over them.
+    const metric_result* gpu = m.find("gpu.time_per_launch_untraced");
+    ASSERT_NE(gpu, nullptr);
+    EXPECT_EQ(gpu->samples, (std::vector<double>{12500, 12500, 12500}));
+    EXPECT_EQ(m.find("gap.untraced_mean"), nullptr);
+    EXPECT_EQ(m.not_measured, (std::vector<unmeasured_metric>{
+                                  {"gap.untraced_mean", "no traced rounds: the kernels' durations come from them"}}));
   }
+  // Two events per batch, nothing per launch: 2 modes x 3 rounds.
+  EXPECT_EQ(fake.count("cuEventCreate"), 12);
+  EXPECT_EQ(fake.count("cuEventRecord"), 12);
+  EXPECT_EQ(fake.count("cuEventElapsedTime"), 6);
+  EXPECT_EQ(fake.count("cuEventDestroy"), 12);
   ASSERT_EQ(repeat_agreements(r).size(), 1u);
   EXPECT_EQ(repeat_agreements(r)[0].repeat, "cubin-cached#2");
   fs::remove_all(bundle);
@@ -162,6 +175,11 @@ TEST(HarnessOracle, SameCodeMeansBitExactAgainstTheJit) {
     EXPECT_EQ(m.status, "ok") << m.label() << ": " << m.error;
     if (m.mode == mode::jit) {
       EXPECT_EQ(m.check.kind, check_kind::oracle);
+      // The runner's events: one window of 5 iterations, 2 us of GPU time each.
+      const metric_result* gpu = m.find("gpu.time_per_launch_untraced");
+      ASSERT_NE(gpu, nullptr);
+      ASSERT_EQ(gpu->samples.size(), 1u);
+      EXPECT_DOUBLE_EQ(gpu->samples[0], 2000);
     } else {
       EXPECT_EQ(m.check.kind, check_kind::jit_exact) << m.label();
       EXPECT_EQ(m.check.status, "passed") << m.label();

@@ -10,13 +10,16 @@
 #include "report/markdown_reporter.hpp"
 #include "report/reporter.hpp"
 #include "report/table_reporter.hpp"
+#include "method.hpp"
 #include "results_json.hpp"
+#include "tracer_cost.hpp"
 
 #include <tb/bench/exit_code.hpp>
 #include <tb/profiler/trace_reader.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -111,6 +114,60 @@ TEST(TableReporter, ColoursOnlyAddEscapes) {
   // The repeat of the H100 run is within its goal: not a warning, not coloured.
   const std::string h100 = print("table", read_results(recorded_file), {}, true);
   EXPECT_NE(h100.find("\nrepeat: cubin-cached vs cubin-cached#2"), std::string::npos) << h100;
+}
+
+// cubin-cached with an untraced gap of 1 us and a tracer's cost of 0.5 us; jit with a
+// cost of 4 us and its untraced gap refused.
+results untraced_gap_results() {
+  results r = read_results(synthetic_file);
+  r.modes.erase(std::remove_if(r.modes.begin(), r.modes.end(),
+                               [](const mode_result& m) { return m.mode != mode::jit && m.mode != mode::cubin_cached; }),
+                r.modes.end());
+  r.cold_start.clear();
+  for (auto& m : r.modes) {
+    const bool jit = m.mode == mode::jit;
+    m.status = "ok";
+    m.metrics.clear();
+    const double host = jit ? 12000 : 4000, cost = jit ? 4000 : 500;
+    m.metrics.push_back(make_metric("host.time_per_launch", "ns", {host, host, host}, 20));
+    m.metrics.push_back(make_metric("host.time_per_launch_traced", "ns", {host + cost, host + cost}, 20));
+    m.metrics.push_back(*tracer_cost_metric(m.metrics[0], m.metrics[1]));
+    if (jit) m.not_measured.push_back({"gap.untraced_mean", "the kernels ran on 2 streams: two events on one stream "
+                                                            "do not bound the others' work"});
+    else m.metrics.push_back(make_metric("gap.untraced_mean", "ns", {1000, 1000}, 20));
+  }
+  return r;
+}
+
+TEST(TableReporter, ShowsTheUntracedGapTheTracersCostAndWhatWasNotMeasured) {
+  const std::string table = print("table", untraced_gap_results(), {});
+  for (const char* line :
+       {"mode jit: gap.untraced_mean not measured: the kernels ran on 2 streams: two events on one stream do not bound "
+        "the others' work\n",
+        "gap per launch, untraced             not measured       1.000 us ±0.0%\n",
+        "host time per launch              12.000 us ±0.0%       4.000 us ±0.0%\n",
+        "  same, while traced              16.000 us ±0.0%       4.500 us ±0.0%\n",
+        "  tracer's cost per launch         4.000 us ±0.0%         500 ns ±0.0%\n",
+        "gap per launch, untraced                  -          1.00x\n",
+        "  tracer's cost per launch            8.00x          1.00x\n"})
+    EXPECT_NE(table.find(line), std::string::npos) << line << "\nin\n" << table;
+  const std::string md = print("markdown", untraced_gap_results(), {});
+  EXPECT_NE(md.find("| gap per launch, untraced | not measured | 1.000 us ±0.0% |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| tracer's cost per launch | 4.000 us ±0.0% | 500 ns ±0.0% |"), std::string::npos) << md;
+  EXPECT_NE(md.find("- mode `jit`: `gap.untraced_mean` not measured: the kernels ran on 2 streams"), std::string::npos)
+      << md;
+  // One mode: a row saying so.
+  results one = untraced_gap_results();
+  one.modes.pop_back();
+  const std::string single = print("table", one, {});
+  EXPECT_NE(single.find("\ngap per launch, untraced           - not measured\n"), std::string::npos) << single;
+  // Both measured: the ratio row has jit's untraced gap to cubin-cached's.
+  results both = untraced_gap_results();
+  both.modes[0].not_measured.clear();
+  both.modes[0].metrics.push_back(make_metric("gap.untraced_mean", "ns", {6000, 6000}, 20));
+  const std::string with_ratio = print("table", both, {});
+  EXPECT_NE(with_ratio.find("gap per launch, untraced              6.00x          1.00x\n"), std::string::npos)
+      << with_ratio;
 }
 
 TEST(JsonReporter, PrintsTheResultsSchemaThatReadsBack) {

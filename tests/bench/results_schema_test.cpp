@@ -112,6 +112,32 @@ TEST(ResultsSchema, ARepeatedModeIsLabelledAndComparedWithItsFirstRun) {
       << table.str();
 }
 
+// A mode with the untraced gap and the tracer's cost, and one whose gap was refused.
+results with_untraced_gaps() {
+  results r = sample_results();
+  r.modes[0].not_measured.push_back({"gap.untraced_mean", "no traced rounds: the kernels' durations come from them"});
+  r.modes[1].metrics.push_back(make_metric("gap.untraced_mean", "ns", {900, 1000, 1100}, 20));
+  r.modes[1].metrics.push_back(make_metric("gpu.time_per_launch_untraced", "ns", {3200, 3300, 3400}, 20));
+  r.modes[1].metrics.push_back(make_metric("tracer.cost_per_launch", "ns", {700, 800}, 20));
+  return r;
+}
+
+TEST(ResultsSchema, TheUntracedGapAndWhatWasNotMeasuredReadBack) {
+  const results r = with_untraced_gaps();
+  const json j = to_json(r);
+  const auto problems = validate_results_json(j);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_EQ(j["modes"][0]["not_measured"],
+            (json{{"gap.untraced_mean", "no traced rounds: the kernels' durations come from them"}}));
+  EXPECT_FALSE(j["modes"][1].contains("not_measured"));  // everything measured: no key
+  EXPECT_EQ(j["modes"][1]["metrics"]["gap.untraced_mean"]["samples"], (json{900, 1000, 1100}));
+  const results back = results_from_json(j);
+  EXPECT_EQ(back.modes[0].not_measured, r.modes[0].not_measured);
+  EXPECT_EQ(back.modes[0].unmeasured("gap.untraced_mean")->reason, "no traced rounds: the kernels' durations come from them");
+  EXPECT_EQ(back.modes[1].unmeasured("gap.untraced_mean"), nullptr);
+  EXPECT_EQ(to_json(back), j);
+}
+
 struct breakage {
   const char* name;
   void (*apply)(json&);
@@ -156,7 +182,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "modes[1].check.kind: 'maybe' is not one of"},
         breakage{"code_verdict", [](json& j) { j["code"][0]["verdict"] = "same-ish"; },
                  "code[0].verdict: 'same-ish' is not one of"},
-        breakage{"stop_reason", [](json& j) { j["method"]["stop_reason"] = "bored"; }, "method.stop_reason: 'bored'"}),
+        breakage{"stop_reason", [](json& j) { j["method"]["stop_reason"] = "bored"; }, "method.stop_reason: 'bored'"},
+        breakage{"not_measured", [](json& j) { j["modes"][0]["not_measured"] = 3; },
+                 "modes[0].not_measured: is not an object"},
+        breakage{"not_measured_reason", [](json& j) { j["modes"][0]["not_measured"]["gap.untraced_mean"] = 1; },
+                 "modes[0].not_measured.gap.untraced_mean: is not a string"}),
     [](const testing::TestParamInfo<breakage>& p) { return std::string(p.param.name); });
 
 // Found by tb_fuzz_results_reader (issue 12): a "schema" that is not a string threw

@@ -87,6 +87,32 @@ TEST_F(Device, ContextStreamMemoryAndGraphAreOneCallEach) {
   EXPECT_EQ(current, fake_driver::context_of(0));
 }
 
+TEST_F(Device, EventsAreOneCallEachAndGiveTheDriversElapsedTime) {
+  fake.event_elapsed_ms = 1.25f;
+  rt::stream_handle stream = nullptr;
+  ASSERT_TRUE(rt::create_stream(stream).ok());
+  rt::event_handle start = nullptr, end = nullptr;
+  ASSERT_TRUE(rt::create_event(start).ok());
+  ASSERT_TRUE(rt::create_event(end).ok());
+  EXPECT_NE(start, nullptr);
+  EXPECT_NE(start, end);
+  EXPECT_TRUE(rt::record_event(start, stream).ok());
+  EXPECT_TRUE(rt::record_event(end, stream).ok());
+  EXPECT_TRUE(rt::synchronize_event(end).ok());
+  float ms = 0;
+  ASSERT_TRUE(rt::elapsed_ms(start, end, ms).ok());
+  EXPECT_EQ(ms, 1.25f);
+  EXPECT_TRUE(rt::destroy_event(start).ok());
+  EXPECT_TRUE(rt::destroy_event(end).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuStreamCreate", "cuEventCreate", "cuEventCreate", "cuEventRecord", "cuEventRecord",
+                                   "cuEventSynchronize", "cuEventElapsedTime", "cuEventDestroy", "cuEventDestroy"}));
+  fake.fail["cuEventElapsedTime"] = CUDA_ERROR_INVALID_VALUE;
+  ms = -1;
+  EXPECT_EQ(rt::elapsed_ms(start, end, ms).message(),
+            "cuEventElapsedTime failed: CUDA_ERROR_INVALID_VALUE: invalid argument");
+  EXPECT_EQ(ms, -1.0f);
+}
+
 TEST_F(Device, FailureNamesTheCallAndCarriesTheResult) {
   fake.fail["cuMemAlloc"] = CUDA_ERROR_OUT_OF_MEMORY;
   rt::device_ptr address = 0;

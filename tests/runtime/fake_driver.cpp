@@ -232,6 +232,15 @@ CUresult f_cuGraphInstantiateWithFlags(CUgraphExec* e, CUgraph, unsigned long lo
 CUresult f_cuGraphLaunch(CUgraphExec, CUstream) { TB_FAKE_ENTER("cuGraphLaunch"); return CUDA_SUCCESS; }
 CUresult f_cuGraphExecDestroy(CUgraphExec) { TB_FAKE_ENTER("cuGraphExecDestroy"); return CUDA_SUCCESS; }
 CUresult f_cuGraphDestroy(CUgraph) { TB_FAKE_ENTER("cuGraphDestroy"); return CUDA_SUCCESS; }
+CUresult f_cuEventCreate(CUevent* e, unsigned int) { TB_FAKE_ENTER("cuEventCreate"); *e = static_cast<CUevent>(new_handle()); return CUDA_SUCCESS; }
+CUresult f_cuEventRecord(CUevent, CUstream) { TB_FAKE_ENTER("cuEventRecord"); return CUDA_SUCCESS; }
+CUresult f_cuEventSynchronize(CUevent) { TB_FAKE_ENTER("cuEventSynchronize"); return CUDA_SUCCESS; }
+CUresult f_cuEventElapsedTime(float* ms, CUevent, CUevent) {
+  TB_FAKE_ENTER("cuEventElapsedTime");
+  *ms = self().event_elapsed_ms;
+  return CUDA_SUCCESS;
+}
+CUresult f_cuEventDestroy(CUevent) { TB_FAKE_ENTER("cuEventDestroy"); return CUDA_SUCCESS; }
 CUresult f_cuMemAlloc(CUdeviceptr* p, size_t bytes) {
   TB_FAKE_ENTER("cuMemAlloc");
   self().on_alloc(bytes);
@@ -286,6 +295,11 @@ fake_driver::fake_driver() {
   t.cuGraphLaunch = f_cuGraphLaunch;
   t.cuGraphExecDestroy = f_cuGraphExecDestroy;
   t.cuGraphDestroy = f_cuGraphDestroy;
+  t.cuEventCreate = f_cuEventCreate;
+  t.cuEventRecord = f_cuEventRecord;
+  t.cuEventSynchronize = f_cuEventSynchronize;
+  t.cuEventElapsedTime = f_cuEventElapsedTime;
+  t.cuEventDestroy = f_cuEventDestroy;
   t.cuMemAlloc = f_cuMemAlloc;
   t.cuMemFree = f_cuMemFree;
   t.cuMemcpyHtoD = f_cuMemcpyHtoD;

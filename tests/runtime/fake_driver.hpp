@@ -53,6 +53,7 @@ class fake_driver {
   bool record = true;                      // false: count only (benchmarks)
   std::uint32_t scratch_index = 0;         // kernel's num_params: where scratch slots are
   std::chrono::microseconds load_delay{0}; // cuModuleLoadData/cuLibraryLoadData sleep (races)
+  float event_elapsed_ms = 0.5f;           // what cuEventElapsedTime reports, whatever the events
 
   // Makes `context_of(device)` current on the calling thread (device < 0: none).
   void make_current(int device);

@@ -33,15 +33,6 @@ std::string label_of(const metric_label& row) {
   return std::string(s);
 }
 
-std::string median_ci(const metric_result* x) {
-  if (!x || x->stats.n == 0) return "-";
-  const auto& s = x->stats;
-  std::string cell = format_value(s.median, x->unit);
-  if (std::isfinite(s.ci_low) && std::isfinite(s.ci_high) && s.median != 0)
-    cell += fmt::format(" ±{:.1f}%", 100.0 * (s.ci_high - s.ci_low) / 2.0 / std::fabs(s.median));
-  return cell;
-}
-
 void table_head(std::ostream& out, const std::vector<std::string>& columns) {
   std::string head = "| metric |", rule = "|:---|";
   for (const auto& c : columns) {
@@ -75,9 +66,8 @@ void metrics_table(std::ostream& out, const std::vector<const mode_result*>& ok)
     std::string line = "| " + label_of(row) + " |";
     bool any = false;
     for (const auto* m : ok) {
-      const metric_result* x = m->find(row.id);
-      any = any || (x && x->stats.n > 0);
-      line += " " + median_ci(x) + " |";
+      any = any || has_cell(*m, row.id);
+      line += " " + metric_cell(*m, row.id) + " |";
     }
     if (any) out << line << "\n";
   }
@@ -96,6 +86,9 @@ void checks(std::ostream& out, const results& r) {
     if (m.status != "ok")
       out << fmt::format("- {}mode {} **{}**: {}\n", m.status == "failed" ? ":x: " : ":warning: ", code(m.label()),
                          m.status == "failed" ? "FAILED" : "skipped", markdown_text(m.error));
+  for (const auto& m : r.modes)
+    for (const auto& u : m.not_measured)
+      out << fmt::format("- mode {}: {} not measured: {}\n", code(m.label()), code(u.id), markdown_text(u.reason));
   for (const auto& c : r.code)
     out << fmt::format("- {}code, launch {} ({}): {}\n", c.verdict == "different-code" ? ":warning: " : "",
                        c.launch + 1, code(c.kernel), markdown_text(c.summary));

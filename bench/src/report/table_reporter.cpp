@@ -14,11 +14,6 @@ using report::paint;
 
 namespace {
 
-std::string ci_half_percent(const tb::profiler::summary& s) {
-  if (s.n == 0 || !std::isfinite(s.ci_low) || !std::isfinite(s.ci_high) || s.median == 0) return "";
-  return fmt::format(" ±{:.1f}%", 100.0 * (s.ci_high - s.ci_low) / 2.0 / std::fabs(s.median));
-}
-
 void print_header(std::ostream& out, const results& r) {
   out << fmt::format("scenario {}  target {}  {} launch{} per iteration\n", r.scenario, r.target,
                      r.launches_per_iteration, r.launches_per_iteration == 1 ? "" : "es");
@@ -70,6 +65,7 @@ void print_mode_notes(std::ostream& out, const results& r, bool on) {
                                m.dropped_records),
                    colour::yellow, on)
           << "\n";
+    for (const auto& u : m.not_measured) out << fmt::format("mode {}: {} not measured: {}\n", m.label(), u.id, u.reason);
   }
 }
 
@@ -112,6 +108,7 @@ void print_results_table(std::ostream& out, const results& r, bool on) {
                        "95% CI of the median", "spread p5 .. p95", "MAD", "floor");
     for (const auto& row : table_metrics()) {
       const metric_result* x = m.find(row.id);
+      if (!x && m.unmeasured(row.id)) out << pad(std::string(row.label), 28, true) << "       - not measured\n";
       if (!x) continue;
       const auto& s = x->stats;
       out << fmt::format("{} {:>7} {:>11}  {:>25}  {:>25} {:>10} {:>7}\n", pad(std::string(row.label), 28, true), s.n,
@@ -129,9 +126,8 @@ void print_results_table(std::ostream& out, const results& r, bool on) {
       std::string line = pad(std::string(row.label), 28, true);
       bool any = false;
       for (const auto* m : ok) {
-        const metric_result* x = m->find(row.id);
-        any = any || (x && x->stats.n > 0);
-        line += " " + pad(x && x->stats.n ? format_value(x->stats.median, x->unit) + ci_half_percent(x->stats) : "-", 20);
+        any = any || has_cell(*m, row.id);
+        line += " " + pad(metric_cell(*m, row.id), 20);
       }
       if (any) out << line << "\n";
     }

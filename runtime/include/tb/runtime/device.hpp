@@ -1,5 +1,6 @@
 // The few driver calls a harness needs around the runtime's launches: devices,
-// the primary context, a stream, device memory, CUDA graph capture and replay.
+// the primary context, a stream, device memory, CUDA graph capture and replay, and
+// events that time a stretch of a stream on the GPU's clock.
 //
 // Through the same dlopen'd driver as the runtime (so the runtime's fake driver
 // stands behind them in tests, and a machine without a driver gets a status, not a
@@ -18,12 +19,14 @@
 struct CUctx_st;
 struct CUgraph_st;
 struct CUgraphExec_st;
+struct CUevent_st;
 
 namespace tb::runtime {
 
 using context_handle = CUctx_st*;          // the same type as CUcontext
 using graph_handle = CUgraph_st*;          // CUgraph
 using graph_exec_handle = CUgraphExec_st*; // CUgraphExec
+using event_handle = CUevent_st*;          // CUevent
 
 // --- the driver and its devices (ordinals as cuDeviceGet takes them) ---
 status driver_version(int& version) noexcept;               // cuDriverGetVersion: 12040 is CUDA 12.4
@@ -56,5 +59,14 @@ status instantiate(graph_handle graph, graph_exec_handle& exec) noexcept;   // c
 status launch_graph(graph_exec_handle exec, stream_handle stream) noexcept; // cuGraphLaunch
 status destroy_graph_exec(graph_exec_handle exec) noexcept;                 // cuGraphExecDestroy
 status destroy_graph(graph_handle graph) noexcept;                          // cuGraphDestroy
+
+// --- events: the GPU's clock between two points of a stream ---
+status create_event(event_handle& event) noexcept;                  // cuEventCreate, timing enabled
+status record_event(event_handle event, stream_handle stream) noexcept;  // cuEventRecord
+status synchronize_event(event_handle event) noexcept;              // cuEventSynchronize
+// cuEventElapsedTime: GPU time from `start` to `end`, both recorded and complete, in ms
+// (the driver's resolution is about 0.5 us).
+status elapsed_ms(event_handle start, event_handle end, float& milliseconds) noexcept;
+status destroy_event(event_handle event) noexcept;                  // cuEventDestroy
 
 }  // namespace tb::runtime
