@@ -141,6 +141,8 @@ TEST(MachineState, OnlyLoadedLaunchesOnUntracedMetricsAreRelative) {
   EXPECT_FALSE(relative_to_control("ptx", "host.time_per_launch", "driver"));
   EXPECT_FALSE(relative_to_control("graph", "host.time_per_launch", "driver"));
   EXPECT_FALSE(relative_to_control("cubin-cached", "gap.before_target", "driver"));
+  EXPECT_FALSE(relative_to_control("cubin-cached", "gap.untraced_mean", "driver"));
+  EXPECT_FALSE(relative_to_control("cubin-cached", "gpu.time_per_launch_untraced", "driver"));
   EXPECT_FALSE(relative_to_control("cubin-cached", "host.time_per_launch", ""));
 }
 

@@ -5,7 +5,10 @@
 namespace tb::bench::compare {
 
 bool relative_to_control(std::string_view mode_label, std::string_view metric_id, std::string_view control) noexcept {
-  if (control.empty() || mode_label == control || !measured_untraced(metric_id)) return false;
+  // host times of the untraced rounds; not their GPU-clock metrics (an untraced gap is
+  // the GPU's, and near 0 when GPU-bound: no ratio to take)
+  if (control.empty() || mode_label == control || !metric_id.starts_with("host.") || !measured_untraced(metric_id))
+    return false;
   const auto m = parse_mode_label(mode_label);
   return m && is_loaded_launch(m->kind);
 }

@@ -25,7 +25,7 @@ inline constexpr std::string_view default_control = "driver";
 
 // Whether `metric_id` of mode `mode_label` is compared relative to the control: a mode
 // whose launch is one cuLaunchKernel of a loaded function (not the control itself), and
-// a metric of the untraced rounds (those are paired round by round).
+// a host-clock metric of the untraced rounds (those are paired round by round).
 bool relative_to_control(std::string_view mode_label, std::string_view metric_id, std::string_view control) noexcept;
 
 // The control's metric in `run`, when it is there as one median per untraced round.
