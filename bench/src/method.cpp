@@ -157,8 +157,14 @@ std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view tar
   if (untraced) out.push_back(make_metric("host.time_per_launch", "ns", per_launch(host_iteration_ns), clock_floor_ns));
   if (traced)
     out.push_back(make_metric("host.time_per_launch_traced", "ns", per_launch(traced_host_iteration_ns), clock_floor_ns));
-  if (untraced && traced)  // the two just added
-    if (auto cost = tracer_cost_metric(out[out.size() - 2], out.back())) out.push_back(std::move(*cost));
+  auto named = [&](std::string_view id) -> const metric_result* {
+    for (const auto& m : out)
+      if (m.id == id) return &m;
+    return nullptr;
+  };
+  if (const auto *host = named("host.time_per_launch"), *host_traced = named("host.time_per_launch_traced");
+      host && host_traced)
+    if (auto cost = tracer_cost_metric(*host, *host_traced)) out.push_back(std::move(*cost));
   out.push_back(make_metric("host.iteration", "ns", {host_iteration_ns.begin(), host_iteration_ns.end()}, clock_floor_ns));
   return out;
 }

@@ -75,6 +75,13 @@ double median_ratio(const mode_result& m, const mode_result& base, std::string_v
   return x->stats.median / b->stats.median;
 }
 
+std::string gap_ratio_phrase(const results& r, double ratio, bool bold) {
+  if (std::isfinite(ratio))
+    return bold ? fmt::format("gap before target **{:.2f}x** (goal >= 4x)", ratio)
+                : fmt::format("gap before target {:.2f}x (goal >= 4x)", ratio);
+  return r.traced_rounds == 0 ? "gap before target not measured (no traced rounds)" : "gap before target not measured";
+}
+
 const std::vector<metric_label>& table_metrics() {
   static const std::vector<metric_label> rows = {
       {"gap.before_target", "gap before target"},

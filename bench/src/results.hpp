@@ -160,6 +160,11 @@ std::vector<repeat_agreement> repeat_agreements(const results& r);
 // when either lacks samples of it or the base median is 0.
 double median_ratio(const mode_result& m, const mode_result& base, std::string_view metric_id) noexcept;
 
+// The summary line's phrase for the JIT's gap ratio: "gap before target 5.59x (goal >= 4x)",
+// `bold` putting ** around the ratio (Markdown); "gap before target not measured (no traced
+// rounds)" when the run traced nothing, "... not measured" when a mode has no gap samples.
+std::string gap_ratio_phrase(const results& r, double ratio, bool bold = false);
+
 // The metrics reports show, in order: id, label ("  same, while traced" is indented
 // under the metric it repeats).
 struct metric_label {

@@ -96,6 +96,9 @@ TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
   EXPECT_EQ(find("host.time_per_launch")->samples, (std::vector<double>{2500, 2500, 2500}));
   EXPECT_EQ(find("host.time_per_launch_traced")->samples, (std::vector<double>{3500, 3000}));
   EXPECT_EQ(find("host.iteration")->samples, host_ns);
+  // Traced samples less the untraced median, from the two host metrics found by id.
+  ASSERT_NE(find("tracer.cost_per_launch"), nullptr);
+  EXPECT_EQ(find("tracer.cost_per_launch")->samples, (std::vector<double>{1000, 500}));
   // Every metric the analysis computes is kept, shown in the table or not.
   tp::analysis_options options;
   options.target = "add_kernel";

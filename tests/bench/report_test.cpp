@@ -260,6 +260,31 @@ TEST(MarkdownReporter, AFailedModeIsMarkedAndTextIsEscaped) {
   EXPECT_EQ(markdown_text("a|b_c *d*\nnext"), "a\\|b\\_c \\*d\\* next");
 }
 
+// The H100 run as --traced-rounds 0 would have left it: no trace, so only the host clock's
+// metrics of the untraced rounds.
+results without_traced_rounds(results r) {
+  r.traced_rounds = 0;
+  for (auto& m : r.modes)
+    std::erase_if(m.metrics, [](const metric_result& x) { return x.id != "host.time_per_launch" && x.id != "host.iteration"; });
+  return r;
+}
+
+TEST(Reporters, WithoutTracedRoundsTheGapIsNotMeasuredRatherThanNan) {
+  const results r = without_traced_rounds(read_results(recorded_file));
+  const std::string table = print("table", r, {});
+  EXPECT_NE(table.find("\njit / cubin-cached: host time per launch 4.81x (goal >= 4.5x), gap before target not measured "
+                       "(no traced rounds)\n"),
+            std::string::npos)
+      << table;
+  const std::string md = print("markdown", r, {});
+  EXPECT_NE(md.find("`jit` / `cubin-cached`: host time per launch **4.81x** (goal >= 4.5x), gap before target not "
+                    "measured (no traced rounds).\n"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(table.find("nanx"), std::string::npos) << table;
+  EXPECT_EQ(md.find("nanx"), std::string::npos) << md;
+}
+
 tb::profiler::analysis_result sample_analysis() {
   return tb::profiler::analyze(tb::profiler::read_chrome_trace_file(std::string(TB_SOURCE_DIR) +
                                                                     "/tests/profiler/data/kineto_sample.json"));

@@ -52,6 +52,15 @@ struct trace_builder {
     e.kernel = t.add_kernel_info(k);
     return t.add_event(e);
   }
+  std::uint32_t copy(std::int64_t start, std::int64_t end, std::uint32_t track = no_index) {
+    event e;
+    e.kind = event_kind::memcpy;
+    e.name = t.intern("Memcpy HtoD");
+    e.start_ns = start;
+    e.end_ns = end;
+    e.track = track == no_index ? stream : track;
+    return t.add_event(e);
+  }
   std::uint32_t range(std::string_view name, std::int64_t start, std::int64_t end) {
     event e;
     e.kind = event_kind::nvtx_range;

@@ -114,10 +114,9 @@ void ratios(std::ostream& out, const results& r, const std::vector<const mode_re
   }
   out << "\n";
   if (const mode_result* jit = r.find(mode::jit); jit && jit->status == "ok")
-    out << fmt::format("{} / {}: host time per launch **{:.2f}x** (goal >= 4.5x), gap before target **{:.2f}x** "
-                       "(goal >= 4x).\n\n",
-                       code("jit"), code(to_string(reference_mode)), median_ratio(*jit, *ref, "host.time_per_launch"),
-                       median_ratio(*jit, *ref, "gap.before_target"));
+    out << fmt::format("{} / {}: host time per launch **{:.2f}x** (goal >= 4.5x), {}.\n\n", code("jit"),
+                       code(to_string(reference_mode)), median_ratio(*jit, *ref, "host.time_per_launch"),
+                       gap_ratio_phrase(r, median_ratio(*jit, *ref, "gap.before_target"), true));
 }
 
 void repeats_and_cold_starts(std::ostream& out, const results& r) {

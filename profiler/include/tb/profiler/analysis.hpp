@@ -68,10 +68,11 @@ struct analysis_result {
   std::uint64_t launches = 0;              ///< launch API calls (driver calls under a runtime call counted once)
   std::uint64_t iterations = 0;
 
-  /// In this order: kernel.duration, gap.before_target, gap.after_target,
-  /// launch.api_duration, launch.latency, launch.dispatch_overhead,
-  /// launch.dispatch_range_to_launch, module.call_duration, module.calls_per_iteration,
-  /// module.time_per_iteration, iteration.duration, gpu.busy_per_iteration.
+  /// Read one by id with find(). Listed (table, summary JSON) in this order: kernel.duration,
+  /// gap.before_target, gap.after_target, launch.api_duration, launch.latency,
+  /// launch.dispatch_overhead, launch.dispatch_range_to_launch, module.call_duration,
+  /// module.calls_per_iteration, module.time_per_iteration, iteration.duration,
+  /// gpu.busy_per_iteration.
   std::vector<metric> metrics;
   std::vector<stream_gaps> streams;
 
@@ -86,7 +87,7 @@ struct analysis_result {
 
   trace_metadata metadata;           ///< copied from the trace
 
-  const metric* find(std::string_view name) const noexcept;
+  const metric* find(std::string_view name) const noexcept;  ///< by id; nullptr when there is none
 };
 
 /// Runs every analysis. Throws analysis_error when `options.target` is non-empty and no
