@@ -118,7 +118,7 @@ void BM_ModeMetrics(benchmark::State& state) {
   std::vector<double> host_ns(static_cast<std::size_t>(iterations), 7500.0);
   for (auto _ : state) {
     const auto part = tb::bench::extract_ranges(t, "mode:cubin-cached", "cubin-cached");
-    benchmark::DoNotOptimize(tb::bench::mode_metrics(part, "target_kernel", 3, host_ns, host_ns, 20.0));
+    benchmark::DoNotOptimize(tb::bench::mode_metrics(part, tb::profiler::trace{}, "target_kernel", 3, {host_ns, host_ns, {}}, 20.0));
   }
   state.SetItemsProcessed(state.iterations() * iterations);
 }

@@ -26,7 +26,9 @@ on the original stdout; everything else the process prints goes to stderr):
                                a CUDA event before each window's first launch and one after
                                its last (a window: the iterations between two drains)
   {"cmd": "run", "n": N}       N iterations inside a "mode:jit" range, one "iteration" range
-                               each (traced rounds)
+                               each (traced rounds); "range": R names the batch's range
+                               instead, and "records": "gpu" or "all" first switches what the
+                               injection library records (its tb_trace_record)
   Each of these takes "lead_in": L (untimed iterations first, outside any range) and
   "cpu": C (pin this thread to CPU C first, as triton-bench pins its timing thread) and
   replies {"ok": true, "iteration_ns": [...]}, the host time of each timed iteration.
@@ -156,6 +158,17 @@ def time_untraced(calls, n, drain_every, times, torch):
     return windows
 
 
+def set_records(records):
+    """Tells the injection library this process runs under what to record from now on."""
+    import ctypes
+    path = os.environ.get("CUDA_INJECTION64_PATH")
+    if not path:
+        raise RuntimeError(f'"records": "{records}" needs the injection library (CUDA_INJECTION64_PATH is not set)')
+    rc = ctypes.CDLL(path).tb_trace_record(records.encode())
+    if rc != 0:
+        raise RuntimeError(f"tb_trace_record({records!r}) in {path} returned {rc} (2: this process is not traced)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", required=True, help="the launch plan triton-bench wrote (triton-bench/jit-plan)")
@@ -235,7 +248,9 @@ def main():
                 if op == "time":
                     windows = time_untraced(calls, n, max(1, int(cmd.get("drain_every", 1))), times, torch)
                 elif op == "run":
-                    nvtx.range_push("mode:jit")
+                    if "records" in cmd:
+                        set_records(str(cmd["records"]))
+                    nvtx.range_push(str(cmd.get("range", "mode:jit")))
                     for _ in range(n):
                         t0 = clock()
                         nvtx.range_push("iteration")

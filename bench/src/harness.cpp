@@ -12,6 +12,7 @@
 #include "output_check.hpp"
 #include "reference.hpp"
 #include "timed_loops.hpp"
+#include "traced_records.hpp"
 #include "traced_work.hpp"
 
 #include <tb/profiler/trace_reader.hpp>
@@ -67,7 +68,8 @@ struct mode_state {
   std::unique_ptr<aot_mode_runner> aot;
   std::vector<double> host_ns;         // untraced rounds: the launches of one iteration, host clock
   std::vector<double> round_medians;   // of host_ns, one per untraced round
-  std::vector<double> traced_host_ns;  // traced rounds: the same while CUPTI records
+  std::vector<double> traced_host_ns;  // traced rounds: the same while CUPTI records every kind
+  std::vector<double> gpu_traced_host_ns;  // the same while it records the GPU's side only
   std::vector<event_window> windows;   // untraced rounds: GPU time between drains (CUDA events)
   int batch = 1;
   bool ok() const { return result.status == "ok"; }
@@ -133,6 +135,7 @@ class benchmark {
     m_r.test_launch_delay_ns = m_o.test_launch_delay_ns;
     m_r.clock_floor_ns = measure_clock_floor_ns();
     m_r.host_timing = m_o.drain ? "drained" : "back-to-back";
+    m_r.traced_records = std::string(to_string(m_o.records));
     m_r.gpu_ordinal = m_o.device;
     for (const auto& m : m_o.modes) {
       mode_state st;
@@ -442,12 +445,8 @@ class benchmark {
       for (mode_state* st : round_order()) {
         if (!st->ok()) continue;
         try {
-          if (st->aot && m_tracer) {
-            run_traced(*st->aot, *m_session, st->result.label(), st->batch, st->traced_host_ns);
-          } else if (!st->aot && m_jit_traced) {
-            const auto times = m_jit_traced->iterations("run", st->batch, lead_in_iterations(st->batch), 1, m_r.cpu);
-            st->traced_host_ns.insert(st->traced_host_ns.end(), times.begin(), times.end());
-          }
+          if (m_o.records != traced_records::all) traced_batch(*st, true, st->gpu_traced_host_ns);
+          if (m_o.records != traced_records::gpu) traced_batch(*st, false, st->traced_host_ns);
         } catch (const std::exception& e) {
           st->fail(e.what());
         }
@@ -458,11 +457,42 @@ class benchmark {
     }
   }
 
-  // The trace of one mode: its ranges of this process's trace, or of the JIT process's.
-  tp::trace trace_of(const mode_state& st, const tp::trace& all) const {
+  // One traced batch of a mode recording every kind (range "mode:<label>") or the GPU's
+  // side only ("gaps:<label>"); the host times go to `out`.
+  void traced_batch(mode_state& st, bool gpu_only, std::vector<double>& out) {
+    const std::string_view prefix = gpu_only ? gpu_records_range_prefix : mode_range_prefix;
+    if (st.aot && m_tracer) {
+      m_tracer->record(gpu_only ? tp::gpu_activity_kinds() : tp::tracer_kinds{});
+      run_traced(*st.aot, *m_session, fmt::format("{}{}", prefix, st.result.label()), st.batch, out);
+    } else if (!st.aot && m_jit_traced) {
+      const int lead_in = lead_in_iterations(st.batch);
+      const auto times = m_o.records == traced_records::all
+                             ? m_jit_traced->iterations("run", st.batch, lead_in, 1, m_r.cpu)
+                             : m_jit_traced->traced_batch(st.batch, lead_in, m_r.cpu, fmt::format("{}jit", prefix),
+                                                          gpu_only ? "gpu" : "all");
+      out.insert(out.end(), times.begin(), times.end());
+    }
+  }
+
+  // A mode's traced batches: those that recorded every kind, those that recorded the
+  // GPU's side only, and both (the trace file written).
+  struct mode_traces {
+    tp::trace full, gpu_only, both;
+  };
+
+  mode_traces split_ranges(const tp::trace& whole, const std::string& label) const {
+    const std::string full = fmt::format("{}{}", mode_range_prefix, label);
+    const std::string gpu = fmt::format("{}{}", gpu_records_range_prefix, label);
+    const std::string_view both[] = {full, gpu};
+    return {extract_ranges(whole, full, label), extract_ranges(whole, gpu, label),
+            extract_ranges(whole, std::span(both), label)};
+  }
+
+  // The traces of one mode: its ranges of this process's trace, or of the JIT process's.
+  mode_traces traces_of(const mode_state& st, const tp::trace& all) const {
     if (st.aot) {
       if (!m_tracer) return {};
-      return extract_ranges(all, fmt::format("{}{}", mode_range_prefix, st.result.label()), st.result.label());
+      return split_ranges(all, st.result.label());
     }
     if (!m_jit_traced) return {};
     if (!fs::exists(m_jit_trace)) {
@@ -470,11 +500,13 @@ class benchmark {
       return {};
     }
     tp::trace whole = tp::read_chrome_trace_file(m_jit_trace);
-    tp::trace t = extract_ranges(whole, fmt::format("{}jit", mode_range_prefix), "jit");
-    if (t.events().empty() && !whole.events().empty()) {
+    mode_traces t = split_ranges(whole, "jit");
+    if (t.both.events().empty() && !whole.events().empty()) {
       // No NVTX ranges reached CUPTI: the whole process (warm-up and check included).
-      warn("the JIT trace has no 'mode:jit' NVTX ranges; analysing all of it");
-      return whole;
+      warn("the JIT trace has no 'mode:jit' or 'gaps:jit' NVTX ranges; analysing all of it");
+      t.both = whole;
+      t.full = std::move(whole);
+      return t;
     }
     std::error_code gone;
     fs::remove(m_jit_trace, gone);  // the whole process; the per-mode trace is written instead
@@ -491,7 +523,8 @@ class benchmark {
 
   void collect_metrics() {
     if (m_o.progress && !m_o.quiet) std::fprintf(stderr, "\r%80s\r", "");
-    for (auto& st : m_modes) st.result.iterations = st.host_ns.size() + st.traced_host_ns.size();
+    for (auto& st : m_modes)
+      st.result.iterations = st.host_ns.size() + st.traced_host_ns.size() + st.gpu_traced_host_ns.size();
     tp::trace all;
     if (m_tracer) {
       try {
@@ -509,21 +542,25 @@ class benchmark {
     for (auto& st : m_modes) {
       if (!st.ok()) continue;
       const std::uint64_t launches = m_s.launches.size();
+      const host_clock_samples host{st.host_ns, st.traced_host_ns, st.gpu_traced_host_ns};
       try {
-        const tp::trace t = trace_of(st, all);
-        st.result.dropped_records = t.metadata().dropped_records;
-        if (!m_o.trace_dir.empty() && !t.events().empty()) {
+        const mode_traces t = traces_of(st, all);
+        st.result.dropped_records = t.both.metadata().dropped_records;
+        if (!m_o.trace_dir.empty() && !t.both.events().empty()) {
           std::string name = st.result.label();
           std::replace(name.begin(), name.end(), '#', '-');  // "cubin-cached#2" -> "cubin-cached-2"
           const fs::path file = m_o.trace_dir / fmt::format("{}.{}.json", m_s.name, name);
-          tp::write_chrome_trace_file(t, file);
+          tp::write_chrome_trace_file(t.both, file);
           st.result.trace_file = file.string();
         }
-        st.result.metrics = mode_metrics(t, m_s.run.target, launches, st.host_ns, st.traced_host_ns, m_r.clock_floor_ns);
-        add_gpu_clock_metrics(st.result, st.windows, traced_work(st, t), launches, m_r.clock_floor_ns);
+        st.result.metrics = mode_metrics(t.full, t.gpu_only, m_s.run.target, launches, host, m_r.clock_floor_ns);
+        if (m_o.records == traced_records::gpu && m_r.traced_rounds > 0)
+          for (const char* id : {"launch.api_duration", "launch.latency", "launch.dispatch_overhead"})
+            st.result.not_measured.push_back({id, "no launch records (--traced-records gpu)"});
+        const tp::trace& work = t.gpu_only.events().empty() ? t.full : t.gpu_only;
+        add_gpu_clock_metrics(st.result, st.windows, traced_work(st, work), launches, m_r.clock_floor_ns);
       } catch (const std::exception& e) {
-        st.result.metrics =
-            mode_metrics(tp::trace{}, m_s.run.target, launches, st.host_ns, st.traced_host_ns, m_r.clock_floor_ns);
+        st.result.metrics = mode_metrics(tp::trace{}, tp::trace{}, m_s.run.target, launches, host, m_r.clock_floor_ns);
         add_gpu_clock_metrics(st.result, st.windows, {.problem = std::string("the trace analysis failed: ") + e.what()},
                               launches, m_r.clock_floor_ns);
         if (!m_o.quiet)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "results.hpp"
+#include "traced_records.hpp"
 
 #include <tb/bench/mode.hpp>
 
@@ -22,6 +23,7 @@ struct run_options {
   int iterations = 0;                   // 0: the scenario's [run] iterations
   int rounds = 0;                       // 0: stopping rule
   int traced_rounds = 2;                // rounds under CUPTI after the untraced ones (0: none)
+  traced_records records = traced_records::split;  // what their batches record
   bool drain = false;                   // untraced: drain after every iteration, not every 256 launches
   static constexpr int no_cpu = -1, current_cpu = -2;
   int cpu = current_cpu;                // untraced rounds (and the JIT runner's) pinned to this CPU

@@ -47,6 +47,15 @@ std::vector<double> jit_process::iterations(const char* command, int n, int lead
   return out;
 }
 
+std::vector<double> jit_process::traced_batch(int n, int lead_in, int cpu, std::string_view range,
+                                              std::string_view records) {
+  const json reply = request({{"cmd", "run"}, {"n", n}, {"lead_in", lead_in}, {"cpu", cpu}, {"range", range},
+                              {"records", records}});
+  std::vector<double> out;
+  for (const auto& v : reply.at("iteration_ns")) out.push_back(v.get<double>());
+  return out;
+}
+
 jit_process::timed_batch jit_process::time(int n, int lead_in, int drain_every, int cpu) {
   const json reply =
       request({{"cmd", "time"}, {"n", n}, {"lead_in", lead_in}, {"drain_every", drain_every}, {"cpu", cpu}});

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tb::bench {
@@ -36,6 +37,11 @@ class jit_process {
 
   // Host times (ns) of the timed iterations of a "warmup", "time" or "run" request.
   std::vector<double> iterations(const char* command, int n, int lead_in = 0, int drain_every = 1, int cpu = -1);
+
+  // A "run" request (a traced batch): N iterations inside an NVTX range named `range`,
+  // the injection library recording `records` ("all" or "gpu", tb_trace_record) from
+  // then on; the host times.
+  std::vector<double> traced_batch(int n, int lead_in, int cpu, std::string_view range, std::string_view records);
 
   // A "time" request (the untraced rounds): the host times, and the GPU time of each
   // window between two drains from the runner's two CUDA events (torch.cuda.Event).

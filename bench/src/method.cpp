@@ -1,5 +1,6 @@
 #include "method.hpp"
 
+#include "traced_records.hpp"
 #include "tracer_cost.hpp"
 
 #include <tb/profiler/analysis.hpp>
@@ -73,9 +74,15 @@ double measure_clock_floor_ns() {
 }
 
 tp::trace extract_ranges(const tp::trace& all, std::string_view range_name, std::string_view mode) {
+  return extract_ranges(all, std::span(&range_name, 1), mode);
+}
+
+tp::trace extract_ranges(const tp::trace& all, std::span<const std::string_view> range_names, std::string_view mode) {
   std::vector<std::pair<std::int64_t, std::int64_t>> windows;
   for (const auto& e : all.events())
-    if (e.kind == tp::event_kind::nvtx_range && all.str(e.name) == range_name) windows.emplace_back(e.start_ns, e.end_ns);
+    if (e.kind == tp::event_kind::nvtx_range &&
+        std::find(range_names.begin(), range_names.end(), all.str(e.name)) != range_names.end())
+      windows.emplace_back(e.start_ns, e.end_ns);
   std::sort(windows.begin(), windows.end());
   tp::trace out;
   out.metadata() = all.metadata();
@@ -133,18 +140,46 @@ metric_result make_metric(std::string id, std::string unit, std::vector<double> 
   return m;
 }
 
-std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view target, std::uint64_t launches_per_iteration,
-                                        std::span<const double> host_iteration_ns,
-                                        std::span<const double> traced_host_iteration_ns, double clock_floor_ns) {
+namespace {
+
+std::vector<metric_result> trace_metrics(const tp::trace& t, std::string_view target, double clock_floor_ns) {
   std::vector<metric_result> out;
-  if (!t.events().empty()) {
-    tp::analysis_options options;
-    options.target = std::string(target);
-    const tp::analysis_result a = tp::analyze(t, options);
-    // Every metric the analysis computes; the table chooses what it shows.
-    for (const tp::metric& m : a.metrics)
-      out.push_back(make_metric(m.name, std::string(tp::to_string(m.unit)), m.samples, clock_floor_ns));
-  }
+  if (t.events().empty()) return out;
+  tp::analysis_options options;
+  options.target = std::string(target);
+  const tp::analysis_result a = tp::analyze(t, options);
+  // Every metric the analysis computes; the table chooses what it shows.
+  for (const tp::metric& m : a.metrics)
+    out.push_back(make_metric(m.name, std::string(tp::to_string(m.unit)), m.samples, clock_floor_ns));
+  return out;
+}
+
+// From `full`, with the metrics that need no API record taken from `gpu_only` instead.
+std::vector<metric_result> merged_trace_metrics(const tp::trace& full, const tp::trace& gpu_only, std::string_view target,
+                                                double clock_floor_ns) {
+  std::vector<metric_result> from_full = trace_metrics(full, target, clock_floor_ns);
+  std::vector<metric_result> from_gpu = trace_metrics(gpu_only, target, clock_floor_ns);
+  if (from_gpu.empty()) return from_full;
+  std::vector<metric_result> out;
+  for (auto& m : from_gpu)  // in the analysis' order, launch and module metrics where full has them
+    if (from_gpu_records(m.id)) out.push_back(std::move(m));
+  for (auto& m : from_full)
+    if (!from_gpu_records(m.id)) out.push_back(std::move(m));
+  return out;
+}
+
+const metric_result* named(const std::vector<metric_result>& v, std::string_view id) {
+  for (const auto& m : v)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<metric_result> mode_metrics(const tp::trace& full, const tp::trace& gpu_only, std::string_view target,
+                                        std::uint64_t launches_per_iteration, const host_clock_samples& host,
+                                        double clock_floor_ns) {
+  std::vector<metric_result> out = merged_trace_metrics(full, gpu_only, target, clock_floor_ns);
   auto per_launch = [&](std::span<const double> iterations) {
     std::vector<double> v;
     v.reserve(iterations.size());
@@ -152,20 +187,23 @@ std::vector<metric_result> mode_metrics(const tp::trace& t, std::string_view tar
     return v;
   };
   // From the host clock, so that they exist for every mode, traced or not.
-  const bool untraced = launches_per_iteration > 0 && !host_iteration_ns.empty();
-  const bool traced = launches_per_iteration > 0 && !traced_host_iteration_ns.empty();
-  if (untraced) out.push_back(make_metric("host.time_per_launch", "ns", per_launch(host_iteration_ns), clock_floor_ns));
-  if (traced)
-    out.push_back(make_metric("host.time_per_launch_traced", "ns", per_launch(traced_host_iteration_ns), clock_floor_ns));
-  auto named = [&](std::string_view id) -> const metric_result* {
-    for (const auto& m : out)
-      if (m.id == id) return &m;
-    return nullptr;
+  auto add_host = [&](const char* id, std::span<const double> iterations) {
+    if (launches_per_iteration > 0 && !iterations.empty())
+      out.push_back(make_metric(id, "ns", per_launch(iterations), clock_floor_ns));
   };
-  if (const auto *host = named("host.time_per_launch"), *host_traced = named("host.time_per_launch_traced");
-      host && host_traced)
-    if (auto cost = tracer_cost_metric(*host, *host_traced)) out.push_back(std::move(*cost));
-  out.push_back(make_metric("host.iteration", "ns", {host_iteration_ns.begin(), host_iteration_ns.end()}, clock_floor_ns));
+  add_host("host.time_per_launch", host.untraced);
+  add_host("host.time_per_launch_traced", host.traced);
+  add_host("host.time_per_launch_gpu_traced", host.gpu_traced);
+  for (const auto& [cost, traced] : {std::pair{"tracer.cost_per_launch", "host.time_per_launch_traced"},
+                                     std::pair{"tracer.cost_per_launch_gpu", "host.time_per_launch_gpu_traced"}}) {
+    const metric_result *u = named(out, "host.time_per_launch"), *t = named(out, traced);
+    if (u && t)
+      if (auto m = tracer_cost_metric(*u, *t)) {
+        m->id = cost;
+        out.push_back(std::move(*m));
+      }
+  }
+  out.push_back(make_metric("host.iteration", "ns", {host.untraced.begin(), host.untraced.end()}, clock_floor_ns));
   return out;
 }
 

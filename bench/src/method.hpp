@@ -61,17 +61,29 @@ double measure_clock_floor_ns();
 // The events of `all` that start inside an NVTX range named `range_name` (every such
 // range), with the processes and tracks they need; metadata copied, mode set.
 tb::profiler::trace extract_ranges(const tb::profiler::trace& all, std::string_view range_name, std::string_view mode);
+// The same for the ranges of any of `range_names`.
+tb::profiler::trace extract_ranges(const tb::profiler::trace& all, std::span<const std::string_view> range_names,
+                                   std::string_view mode);
 
-// The metrics of one mode: the profiler's analysis of its trace (from the traced rounds)
-// for `target`; host.time_per_launch and host.iteration from the untraced rounds' host
-// clock (the launches of one iteration, the queue drained between iterations); and
-// host.time_per_launch_traced from the traced rounds, and tracer.cost_per_launch, the
-// difference (tracer_cost.hpp): what tracing costs each launch.
-// Samples at or below `clock_floor_ns` are counted per metric. Throws
+// The host clock's iteration times of one mode, per phase.
+struct host_clock_samples {
+  std::span<const double> untraced;    // the untraced rounds
+  std::span<const double> traced;      // traced batches recording every kind
+  std::span<const double> gpu_traced;  // traced batches recording the GPU's side only
+};
+
+// The metrics of one mode: the profiler's analysis of its traced batches for `target`,
+// those of from_gpu_records() (traced_records.hpp) from `gpu_only` (the batches that
+// recorded the GPU's side only) when it has events, the rest from `full` (every kind
+// recorded; with no GPU-only trace, everything); host.time_per_launch and host.iteration
+// from the untraced rounds' host clock; host.time_per_launch_traced (and
+// host.time_per_launch_gpu_traced) from the traced batches, and tracer.cost_per_launch
+// (tracer.cost_per_launch_gpu), the difference (tracer_cost.hpp): what tracing costs
+// each launch. Samples at or below `clock_floor_ns` are counted per metric. Throws
 // tb::profiler::analysis_error when the target is not in a non-empty trace.
-std::vector<metric_result> mode_metrics(const tb::profiler::trace& t, std::string_view target,
-                                        std::uint64_t launches_per_iteration, std::span<const double> host_iteration_ns,
-                                        std::span<const double> traced_host_iteration_ns, double clock_floor_ns);
+std::vector<metric_result> mode_metrics(const tb::profiler::trace& full, const tb::profiler::trace& gpu_only,
+                                        std::string_view target, std::uint64_t launches_per_iteration,
+                                        const host_clock_samples& host, double clock_floor_ns);
 
 // Summary of a metric's samples with the profiler's statistics.
 metric_result make_metric(std::string id, std::string unit, std::vector<double> samples, double clock_floor_ns);

@@ -128,6 +128,7 @@ struct results {
   int iterations_per_round = 0;
   int rounds = 0;          // untraced rounds (host time)
   int traced_rounds = 0;   // traced rounds (gaps, latency, kernel time)
+  std::string traced_records = "all";  // what the traced batches recorded: all, gpu, split (traced_records.hpp)
   std::string host_timing = "back-to-back";  // untraced: "back-to-back", or "drained" after each iteration
   int cpu = -1;            // the CPU the untraced rounds ran on (-1: not pinned)
   double gpu_warmup_s = 0; // the settling warm-up before the rounds

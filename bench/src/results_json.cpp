@@ -81,7 +81,8 @@ json to_json(const results& r) {
   j["method"] = {{"warmup", r.warmup}, {"iterations_per_round", r.iterations_per_round}, {"rounds", r.rounds},
                  {"time_limit_s", r.time_limit_s}, {"target_ci_percent", r.target_ci_percent},
                  {"stop_reason", r.stop_reason}, {"elapsed_s", r.elapsed_s}, {"clock_floor_ns", r.clock_floor_ns},
-                 {"interleaved", true}, {"traced_rounds", r.traced_rounds}, {"host_timing", r.host_timing}, {"cpu", r.cpu}, {"gpu_warmup_s", r.gpu_warmup_s},
+                 {"interleaved", true}, {"traced_rounds", r.traced_rounds},
+                 {"traced_records", r.traced_records}, {"host_timing", r.host_timing}, {"cpu", r.cpu}, {"gpu_warmup_s", r.gpu_warmup_s},
                  {"gpu_warmup_settled", r.gpu_warmup_settled}};
   if (r.test_launch_delay_ns > 0) j["method"]["test_launch_delay_ns"] = r.test_launch_delay_ns;
   json modes = json::array();
@@ -171,6 +172,7 @@ results results_from_json(const json& j) {
   r.elapsed_s = me.at("elapsed_s").get<double>();
   r.clock_floor_ns = me.at("clock_floor_ns").get<double>();
   r.traced_rounds = me.value("traced_rounds", 0);  // version 2
+  r.traced_records = me.value("traced_records", "all");  // before it was written, every kind
   r.host_timing = me.value("host_timing", "back-to-back");  // version 1 timed while traced, back to back
   r.cpu = me.value("cpu", -1);
   r.gpu_warmup_s = me.value("gpu_warmup_s", 0.0);

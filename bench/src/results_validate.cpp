@@ -136,6 +136,7 @@ std::vector<std::string> validate_results_json(const json& j) {
     if (version >= 2) {
       v.integer(*me, "method", "traced_rounds");
       v.one_of(*me, "method", "host_timing", {"drained", "back-to-back"});
+      if (me->contains("traced_records")) v.one_of(*me, "method", "traced_records", {"all", "gpu", "split"});
       v.integer(*me, "method", "cpu");
       v.number(*me, "method", "gpu_warmup_s");
       v.boolean(*me, "method", "gpu_warmup_settled");

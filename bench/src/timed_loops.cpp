@@ -54,10 +54,9 @@ int drain_interval(bool drain_each, std::size_t launches_per_iteration) {
   return std::max(1, static_cast<int>(256 / std::max<std::size_t>(1, launches_per_iteration)));
 }
 
-void run_traced(aot_mode_runner& runner, device_session& session, const std::string& label, int n,
+void run_traced(aot_mode_runner& runner, device_session& session, const std::string& range, int n,
                 std::vector<double>& out) {
   run_untimed(runner, session, lead_in_iterations(n));
-  const std::string range = fmt::format("{}{}", mode_range_prefix, label);
   nvtxRangePushA(range.c_str());
   for (int i = 0; i < n; ++i) {
     const auto t0 = clock_type::now();

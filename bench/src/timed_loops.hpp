@@ -65,10 +65,10 @@ void time_untraced(aot_mode_runner& runner, device_session& session, int n, int 
 // 256 launches in flight, far below what the driver queues before a launch blocks.
 int drain_interval(bool drain_each, std::size_t launches_per_iteration);
 
-// Traced, after a lead-in: back to back inside NVTX ranges (a "mode:<label>" range per
-// batch, an "iteration" range each), as an application would launch; the trace gives
-// the gaps. Host times of the iterations go to `out`.
-void run_traced(aot_mode_runner& runner, device_session& session, const std::string& label, int n,
+// Traced, after a lead-in: back to back inside NVTX ranges (a `range` per batch,
+// "mode:<label>" or "gaps:<label>", an "iteration" range each), as an application would
+// launch; the trace gives the gaps. Host times of the iterations go to `out`.
+void run_traced(aot_mode_runner& runner, device_session& session, const std::string& range, int n,
                 std::vector<double>& out);
 
 // Before any timed round: keep the GPU (and the CPU) busy with `runner` in synchronized

@@ -162,8 +162,8 @@ int analyze_command(const std::string& trace_path, const std::string& target,
 // (exit 5), unless --no-gpu says the recording is what is wanted.
 std::vector<std::string> measurement_options(const CLI::App& app) {
   std::vector<std::string> given;
-  for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--time-limit", "--host-timing",
-                           "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
+  for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--traced-records", "--time-limit",
+                           "--host-timing", "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
                            "--require-check", "--test-launch-delay", "--record"})
     if (app.count(name) > 0) given.emplace_back(name);
   return given;
@@ -222,6 +222,13 @@ int main(int argc, char** argv) {
                                      "mode's median host time is within 1%, or the time limit)");
   app.add_option("--traced-rounds", traced_rounds, "rounds under CUPTI after the untraced ones, for gaps, latency and "
                                                    "kernel time (default 2; 0: host time only)");
+  std::string records = "split";
+  app.add_option("--traced-records", records,
+                 "what the traced batches record: 'split' runs each mode twice per traced round, once recording the "
+                 "GPU's side only (kernels, copies, NVTX) for the gaps and kernel times, once recording every kind "
+                 "for the launch-API metrics; 'gpu' only the first (no launch API time, latency or dispatch); 'all' "
+                 "only the second, every metric from one batch whose API records widen the gaps (default split)")
+      ->check(CLI::IsMember({"all", "gpu", "split"}));
   std::string host_timing = "back-to-back";
   app.add_option("--host-timing", host_timing,
                  "untraced host time: 'back-to-back' launches like an application, timing each iteration's launches "
@@ -399,6 +406,7 @@ only on a terminal, never when NO_COLOR is set.
     o.iterations = iterations;
     o.rounds = rounds;
     o.traced_rounds = traced_rounds;
+    o.records = *tb::bench::parse_traced_records(records);
     o.drain = host_timing == "drained";
     o.time_limit_s = time_limit;
     o.trace_dir = trace_dir;

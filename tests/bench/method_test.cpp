@@ -83,7 +83,7 @@ TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
   EXPECT_EQ(part.events().size(), 1u + 3 * 3);
   const std::vector<double> host_ns = {5000, 5000, 5000};    // untraced rounds
   const std::vector<double> traced_ns = {7000, 6000};        // traced rounds
-  const auto metrics = mode_metrics(part, "add_kernel", 2, host_ns, traced_ns, 20);
+  const auto metrics = mode_metrics(part, tp::trace{}, "add_kernel", 2, {host_ns, traced_ns, {}}, 20);
   auto find = [&](const char* id) -> const metric_result* {
     for (const auto& m : metrics)
       if (m.id == id) return &m;
@@ -107,6 +107,50 @@ TEST(Method, ExtractRangesKeepsOnlyThatModesEvents) {
   for (const auto& m : analysed.metrics) {
     ASSERT_NE(find(m.name.c_str()), nullptr) << m.name;
     EXPECT_EQ(find(m.name.c_str())->samples, m.samples) << m.name;
+  }
+}
+
+// --traced-records split: a "gaps:" batch (kernels and ranges only) and a "mode:" batch
+// (every kind) of one mode. The gaps and kernel times come from the first, whose gaps
+// are narrower; launch latency from the second, the only one with launch calls.
+TEST(Method, GpuOnlyBatchesGiveTheGapsAndFullOnesTheLaunchMetrics) {
+  tp::test_support::trace_builder b;
+  std::uint64_t c = 1;
+  b.range("gaps:cubin-cached", 0, 50000);
+  for (int i = 0; i < 3; ++i) {  // kernels 1000 ns apart
+    b.range("iteration", i * 2000, i * 2000 + 2000);
+    b.kernel("add_kernel", 100 + i * 2000, 1100 + i * 2000, 0);
+  }
+  b.range("mode:cubin-cached", 100000, 150000);
+  for (int i = 0; i < 3; ++i) {  // kernels 4000 ns apart, each 300 ns after its launch call
+    const std::int64_t at = 100000 + i * 5000;
+    b.range("iteration", at, at + 5000);
+    b.api("cuLaunchKernel", at + 100, at + 200, c);
+    b.kernel("add_kernel", at + 400, at + 1400, c++);
+  }
+  b.t.sort_by_start();
+  const std::string_view both[] = {"gaps:cubin-cached", "mode:cubin-cached"};
+  EXPECT_EQ(extract_ranges(b.t, std::span(both), "cubin-cached").events().size(), 2u + 6 + 6 + 3);
+  const auto full = extract_ranges(b.t, "mode:cubin-cached", "cubin-cached");
+  const auto gpu = extract_ranges(b.t, "gaps:cubin-cached", "cubin-cached");
+  const std::vector<double> host_ns = {5000, 5000};
+  const auto metrics = mode_metrics(full, gpu, "add_kernel", 1, {host_ns, host_ns, host_ns}, 20);
+  auto samples = [&](std::string_view id) {
+    for (const auto& m : metrics)
+      if (m.id == id) return m.samples;
+    return std::vector<double>{-1};
+  };
+  EXPECT_EQ(samples("gap.before_target"), (std::vector<double>{1000, 1000}));
+  EXPECT_EQ(samples("gap.per_launch"), (std::vector<double>{1000, 1000}));
+  EXPECT_EQ(samples("iteration.duration"), (std::vector<double>{2000, 2000, 2000}));
+  EXPECT_EQ(samples("launch.latency"), (std::vector<double>{300, 300, 300}));
+  EXPECT_EQ(samples("launch.api_duration"), (std::vector<double>{100, 100, 100}));
+  // Without GPU-only batches, everything from the full ones.
+  const auto all = mode_metrics(full, tp::trace{}, "add_kernel", 1, {host_ns, host_ns, {}}, 20);
+  for (const auto& m : all) {
+    if (m.id == "gap.before_target") {
+      EXPECT_EQ(m.samples, (std::vector<double>{4000, 4000}));
+    }
   }
 }
 

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 namespace {
 
 using namespace tb::bench;
@@ -46,15 +49,28 @@ TEST(TracerCost, NeedsBothSides) {
 
 TEST(TracerCost, ModeMetricsAddItFromTheHostClocks) {
   const std::vector<double> host_ns = {5000, 5000, 5000}, traced_ns = {7000, 6000};  // 2 launches each
-  const auto metrics = mode_metrics(tb::profiler::trace{}, "k", 2, host_ns, traced_ns, 20);
+  const auto metrics = mode_metrics(tb::profiler::trace{}, tb::profiler::trace{}, "k", 2, {host_ns, traced_ns, {}}, 20);
   const metric_result* cost = nullptr;
   for (const auto& m : metrics)
     if (m.id == "tracer.cost_per_launch") cost = &m;
   ASSERT_NE(cost, nullptr);
   EXPECT_EQ(cost->samples, (std::vector<double>{1000, 500}));
   EXPECT_EQ(cost->stats.median, 750.0);
-  const auto untraced_only = mode_metrics(tb::profiler::trace{}, "k", 2, host_ns, {}, 20);
+  const auto untraced_only = mode_metrics(tb::profiler::trace{}, tb::profiler::trace{}, "k", 2, {host_ns, {}, {}}, 20);
   for (const auto& m : untraced_only) EXPECT_NE(m.id, "tracer.cost_per_launch");
+}
+
+// Batches that recorded the GPU's side only have a cost of their own, beside the full one.
+TEST(TracerCost, GpuRecordsOnlyHaveTheirOwnCost) {
+  const std::vector<double> host_ns = {5000, 5000, 5000}, traced_ns = {7000, 6000}, gpu_ns = {5400, 5600};
+  const auto metrics =
+      mode_metrics(tb::profiler::trace{}, tb::profiler::trace{}, "k", 2, {host_ns, traced_ns, gpu_ns}, 20);
+  std::map<std::string, const metric_result*> by_id;
+  for (const auto& m : metrics) by_id[m.id] = &m;
+  ASSERT_TRUE(by_id.count("tracer.cost_per_launch_gpu"));
+  EXPECT_EQ(by_id["tracer.cost_per_launch_gpu"]->samples, (std::vector<double>{200, 300}));
+  EXPECT_EQ(by_id["host.time_per_launch_gpu_traced"]->samples, (std::vector<double>{2700, 2800}));
+  EXPECT_EQ(by_id["tracer.cost_per_launch"]->stats.median, 750.0);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ TEST(analysis_families, lists_every_metric_once_in_the_documented_order) {
   const auto r = analyze(trace{});
   std::vector<std::string> ids;
   for (const auto& m : r.metrics) ids.push_back(m.name);
-  EXPECT_EQ(ids, (std::vector<std::string>{"kernel.duration", "gap.before_target", "gap.after_target",
+  EXPECT_EQ(ids, (std::vector<std::string>{"kernel.duration", "gap.before_target", "gap.after_target", "gap.per_launch",
                                            "launch.api_duration", "launch.latency", "launch.dispatch_overhead",
                                            "launch.dispatch_range_to_launch", "module.call_duration",
                                            "module.calls_per_iteration", "module.time_per_iteration",
@@ -76,6 +76,31 @@ TEST(analysis_families, gaps_on_one_stream) {
   EXPECT_EQ(r.streams[0].gap_before.stats.median, 5);
   EXPECT_EQ(r.streams[0].gap_after.stats.median, 6.5);
   EXPECT_EQ(metric_of(r, "gap.before_target").stats.median, 5);
+}
+
+// Three items per iteration (kernel, copy, kernel on another stream: all GPU work counts);
+// the first iteration's items have no mean (its first item has nothing before it), an
+// overlap counts negative, and a count that is not a whole number per iteration gives none.
+TEST(analysis_families, gaps_per_launch_per_iteration) {
+  test_support::trace_builder b;
+  b.range("iteration", 0, 100);
+  b.range("iteration", 100, 200);
+  b.range("iteration", 200, 300);
+  b.kernel("p", 10, 20, 0);
+  b.copy(22, 30);
+  b.kernel("t", 31, 40, 0);
+  b.kernel("p", 50, 60, 0);  // 50 - 40 = 10
+  b.copy(64, 70);            // 64 - 60 = 4
+  b.kernel("t", 71, 80, 0, b.add_stream(9));  // 71 - 70 = 1
+  b.kernel("p", 78, 90, 0);  // 78 - 80 = -2: overlaps
+  b.copy(92, 95);            // 92 - 90 = 2
+  b.kernel("t", 95, 99, 0);  // 95 - 95 = 0
+  const auto r = analyze_for(b.t, "t");
+  EXPECT_EQ(samples_of(r, "gap.per_launch"), (samples{5, 0}));  // (10 + 4 + 1) / 3, (-2 + 2 + 0) / 3
+
+  b.kernel("t", 120, 130, 0);  // 10 items over 3 iterations
+  EXPECT_TRUE(samples_of(analyze_for(b.t, "t"), "gap.per_launch").empty());
+  EXPECT_TRUE(samples_of(analyze(trace{}), "gap.per_launch").empty());
 }
 
 // With a target, only the calls that launched a target kernel; without kernels, every call.

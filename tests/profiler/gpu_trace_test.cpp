@@ -177,6 +177,32 @@ TEST(gpu_trace, in_process_launch_sequence) {
   EXPECT_FALSE(t.metadata().cupti_version.empty());
 }
 
+// record() while running: the middle sequence, traced with the GPU's kinds only, leaves
+// its kernels and no launch records; the last, with every kind again, leaves both.
+TEST(gpu_trace, record_switches_kinds_while_running) {
+  if (std::getenv("TB_GPU_TRACE_CHILD") != nullptr) GTEST_SKIP();
+  tracer tr;
+  ASSERT_NO_THROW(tr.start());
+  run_sequence();
+  ASSERT_NO_THROW(tr.record(gpu_activity_kinds()));
+  EXPECT_FALSE(tr.kinds().driver_api);
+  run_sequence();
+  ASSERT_NO_THROW(tr.record(tracer_kinds{}));
+  run_sequence();
+  tr.stop();
+  const auto t = tr.take_trace();
+  std::size_t kernels = 0, launches = 0;
+  for (const auto& e : t.events()) {
+    kernels += e.kind == event_kind::kernel && t.str(e.name).starts_with("tb_test_kernel_");
+    launches += e.kind == event_kind::driver_api && t.str(e.name) == "cuLaunchKernel";
+  }
+  EXPECT_EQ(kernels, 3 * sequence.size());
+  EXPECT_EQ(launches, 2 * sequence.size());
+  EXPECT_EQ(t.metadata().dropped_records, 0u);
+  const tracer_kinds gpu = parse_tracer_kinds("gpu");
+  EXPECT_TRUE(gpu.kernel && gpu.nvtx && gpu.memcpy && !gpu.driver_api && !gpu.runtime_api && !gpu.synchronization);
+}
+
 // Runs as the child of injection_library_writes_the_trace (TB_GPU_TRACE_CHILD set).
 TEST(gpu_trace, child_workload) {
   if (std::getenv("TB_GPU_TRACE_CHILD") == nullptr) GTEST_SKIP() << "only runs as the injection child";

@@ -54,9 +54,10 @@ analysis_result analyze(const trace& t, const analysis_options& options) {
   r.target_pattern = options.target;
   r.metadata = t.metadata();
   const detail::analysis_context c = detail::make_context(t, options, r);
-  r.metrics.reserve(12);
+  r.metrics.reserve(13);
   detail::kernel_times(c, r);
   detail::gaps(c, r);
+  detail::gaps_per_launch(c, r);
   detail::launch_api(c, r);
   detail::dispatch(c, r);
   detail::module_loads(c, options.statistics, r);

@@ -1,6 +1,7 @@
 // gap.before_target and gap.after_target: per stream, the idle time between a target kernel
 // and the kernels just before and after it on the same stream; overall, every stream's
-// samples in stream order.
+// samples in stream order. gap.per_launch: the mean gap before each GPU work item of an
+// iteration's worth of them, the traced twin of triton-bench's untraced gap.
 #include "analysis/context.hpp"
 
 namespace tb::profiler::detail {
@@ -53,6 +54,26 @@ void gaps(const analysis_context& c, analysis_result& r) {
   }
   r.metrics.push_back(std::move(before));
   r.metrics.push_back(std::move(after));
+}
+
+// The GPU work items (kernels, copies, sets; every stream, by start) cut into groups of
+// items / iterations, which must be a whole number; per group but the first (its first
+// item has nothing before it), the mean of each item's start less the end of the item
+// before it. Negative: the items overlapped.
+void gaps_per_launch(const analysis_context& c, analysis_result& r) {
+  metric m = make_metric("gap.per_launch", metric_unit::nanoseconds);
+  const std::size_t items = c.gpu_work.size();
+  if (r.iterations >= 2 && items >= r.iterations && items % r.iterations == 0) {
+    const std::size_t per = items / r.iterations;
+    m.samples.reserve(r.iterations - 1);
+    for (std::size_t first = per; first < items; first += per) {
+      double sum = 0;
+      for (std::size_t i = first; i < first + per; ++i)
+        sum += static_cast<double>(c.gpu_work[i].start - c.gpu_work[i - 1].end);
+      m.samples.push_back(sum / static_cast<double>(per));
+    }
+  }
+  r.metrics.push_back(std::move(m));
 }
 
 }  // namespace tb::profiler::detail

@@ -7,6 +7,9 @@
 // The trace is written from an atexit handler (registered after the CUDA runtime's, so it
 // runs first). A Python program that ends with an uncaught exception still exits through
 // exit() and so reaches it; os._exit() and fatal signals do not.
+// While the process runs, tb_trace_record("gpu" or "all" or a comma list, as
+// TB_TRACE_KINDS) switches what is recorded from then on: the JIT runner calls it
+// through ctypes before a traced batch (triton-bench --traced-records).
 // NVTX: set NVTX_INJECTION64_PATH=/path/libtb_cupti_inject.so too (triton-bench does) and
 // NVTX ranges reach the same libcupti the tracer uses, even when the process makes its
 // first NVTX call before CUDA starts, and even when it has loaded another copy of
@@ -93,6 +96,20 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) 
     std::fprintf(stderr, "tb_cupti_inject: not tracing: %s\n", e.what());
   }
   return 1;  // never stop the application
+}
+
+// 0 when the tracer records `kinds` from now on; 1 with one line on stderr when the list
+// is not valid or CUPTI refuses it; 2 when this process is not traced.
+extern "C" __attribute__((visibility("default"))) int tb_trace_record(const char* kinds) {
+  std::lock_guard lock(g_mutex);
+  if (g_tracer == nullptr) return 2;
+  try {
+    g_tracer->record(tb::profiler::parse_tracer_kinds(kinds != nullptr ? kinds : ""));
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tb_cupti_inject: tb_trace_record(\"%s\"): %s\n", kinds != nullptr ? kinds : "", e.what());
+    return 1;
+  }
 }
 
 // NVTX's tool entry (NvtxInitializeInjectionNvtxFunc_t): NVTX dlopens the library named

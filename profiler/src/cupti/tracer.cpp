@@ -156,6 +156,11 @@ bool tracer_error::is_subscriber_conflict() const noexcept {
   return m_code == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED;
 }
 
+tracer_kinds gpu_activity_kinds() noexcept {
+  return tracer_kinds{.kernel = true, .driver_api = false, .runtime_api = false, .memcpy = true, .memset = true,
+                      .synchronization = false, .nvtx = true, .overhead = false};
+}
+
 tracer_kinds parse_tracer_kinds(std::string_view list) {
   tracer_kinds k{false, false, false, false, false, false, false, false};
   std::size_t pos = 0;
@@ -168,6 +173,11 @@ tracer_kinds parse_tracer_kinds(std::string_view list) {
     if (!item.empty()) {
       any = true;
       if (item == "all") k = tracer_kinds{};
+      else if (item == "gpu") {
+        const tracer_kinds g = gpu_activity_kinds();
+        k.kernel = k.kernel || g.kernel, k.memcpy = k.memcpy || g.memcpy, k.memset = k.memset || g.memset;
+        k.nvtx = k.nvtx || g.nvtx;
+      }
       else if (item == "kernel" || item == "concurrent_kernel") k.kernel = true;
       else if (item == "driver") k.driver_api = true;
       else if (item == "runtime") k.runtime_api = true;
@@ -178,7 +188,7 @@ tracer_kinds parse_tracer_kinds(std::string_view list) {
       else if (item == "overhead") k.overhead = true;
       else {
         throw std::invalid_argument("unknown activity kind \"" + std::string(item) +
-                                    "\" (known: all, kernel, driver, runtime, memcpy, memset, sync, nvtx, overhead)");
+                                    "\" (known: all, gpu, kernel, driver, runtime, memcpy, memset, sync, nvtx, overhead)");
       }
     }
     if (comma == std::string_view::npos) break;
@@ -283,6 +293,31 @@ void tracer::stop() {
     s.owner = nullptr;
   }
   check(flushed, "cuptiActivityFlushAll");
+}
+
+void tracer::record(const tracer_kinds& kinds) {
+  if (!m_running) {
+    m_options.kinds = kinds;
+    return;
+  }
+  if (kinds.nvtx) route_nvtx_to_cupti();
+  const auto now = activity_kinds(m_options.kinds), next = activity_kinds(kinds);
+  auto has = [](const std::vector<CUpti_ActivityKind>& v, CUpti_ActivityKind k) {
+    return std::find(v.begin(), v.end(), k) != v.end();
+  };
+  std::vector<CUpti_ActivityKind> added;
+  for (const auto kind : next) {
+    if (has(now, kind)) continue;
+    if (const auto r = cuptiActivityEnable(kind); r != CUPTI_SUCCESS) {
+      for (const auto k : added) cuptiActivityDisable(k);
+      throw tracer_error("cuptiActivityEnable(kind " + std::to_string(static_cast<int>(kind)) + ") failed: " + result_text(r),
+                         static_cast<int>(r));
+    }
+    added.push_back(kind);
+  }
+  for (const auto kind : now)
+    if (!has(next, kind)) cuptiActivityDisable(kind);
+  m_options.kinds = kinds;
 }
 
 void tracer::flush() { check(cuptiActivityFlushAll(0), "cuptiActivityFlushAll"); }

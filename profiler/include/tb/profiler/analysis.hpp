@@ -69,7 +69,7 @@ struct analysis_result {
   std::uint64_t iterations = 0;
 
   /// Read one by id with find(). Listed (table, summary JSON) in this order: kernel.duration,
-  /// gap.before_target, gap.after_target, launch.api_duration, launch.latency,
+  /// gap.before_target, gap.after_target, gap.per_launch, launch.api_duration, launch.latency,
   /// launch.dispatch_overhead, launch.dispatch_range_to_launch, module.call_duration,
   /// module.calls_per_iteration, module.time_per_iteration, iteration.duration,
   /// gpu.busy_per_iteration.

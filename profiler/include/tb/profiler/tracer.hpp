@@ -33,8 +33,13 @@ struct tracer_kinds {
   bool overhead = true;
 };
 
+/// The GPU's side only: kernels, copies, sets and NVTX ranges; no driver or runtime API
+/// records and no synchronization records, whose per-call cost widens the gaps a trace
+/// shows (docs/bench.md, "Method", lighter traced rounds).
+tracer_kinds gpu_activity_kinds() noexcept;
+
 /// Parses a comma list such as "kernel,driver,runtime,memcpy,memset,sync,nvtx,overhead"
-/// (also "all"). Throws std::invalid_argument naming the unknown entry.
+/// (also "all", and "gpu": gpu_activity_kinds()). Throws std::invalid_argument naming the unknown entry.
 tracer_kinds parse_tracer_kinds(std::string_view list);
 
 // The path of the libcupti this process uses: what NVTX_INJECTION64_PATH must name for
@@ -83,6 +88,12 @@ class tracer {
   void start();
   /// Disables the activity kinds and flushes all buffers, including incomplete ones.
   void stop();
+  /// While running: records `kinds` from now on, enabling the activity kinds it adds
+  /// and disabling the ones it drops (records already made stay). Not running: the
+  /// kinds the next start() enables. Throws tracer_error when CUPTI refuses a kind;
+  /// the kinds enabled before stay enabled then.
+  void record(const tracer_kinds& kinds);
+  const tracer_kinds& kinds() const noexcept { return m_options.kinds; }
   /// Asks CUPTI to hand over the completed buffers (no synchronization, no forced flush).
   /// Never call this on a launch path.
   void flush();
