@@ -10,6 +10,9 @@
 //   --select NAME          select the first event whose name contains NAME
 //   --size WxH             window size
 //   --scenario NAME, --metric ID, --branch NAME   what the History tab shows (with --history)
+//
+// The command line is parsed before the QApplication exists, so --help and --version print
+// and exit on a machine with no display.
 #include "models/comparemodels.hpp"
 #include "widgets/mainwindow.hpp"
 
@@ -18,16 +21,74 @@
 #include <tb/support/build_info.hpp>
 
 #include <QApplication>
-
-#include <cstdio>
-#include <cstring>
 #include <QCommandLineParser>
 #include <QTabWidget>
-#include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace {
+
+QString text(const char* s) { return QString::fromUtf8(s); }
+
+struct Options {
+  QCommandLineOption help{{text("h"), text("help")}, text("Show this help and exit")};
+  QCommandLineOption version{text("version"), text("Show the version and exit")};
+  QCommandLineOption screenshot{text("screenshot"), text("Grab the window to OUT.png and exit"), text("OUT.png")};
+  QCommandLineOption compare{text("compare"), text("Show the compare tab")};
+  QCommandLineOption target{text("target"), text("Target kernel name (default: the most frequent kernel)"), text("NAME")};
+  QCommandLineOption align{text("align"), text("Compare alignment: start | iteration:K | launch:K"), text("MODE")};
+  QCommandLineOption fit{text("fit-iterations"), text("Show N iterations from the K-th"), text("K:N")};
+  QCommandLineOption select{text("select"), text("Select the first event named like NAME"), text("NAME")};
+  QCommandLineOption size{text("size"), text("Window size"), text("WxH"), text("1600x900")};
+  QCommandLineOption history{text("history"), text("Open a results database in the History tab"), text("DB")};
+  QCommandLineOption scenario{text("scenario"), text("History: scenario"), text("NAME")};
+  QCommandLineOption metric{text("metric"), text("History: metric id"), text("ID")};
+  QCommandLineOption branch{text("branch"), text("History: branch (default: all)"), text("NAME")};
+
+  explicit Options(QCommandLineParser& parser) {
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);  // -platform is one option
+    parser.setApplicationDescription(text("Timeline viewer for triton-bench and PyTorch (Kineto) traces"));
+    parser.addPositionalArgument(text("traces"), text("Chrome trace JSON files (.json or .json.gz)"), text("[TRACE.json ...]"));
+    parser.addOptions({help, version, screenshot, compare, target, align, fit, select, size, history, scenario, metric, branch});
+  }
+};
+
+QStringList argumentsOf(int argc, char** argv) {
+  QStringList args;
+  for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+  return args;
+}
+
+/// Options QApplication takes out of the command line itself (-platform offscreen, ...).
+bool isQtOption(const QString& name) {
+  static const QStringList qt{text("platform"), text("platformpluginpath"), text("platformtheme"), text("plugin"),
+                              text("display"),  text("geometry"),           text("style"),         text("stylesheet"),
+                              text("reverse"),  text("session"),            text("widgetcount"),   text("qwindowgeometry"),
+                              text("qwindowicon"), text("qwindowtitle"),    text("title"),         text("name")};
+  return qt.contains(name);
+}
+
+/// --help / --version, and a command line that is wrong whatever Qt takes out of it:
+/// printed without a QApplication (no display needed). nullopt: go on.
+std::optional<int> printHelpOrVersion(QCommandLineParser& parser, const Options& o, int argc, char** argv) {
+  const bool parsed = parser.parse(argumentsOf(argc, argv));
+  const QStringList unknown = parser.unknownOptionNames();
+  if (!parsed && std::none_of(unknown.begin(), unknown.end(), isQtOption)) {
+    std::fprintf(stderr, "triton-bench-gui: %s\n", qPrintable(parser.errorText()));
+    return 1;
+  }
+  if (parser.isSet(o.version)) {
+    std::printf("%s\n", tb::support::version_line("triton-bench-gui").c_str());
+    return 0;
+  }
+  if (!parser.isSet(o.help)) return std::nullopt;
+  QString help = parser.helpText();
+  help.replace(text("<executable_name>"), text("triton-bench-gui"));
+  std::fputs(help.toLocal8Bit().constData(), stdout);
+  return 0;
+}
 
 std::optional<std::pair<double, double>> iterationSpan(const tb::gui::TraceDocument& doc, int first, int count) {
   const auto events = doc.trace().events();
@@ -45,66 +106,60 @@ std::optional<std::pair<double, double>> iterationSpan(const tb::gui::TraceDocum
   return std::nullopt;
 }
 
-}  // namespace
+/// --fit-iterations K:N as (first, count).
+std::optional<std::pair<double, double>> fittedSpan(const QCommandLineParser& parser, const Options& o,
+                                                    const tb::gui::TraceDocument& doc) {
+  if (!parser.isSet(o.fit)) return std::nullopt;
+  const QStringList kn = parser.value(o.fit).split(QLatin1Char(':'));
+  return iterationSpan(doc, kn.value(0).toInt(), std::max(1, kn.value(1, text("1")).toInt()));
+}
 
-int main(int argc, char** argv) {
-  // Before QApplication, which needs a display: --version works on any terminal.
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--version") == 0) {
-      std::printf("%s\n", tb::support::version_line("triton-bench-gui").c_str());
-      return 0;
-    }
-  QApplication app(argc, argv);
-  QApplication::setApplicationName(QStringLiteral("triton-bench-gui"));
-  QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Timeline viewer for triton-bench and PyTorch (Kineto) traces"));
-  parser.addHelpOption();
-  parser.addPositionalArgument(QStringLiteral("traces"), QStringLiteral("Chrome trace JSON files"), QStringLiteral("[TRACE.json ...]"));
-  QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Grab the window to OUT.png and exit"), QStringLiteral("OUT.png"));
-  QCommandLineOption compare(QStringLiteral("compare"), QStringLiteral("Show the compare tab"));
-  QCommandLineOption target(QStringLiteral("target"), QStringLiteral("Target kernel name"), QStringLiteral("NAME"));
-  QCommandLineOption align(QStringLiteral("align"), QStringLiteral("Compare alignment: start | iteration:K | launch:K"), QStringLiteral("MODE"));
-  QCommandLineOption fit(QStringLiteral("fit-iterations"), QStringLiteral("Show N iterations from the K-th"), QStringLiteral("K:N"));
-  QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the first event named like NAME"), QStringLiteral("NAME"));
-  QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size"), QStringLiteral("WxH"), QStringLiteral("1600x900"));
-  QCommandLineOption history(QStringLiteral("history"), QStringLiteral("Open a results database in the History tab"),
-                             QStringLiteral("DB"));
-  QCommandLineOption scenario(QStringLiteral("scenario"), QStringLiteral("History: scenario"), QStringLiteral("NAME"));
-  QCommandLineOption metric(QStringLiteral("metric"), QStringLiteral("History: metric id"), QStringLiteral("ID"));
-  QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("History: branch (default: all)"),
-                            QStringLiteral("NAME"));
-  parser.addOptions({screenshot, compare, target, align, fit, select, size, history, scenario, metric, branch});
-  parser.process(app);
-
-  tb::gui::MainWindow window;
-  const QStringList wh = parser.value(size).split(QLatin1Char('x'));
-  if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
-  if (parser.isSet(target)) window.setTarget(parser.value(target));
-  window.show();
-  window.openFiles(parser.positionalArguments());
-  bool historyOpened = false;
-  if (parser.isSet(history)) {
-    historyOpened = window.openHistory(parser.value(history));  // a failure is named on stderr
-    if (historyOpened) {
-      const QString error = window.history()->select(parser.value(scenario), parser.value(metric), parser.value(branch));
-      if (!error.isEmpty()) {
-        std::fprintf(stderr, "triton-bench-gui: %s: %s\n", qPrintable(parser.value(history)), qPrintable(error));
-        if (parser.isSet(screenshot)) return 1;
-      }
-    } else if (parser.isSet(screenshot)) {
-      return 1;
-    }
+/// Opens the results database of --history and selects what to show; nullopt: go on.
+std::optional<int> openHistory(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o) {
+  const bool screenshot = parser.isSet(o.screenshot);
+  if (!window.openHistory(parser.value(o.history))) {  // the failure is named on stderr
+    return screenshot ? std::optional(1) : std::nullopt;
   }
-  if (!parser.isSet(screenshot)) return QApplication::exec();
+  const QString error = window.history()->select(parser.value(o.scenario), parser.value(o.metric), parser.value(o.branch));
+  if (error.isEmpty()) return std::nullopt;
+  std::fprintf(stderr, "triton-bench-gui: %s: %s\n", qPrintable(parser.value(o.history)), qPrintable(error));
+  return screenshot ? std::optional(1) : std::nullopt;
+}
 
-  // Screenshot mode: everything synchronously, then grab.
+void applyAlignment(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o) {
+  const QStringList parts = parser.value(o.align).split(QLatin1Char(':'));
+  const int k = parts.size() > 1 ? parts[1].toInt() : 0;
+  const auto mode = parts[0] == QLatin1String("iteration") ? tb::gui::AlignMode::iteration
+                    : parts[0] == QLatin1String("launch")  ? tb::gui::AlignMode::targetLaunch
+                                                           : tb::gui::AlignMode::traceStart;
+  window.compare()->setAlignment(mode, k);
+}
+
+void applyView(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o) {
+  window.setCurrentDocument(0);
+  if (parser.isSet(o.align)) applyAlignment(window, parser, o);
+  QApplication::processEvents();
+  if (const auto span = fittedSpan(parser, o, *window.currentDocument())) {
+    window.timeline()->fitRange(span->first, span->second);
+    // Compare view: the aligned k-th iteration of the first trace and the same width.
+    const double width = span->second - span->first;
+    window.compare()->timeline()->fitRange(-0.02 * width, 0.98 * width);
+  }
+  if (parser.isSet(o.select)) {
+    window.setSearchText(parser.value(o.select));
+    window.findNext();
+    // Keep the fitted range; findNext may have zoomed to the event.
+    if (const auto span = fittedSpan(parser, o, *window.currentDocument())) window.timeline()->fitRange(span->first, span->second);
+  }
+}
+
+/// Screenshot mode: everything synchronously, then grab.
+int takeScreenshot(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o, bool historyOnly) {
   if (!window.waitForLoads()) {
     std::fprintf(stderr, "triton-bench-gui: loading timed out\n");
     return 1;
   }
-  if (historyOpened && parser.positionalArguments().isEmpty()) {
-    // Only the History tab: nothing else to wait for.
-  } else if (window.documents().empty()) {
+  if (window.documents().empty() && !historyOnly) {
     if (window.loadFailures().isEmpty())
       std::fprintf(stderr, "triton-bench-gui: no trace could be opened: no TRACE.json given\n");
     else  // each failure was named on its own line as it happened
@@ -112,47 +167,39 @@ int main(int argc, char** argv) {
                    static_cast<long long>(window.loadFailures().size()));
     return 1;
   }
-  if (!window.documents().empty()) window.setCurrentDocument(0);
-  if (parser.isSet(align) && !window.documents().empty()) {
-    const QStringList parts = parser.value(align).split(QLatin1Char(':'));
-    const int k = parts.size() > 1 ? parts[1].toInt() : 0;
-    const auto mode = parts[0] == QLatin1String("iteration") ? tb::gui::AlignMode::iteration
-                      : parts[0] == QLatin1String("launch")  ? tb::gui::AlignMode::targetLaunch
-                                                             : tb::gui::AlignMode::traceStart;
-    window.compare()->setAlignment(mode, k);
-  }
+  if (!window.documents().empty()) applyView(window, parser, o);
+  if (parser.isSet(o.compare)) window.tabs()->setCurrentWidget(window.compare());
+  if (parser.isSet(o.history)) window.tabs()->setCurrentWidget(window.history());
   QApplication::processEvents();
-  if (parser.isSet(fit) && !window.documents().empty()) {
-    const QStringList kn = parser.value(fit).split(QLatin1Char(':'));
-    const int k = kn.value(0).toInt();
-    const int n = std::max(1, kn.value(1, QStringLiteral("1")).toInt());
-    if (const auto span = iterationSpan(*window.currentDocument(), k, n)) {
-      window.timeline()->fitRange(span->first, span->second);
-      // Compare view: the aligned k-th iteration of the first trace and the same width.
-      auto* ct = window.compare()->timeline();
-      const double width = span->second - span->first;
-      ct->fitRange(-0.02 * width, 0.98 * width);
-    }
-  }
-  if (parser.isSet(select) && !window.documents().empty()) {
-    window.setSearchText(parser.value(select));
-    window.findNext();
-    if (parser.isSet(fit)) {
-      // Keep the fitted range; findNext may have zoomed to the event.
-      const QStringList kn = parser.value(fit).split(QLatin1Char(':'));
-      if (const auto span = iterationSpan(*window.currentDocument(), kn.value(0).toInt(), std::max(1, kn.value(1).toInt()))) {
-        window.timeline()->fitRange(span->first, span->second);
-      }
-    }
-  }
-  if (parser.isSet(compare)) window.tabs()->setCurrentWidget(window.compare());
-  if (historyOpened) window.tabs()->setCurrentWidget(window.history());
-  QApplication::processEvents();
-  const QString out = parser.value(screenshot);
+  const QString out = parser.value(o.screenshot);
   if (!window.grab().save(out)) {
     std::fprintf(stderr, "triton-bench-gui: cannot write %s\n", qPrintable(out));
     return 1;
   }
   std::printf("wrote %s\n", qPrintable(out));
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QCoreApplication::setApplicationName(text("triton-bench-gui"));
+  QCommandLineParser parser;
+  const Options o(parser);
+  if (const auto status = printHelpOrVersion(parser, o, argc, argv)) return *status;
+
+  QApplication app(argc, argv);  // needs a display (or QT_QPA_PLATFORM=offscreen)
+  parser.process(app);           // what Qt's own options leave: a message, exit 1
+  tb::gui::MainWindow window;
+  const QStringList wh = parser.value(o.size).split(QLatin1Char('x'));
+  if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
+  if (parser.isSet(o.target)) window.setTarget(parser.value(o.target));
+  window.show();
+  window.openFiles(parser.positionalArguments());
+  if (parser.isSet(o.history)) {
+    if (const auto status = openHistory(window, parser, o)) return *status;
+  }
+  if (!parser.isSet(o.screenshot)) return QApplication::exec();
+  const bool historyOnly = parser.isSet(o.history) && parser.positionalArguments().isEmpty();
+  return takeScreenshot(window, parser, o, historyOnly);
 }
