@@ -34,6 +34,7 @@ class TestModels : public QObject {
   void alignmentPoints();
   void metricsMatchAnalysis();
   void histogramCountsEverySample();
+  void threadLabelsNameOrOrdinal();
 };
 
 void TestModels::zoomKeepsTimeUnderCursor_data() {
@@ -264,7 +265,7 @@ void TestModels::levelOfDetailZoomedInHasNoFolds() {
 
 void TestModels::gapsAroundTarget() {
   auto doc = TraceDocument::load(TB_GUI_TEST_DATA "/cubin.json");
-  QCOMPARE(doc->setTarget(QStringLiteral("add_kernel")), 1);
+  QCOMPARE(setTarget(*doc, QStringLiteral("add_kernel")), 1);
   const TimelineLayout layout({Section{doc, 0, {}}});
   TimeMapping m;
   m.fit(0, doc->spanNs(), 4000);
@@ -304,7 +305,7 @@ void TestModels::alignmentPoints() {
   QVERIFY(!alignmentPoint(*doc, AlignMode::iteration, 5));
   QCOMPARE(alignmentPoint(*doc, AlignMode::traceStart, 0).value(), 0.0);
   QVERIFY(!alignmentPoint(*doc, AlignMode::targetLaunch, 0));  // no target yet
-  doc->setTarget(QStringLiteral("add_kernel"));
+  setTarget(*doc, QStringLiteral("add_kernel"));
   const EventIndex secondTarget = doc->find(QStringLiteral("add_kernel")).at(1);
   const EventIndex launch = doc->flowPartner(secondTarget);
   QCOMPARE(doc->name(launch), QStringLiteral("cuLaunchKernel"));
@@ -351,6 +352,40 @@ void TestModels::histogramCountsEverySample() {
   QCOMPARE(h.counts[0][0], 4);
   QCOMPARE(h.counts[0][3], 1);
   QCOMPARE(h.counts[1][0], 3);
+}
+
+// A thread's row is labelled with the track's name when the trace has one; CUPTI's
+// placeholder ("thread <tid>") and no name give "thread N (tid T)", N counting the
+// process's threads in display order from 1 (issue 15).
+void TestModels::threadLabelsNameOrOrdinal() {
+  prof::trace t;
+  const auto host = t.add_process({.pid = 100, .name = t.intern("host (pid 100)"), .kind = prof::process_kind::host});
+  const auto other = t.add_process({.pid = 200, .name = t.intern("worker"), .kind = prof::process_kind::host});
+  const auto gpu = t.add_process({.pid = 1 << 30, .name = t.intern("GPU 0"), .kind = prof::process_kind::device, .device_id = 0});
+  const auto addTrack = [&](std::uint32_t process, std::int64_t tid, std::string_view name, prof::track_kind kind) {
+    const auto track = t.add_track({.process = process, .tid = tid, .name = t.intern(name), .kind = kind});
+    prof::event e;
+    e.start_ns = 1000 + tid % 1000;
+    e.end_ns = e.start_ns + 10;
+    e.name = t.intern("cuLaunchKernel");
+    e.track = track;
+    e.kind = prof::event_kind::driver_api;
+    t.add_event(e);
+  };
+  using enum prof::track_kind;
+  addTrack(host, 42, "", cpu_thread);
+  addTrack(host, 1763415936, "python3", cpu_thread);
+  addTrack(host, 1763415999, "thread 1763415999", cpu_thread);  // what CUPTI's converter writes
+  addTrack(other, 7, "", cpu_thread);
+  addTrack(gpu, 13, "stream 13", gpu_stream);
+  const auto doc = TraceDocument::build(std::move(t), QStringLiteral("threads.json"));
+  std::map<std::int64_t, QString> labels;
+  for (const auto& view : doc->tracks()) labels[doc->trace().tracks()[view.track].tid] = view.label;
+  QCOMPARE(labels[42], QStringLiteral("thread 1 (tid 42)"));
+  QCOMPARE(labels[1763415936], QStringLiteral("python3"));
+  QCOMPARE(labels[1763415999], QStringLiteral("thread 3 (tid 1763415999)"));
+  QCOMPARE(labels[7], QStringLiteral("thread 1 (tid 7)"));
+  QCOMPARE(labels[13], QStringLiteral("stream 13"));
 }
 
 QTEST_GUILESS_MAIN(TestModels)

@@ -1,5 +1,6 @@
 // Renders the timeline and the History view offscreen to PNGs and checks what is on them.
 #include "historyfixture.hpp"
+#include "models/traceanalysis.hpp"
 #include "widgets/historyview.hpp"
 #include "widgets/timelinepainter.hpp"
 #include "widgets/timelineview.hpp"
@@ -24,7 +25,7 @@ class TestRender : public QObject {
 
 void TestRender::rendersTracksToPng() {
   auto doc = TraceDocument::load(TB_GUI_TEST_DATA "/cubin.json");
-  doc->setTarget(QStringLiteral("add_kernel"));
+  setTarget(*doc, QStringLiteral("add_kernel"));
   TimelineView view;
   view.resize(1200, 300);
   view.show();

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <QChart>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QScrollBar>
 #include <QTabWidget>
@@ -23,8 +24,10 @@ class TestWidgets : public QObject {
   void searchFindsAndCycles();
   void filterHidesOthers();
   void compareAlignsTraces();
+  void compareDefaultTargetOnEmptyTargetBox();
   void corruptFileShowsErrorAndAppKeepsWorking();
   void everyBadFileInAListIsNamedWithItsReason();
+  void openDialogOffersGzipTraces();
 
  private:
   QPoint pointOf(const EventRef& ref) const;
@@ -242,6 +245,32 @@ void TestWidgets::compareAlignsTraces() {
   QVERIFY(compare->statusText().contains(QLatin1String("cubin")));
 }
 
+// With the target box empty the table analyses the most frequent kernel; aligning at a
+// target launch uses that same kernel (issue 15: it said "not aligned (no such point)").
+void TestWidgets::compareDefaultTargetOnEmptyTargetBox() {
+  m_window->openFiles({TB_GUI_TEST_DATA "/cubin-cached.json"});
+  QVERIFY(m_window->waitForLoads(30000));
+  auto* targetEdit = m_window->findChild<QLineEdit*>(QStringLiteral("targetEdit"));
+  QVERIFY(targetEdit && targetEdit->text().isEmpty());
+  auto* compare = m_window->compare();
+  compare->setAlignment(AlignMode::targetLaunch, 1);
+  QCOMPARE(compare->statusText(), QString());
+  const auto& metrics = compare->metrics();
+  const auto& layout = compare->timeline()->layout();
+  for (std::uint32_t s = 0; s < 2; ++s) {
+    const QString target = metrics.data(metrics.index(metrics.rowOf(QStringLiteral("target")), static_cast<int>(s))).toString();
+    QVERIFY(!target.isEmpty());
+    const auto& doc = *layout.sections()[s].doc;
+    std::vector<EventIndex> kernels;
+    for (EventIndex i = 0; i < doc.eventCount(); ++i) {
+      if (doc.event(i).kind != tb::profiler::event_kind::kernel) continue;
+      QCOMPARE(doc.isTarget(i), doc.name(i) == target);  // the timeline marks the same kernel
+      if (doc.name(i) == target) kernels.push_back(i);
+    }
+    QCOMPARE(layout.alignedStart({s, doc.flowPartner(kernels.at(1))}), 0.0);
+  }
+}
+
 void TestWidgets::corruptFileShowsErrorAndAppKeepsWorking() {
   QSignalSpy failed(m_window, &MainWindow::loadFailed);
   m_window->openFiles({TB_GUI_TEST_DATA "/truncated.json"});
@@ -289,6 +318,11 @@ void TestWidgets::everyBadFileInAListIsNamedWithItsReason() {
   QVERIFY2(status.contains(QLatin1String("nonexistent.json")) && status.contains(QLatin1String("truncated.json")),
            qPrintable(status));
   QCOMPARE(m_window->findChildren<QMessageBox*>(QStringLiteral("traceErrorDialog")).size(), 1);
+}
+
+// File > Open offers compressed traces too (the reader tells gzip by its magic bytes).
+void TestWidgets::openDialogOffersGzipTraces() {
+  QVERIFY(MainWindow::traceFileFilter().startsWith(QLatin1String("Traces (*.json *.json.gz)")));
 }
 
 QTEST_MAIN(TestWidgets)

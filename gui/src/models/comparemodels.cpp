@@ -30,19 +30,6 @@ std::optional<double> alignmentPoint(const TraceDocument& doc, AlignMode mode, i
   return std::nullopt;
 }
 
-TraceAnalysis analyzeDocument(const TraceDocument& doc, const QString& target) {
-  TraceAnalysis a;
-  a.title = doc.title();
-  try {
-    prof::analysis_options options;
-    options.target = target.toStdString();
-    a.result = prof::analyze(doc.trace(), options);
-  } catch (const std::exception& error) {
-    a.result = QString::fromUtf8(error.what());
-  }
-  return a;
-}
-
 void MetricsTableModel::setAnalyses(std::vector<TraceAnalysis> analyses) {
   beginResetModel();
   m_analyses = std::move(analyses);
@@ -132,9 +119,11 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant MetricsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (role != Qt::DisplayRole || section < 0) return {};
+  if ((role != Qt::DisplayRole && role != Qt::ToolTipRole) || section < 0) return {};
   if (orientation == Qt::Horizontal) {
-    return section < columnCount() ? QVariant(m_analyses[static_cast<std::size_t>(section)].title) : QVariant();
+    if (section >= columnCount()) return {};
+    const auto& a = m_analyses[static_cast<std::size_t>(section)];
+    return role == Qt::DisplayRole ? a.title : QStringLiteral("%1\n%2").arg(a.title, a.source);
   }
   return section < rowCount() ? QVariant(m_rows[static_cast<std::size_t>(section)].label) : QVariant();
 }

@@ -3,16 +3,14 @@
 // gap before the target kernel.
 #pragma once
 
+#include "traceanalysis.hpp"
 #include "tracedocument.hpp"
-
-#include <tb/profiler/analysis.hpp>
 
 #include <QAbstractTableModel>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
-#include <variant>
 #include <vector>
 
 namespace tb::gui {
@@ -24,15 +22,6 @@ enum class AlignMode { traceStart, iteration, targetLaunch };
 /// call of the k-th target kernel (the kernel's start when no launch call is linked).
 /// nullopt when the document has fewer than k + 1 such points or no target is set.
 std::optional<double> alignmentPoint(const TraceDocument& doc, AlignMode mode, int k);
-
-/// One column of the metrics table.
-struct TraceAnalysis {
-  QString title;
-  std::variant<tb::profiler::analysis_result, QString> result;  ///< or the analysis error
-};
-
-/// Analyses `doc` for `target` (empty: the most frequent kernel); errors become text.
-TraceAnalysis analyzeDocument(const TraceDocument& doc, const QString& target);
 
 /// Rows: target, counts, every metric (median [95 % CI], as tb-trace-analyze prints
 /// them), module load totals, GPU busy. Columns: traces.

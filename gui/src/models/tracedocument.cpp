@@ -53,6 +53,22 @@ void assignLanes(const prof::trace& t, const std::vector<EventIndex>& events, st
   if (lanes.empty()) lanes.resize(1);
 }
 
+// A track's row label. A stream: its name, else "stream ID". A CPU thread: its name, unless
+// it has none or only the placeholder CUPTI's converter writes ("thread <tid>", a number
+// nobody recognises); then "thread N (tid T)", N its 1-based position among the process's
+// threads in display order.
+bool hasOwnName(const prof::trace& t, const prof::track_info& track) {
+  const auto name = t.str(track.name);
+  if (track.kind == prof::track_kind::gpu_stream) return !name.empty();
+  return !name.empty() && name != "thread " + std::to_string(track.tid);
+}
+
+QString trackLabel(const prof::trace& t, const prof::track_info& track, int threadOrdinal) {
+  if (hasOwnName(t, track)) return qstr(t.str(track.name));
+  if (track.kind == prof::track_kind::gpu_stream) return QStringLiteral("stream %1").arg(track.tid);
+  return QStringLiteral("thread %1 (tid %2)").arg(threadOrdinal).arg(track.tid);
+}
+
 }  // namespace
 
 std::shared_ptr<TraceDocument> TraceDocument::build(prof::trace t, QString sourceName, const Progress& progress) {
@@ -123,15 +139,15 @@ void TraceDocument::index(const Progress& progress) {
     group.process = p;
     const auto pname = m_trace.str(processes[p].name);
     group.label = pname.empty() ? QStringLiteral("process %1").arg(processes[p].pid) : qstr(pname);
+    int threads = 0;
     for (std::uint32_t ti : own) {
       TrackView view;
       view.track = ti;
       view.process = p;
       view.gpu = tracks[ti].kind == prof::track_kind::gpu_stream;
-      const auto tname = m_trace.str(tracks[ti].name);
-      view.label = !tname.empty() ? qstr(tname)
-                   : view.gpu     ? QStringLiteral("stream %1").arg(tracks[ti].tid)
-                                  : QStringLiteral("thread %1").arg(tracks[ti].tid);
+      if (!view.gpu) ++threads;
+      view.named = hasOwnName(m_trace, tracks[ti]);
+      view.label = trackLabel(m_trace, tracks[ti], threads);
       view.eventCount = perTrack[ti];
       m_trackViewOf[ti] = static_cast<std::uint32_t>(m_tracks.size());
       group.trackViews.push_back(static_cast<std::uint32_t>(m_tracks.size()));
@@ -213,31 +229,17 @@ std::vector<bool> TraceDocument::namesContaining(const QString& text) const {
   return match;
 }
 
-int TraceDocument::setTarget(const QString& pattern) {
+int TraceDocument::setTargetNames(const QString& pattern, const std::vector<std::string>& names) {
   m_target = pattern;
   m_targetName.assign(m_trace.strings().size(), false);
-  if (pattern.isEmpty()) return 0;
-  const auto& strings = m_trace.strings();
-  std::vector<bool> kernelName(strings.size(), false);
-  for (const auto& e : m_trace.events()) {
-    if (e.kind == prof::event_kind::kernel) kernelName[e.name] = true;
-  }
-  int matches = 0;
-  // Exact name first, else substring (the analysis' rule).
-  for (std::size_t id = 0; id < strings.size(); ++id) {
-    if (kernelName[id] && qstr(strings.view(static_cast<prof::string_id>(id))) == pattern) {
-      m_targetName[id] = true;
-      ++matches;
+  int marked = 0;
+  for (const auto& name : names) {
+    if (const auto id = m_trace.strings().find(name)) {
+      m_targetName[*id] = true;
+      ++marked;
     }
   }
-  if (matches > 0) return matches;
-  for (std::size_t id = 0; id < strings.size(); ++id) {
-    if (kernelName[id] && qstr(strings.view(static_cast<prof::string_id>(id))).contains(pattern)) {
-      m_targetName[id] = true;
-      ++matches;
-    }
-  }
-  return matches;
+  return marked;
 }
 
 std::vector<EventIndex> TraceDocument::find(const QString& text) const {
@@ -292,7 +294,9 @@ std::vector<std::pair<QString, QString>> TraceDocument::details(EventIndex i) co
   rows.emplace_back(QStringLiteral("Start"), QStringLiteral("%1 (%2 ns)").arg(formatDuration(relStart(i), 6)).arg(e.start_ns));
   rows.emplace_back(QStringLiteral("Duration"), QStringLiteral("%1 (%2 ns)").arg(formatDuration(static_cast<double>(e.duration_ns()))).arg(e.duration_ns()));
   rows.emplace_back(view.gpu ? QStringLiteral("Stream") : QStringLiteral("Thread"),
-                    QStringLiteral("%1 (%2)").arg(view.label).arg(track.tid));
+                    view.gpu     ? QStringLiteral("%1 (%2)").arg(view.label).arg(track.tid)
+                    : view.named ? QStringLiteral("%1 (tid %2)").arg(view.label).arg(track.tid)
+                                 : view.label);
   rows.emplace_back(QStringLiteral("Process"), m_groups.empty() ? QString() : [&] {
     for (const auto& g : m_groups) {
       if (g.process == e.process) return g.label;

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct TrackView {
   std::uint32_t track = 0;    ///< index into trace::tracks()
   std::uint32_t process = 0;  ///< index into trace::processes()
   bool gpu = false;
+  /// The trace names the track (else the label is made up: "stream ID", "thread N (tid T)").
+  bool named = false;
+  /// The track's name, else "stream ID" / "thread N (tid T)", N the thread's 1-based
+  /// position in its process (CUPTI's placeholder name "thread <tid>" counts as none).
   QString label;
   std::vector<Lane> lanes;    ///< at least one (possibly empty)
   std::size_t eventCount = 0;
@@ -83,9 +88,10 @@ class TraceDocument {
   EventIndex flowPartner(EventIndex i) const noexcept { return m_partner.empty() ? kNoEvent : m_partner[i]; }
   std::size_t flowCount() const noexcept { return m_flowCount; }
 
-  /// Target kernel: every kernel whose name equals `pattern`, else contains it (as the
-  /// analysis resolves it). Empty: none. Returns the number of matching kernel names.
-  int setTarget(const QString& pattern);
+  /// Target kernel: every kernel named one of `names`, the names the analysis resolved for
+  /// `pattern` (the rule is the analysis', see traceanalysis.hpp: setTarget). Returns the
+  /// number of names marked.
+  int setTargetNames(const QString& pattern, const std::vector<std::string>& names);
   const QString& target() const noexcept { return m_target; }
   bool isTarget(EventIndex i) const noexcept {
     const auto& e = event(i);

@@ -1,5 +1,6 @@
 #include "compareview.hpp"
 
+#include "metricstable.hpp"
 #include "timelinepainter.hpp"
 
 #include <QBarCategoryAxis>
@@ -10,11 +11,9 @@
 #include <QComboBox>
 #include <QFont>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTableView>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -41,11 +40,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 
   m_timeline = new TimelineView;
   m_timeline->setObjectName(QStringLiteral("compareTimeline"));
-  m_table = new QTableView;
-  m_table->setObjectName(QStringLiteral("metricsTable"));
-  m_table->setModel(&m_metrics);
-  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  m_table = new MetricsTable;
+  m_table->setMetrics(&m_metrics);
   m_chart = new QChart;
   m_chart->setTitle(tr("Gap before the target kernel"));
   m_chart->legend()->setAlignment(Qt::AlignBottom);
@@ -76,14 +72,14 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 void CompareView::setDocuments(std::vector<TraceDocumentPtr> docs, const QString& target) {
   m_docs = std::move(docs);
   m_target = target;
+  updateAnalysis();  // resolves the target the alignment uses
   rebuild();
-  updateAnalysis();
 }
 
 void CompareView::setTarget(const QString& target) {
   m_target = target;
-  rebuild();
   updateAnalysis();
+  rebuild();
 }
 
 void CompareView::setAlignment(AlignMode mode, int k) {
@@ -120,6 +116,7 @@ void CompareView::updateAnalysis() {
   std::vector<std::vector<double>> gaps;
   for (const auto& doc : m_docs) {
     analyses.push_back(analyzeDocument(*doc, m_target));
+    markTarget(*doc, analyses.back());  // the table's target is the timeline's and the alignment's
     const auto* r = std::get_if<tb::profiler::analysis_result>(&analyses.back().result);
     const auto* m = r ? r->find("gap.before_target") : nullptr;
     gaps.push_back(m ? m->samples : std::vector<double>{});

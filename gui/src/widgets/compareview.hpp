@@ -10,17 +10,20 @@
 class QComboBox;
 class QSpinBox;
 class QLabel;
-class QTableView;
 class QChartView;
 class QChart;
 
 namespace tb::gui {
+
+class MetricsTable;
 
 class CompareView : public QWidget {
   Q_OBJECT
  public:
   explicit CompareView(QWidget* parent = nullptr);
 
+  /// Analyses every document for `target` (empty: the most frequent kernel) and marks on
+  /// each the target kernels its analysis resolved (traceanalysis.hpp).
   void setDocuments(std::vector<TraceDocumentPtr> docs, const QString& target);
   void setTarget(const QString& target);
   /// Aligns every trace at its k-th (0-based) point of `mode`; traces without one stay at
@@ -48,7 +51,7 @@ class CompareView : public QWidget {
   QComboBox* m_modeBox = nullptr;
   QSpinBox* m_kBox = nullptr;
   QLabel* m_status = nullptr;
-  QTableView* m_table = nullptr;
+  MetricsTable* m_table = nullptr;
   QChartView* m_chartView = nullptr;
   QChart* m_chart = nullptr;
   MetricsTableModel m_metrics;

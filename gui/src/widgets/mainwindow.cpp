@@ -34,7 +34,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   auto* file = menuBar()->addMenu(tr("&File"));
   auto* open = file->addAction(tr("&Open..."), this, [this] {
-    openFiles(QFileDialog::getOpenFileNames(this, tr("Open traces"), {}, tr("Chrome traces (*.json);;All files (*)")));
+    openFiles(QFileDialog::getOpenFileNames(this, tr("Open traces"), {}, traceFileFilter()));
   });
   open->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open results &database..."), this, [this] {
@@ -132,6 +132,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this](double ns) { m_status->setText(tr("selected range: %1").arg(formatDuration(ns, 4))); });
 }
 
+QString MainWindow::traceFileFilter() {
+  // The reader tells gzip from plain JSON by its magic bytes, whatever the name.
+  return tr("Traces (*.json *.json.gz);;All files (*)");
+}
+
 void MainWindow::openFiles(const QStringList& paths) {
   if (m_loader.pending() == 0) m_failures.clear();  // a new batch
   for (const auto& path : paths) {
@@ -161,7 +166,6 @@ TraceDocumentPtr MainWindow::currentDocument() const {
 }
 
 void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
-  doc->setTarget(m_targetEdit->text());
   // Loads finish in any order; keep the documents in the order they were asked for.
   auto& pending = m_requests[path];
   const std::uint64_t request = pending.empty() ? m_nextRequest++ : pending.front();
@@ -172,8 +176,8 @@ void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
   const QSignalBlocker block(m_traceBox);
   m_traceBox->insertItem(static_cast<int>(at), QStringLiteral("%1 (%2)").arg(doc->title(), QFileInfo(path).fileName()));
   m_traceBox->setCurrentIndex(static_cast<int>(at));
+  m_compare->setDocuments(m_docs, m_targetEdit->text());  // resolves every document's target
   setCurrentDocument(static_cast<int>(at));
-  m_compare->setDocuments(m_docs, m_targetEdit->text());
   QString status = tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
                        .arg(QFileInfo(path).fileName())
                        .arg(doc->eventCount())
@@ -260,11 +264,14 @@ void MainWindow::showCurrent() {
 
 void MainWindow::setTarget(const QString& target) {
   if (m_targetEdit->text() != target) m_targetEdit->setText(target);
-  int matches = 0;
-  for (const auto& doc : m_docs) matches += doc->setTarget(target);
+  m_compare->setTarget(target);  // analyses every document and marks the target it resolved
   m_timeline->viewport()->update();
-  m_compare->setTarget(target);
-  if (!target.isEmpty()) m_status->setText(tr("target '%1': %2 kernel name(s) matched").arg(target).arg(matches));
+  int matches = 0;
+  for (const auto& a : m_compare->metrics().analyses()) {
+    if (const auto* r = std::get_if<tb::profiler::analysis_result>(&a.result)) matches += static_cast<int>(r->target_names.size());
+  }
+  m_status->setText(target.isEmpty() ? tr("target: the most frequent kernel of each trace")
+                                     : tr("target '%1': %2 kernel name(s) matched").arg(target).arg(matches));
 }
 
 void MainWindow::setSearchText(const QString& text) {

@@ -31,6 +31,8 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
 
   void openFiles(const QStringList& paths);
+  /// File > Open's name filter: Chrome/Kineto traces, plain or gzip-compressed.
+  static QString traceFileFilter();
   /// Runs the event loop until every pending load finished (or `timeoutMs` passed).
   bool waitForLoads(int timeoutMs = 60000);
 
