@@ -7,7 +7,8 @@
 //   --target NAME          target kernel
 //   --align MODE[:K]       compare alignment: start | iteration:K | launch:K
 //   --fit-iterations K:N   show N NVTX iteration ranges starting at the K-th (0-based)
-//   --select NAME          select the first event whose name contains NAME
+//   --select NAME          select the first event named NAME, else containing it, in the
+//                          fitted range (else anywhere)
 //   --size WxH             window size
 //   --scenario NAME, --metric ID, --branch NAME   what the History tab shows (with --history)
 //
@@ -40,7 +41,7 @@ struct Options {
   QCommandLineOption target{text("target"), text("Target kernel name (default: the most frequent kernel)"), text("NAME")};
   QCommandLineOption align{text("align"), text("Compare alignment: start | iteration:K | launch:K"), text("MODE")};
   QCommandLineOption fit{text("fit-iterations"), text("Show N iterations from the K-th"), text("K:N")};
-  QCommandLineOption select{text("select"), text("Select the first event named like NAME"), text("NAME")};
+  QCommandLineOption select{text("select"), text("Select the first event named NAME (else containing it) in the fitted range"), text("NAME")};
   QCommandLineOption size{text("size"), text("Window size"), text("WxH"), text("1600x900")};
   QCommandLineOption history{text("history"), text("Open a results database in the History tab"), text("DB")};
   QCommandLineOption scenario{text("scenario"), text("History: scenario"), text("NAME")};
@@ -114,6 +115,20 @@ std::optional<std::pair<double, double>> fittedSpan(const QCommandLineParser& pa
   return iterationSpan(doc, kn.value(0).toInt(), std::max(1, kn.value(1, text("1")).toInt()));
 }
 
+/// --select NAME: the first event starting at `from` or later (the fitted range) named NAME,
+/// else whose name contains it; then the same from the start; kNoEvent if none.
+tb::gui::EventIndex eventToSelect(const tb::gui::TraceDocument& doc, const QString& name, double from) {
+  const auto hits = doc.find(name);
+  for (double start : {from, 0.0}) {
+    for (bool exact : {true, false}) {
+      for (const auto i : hits) {
+        if (doc.relStart(i) >= start && (!exact || doc.name(i) == name)) return i;
+      }
+    }
+  }
+  return tb::gui::kNoEvent;
+}
+
 /// Opens the results database of --history and selects what to show; nullopt: go on.
 std::optional<int> openHistory(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o) {
   const bool screenshot = parser.isSet(o.screenshot);
@@ -146,10 +161,10 @@ void applyView(tb::gui::MainWindow& window, const QCommandLineParser& parser, co
     window.compare()->timeline()->fitRange(-0.02 * width, 0.98 * width);
   }
   if (parser.isSet(o.select)) {
+    const auto span = fittedSpan(parser, o, *window.currentDocument());
     window.setSearchText(parser.value(o.select));
-    window.findNext();
-    // Keep the fitted range; findNext may have zoomed to the event.
-    if (const auto span = fittedSpan(parser, o, *window.currentDocument())) window.timeline()->fitRange(span->first, span->second);
+    const auto event = eventToSelect(*window.currentDocument(), parser.value(o.select), span ? span->first : 0.0);
+    window.timeline()->selectEvent({0, event}, !span);  // keeps the fitted range
   }
 }
 
@@ -167,9 +182,11 @@ int takeScreenshot(tb::gui::MainWindow& window, const QCommandLineParser& parser
                    static_cast<long long>(window.loadFailures().size()));
     return 1;
   }
-  if (!window.documents().empty()) applyView(window, parser, o);
+  // The tab first, so that the views are fitted at the size they are grabbed at.
   if (parser.isSet(o.compare)) window.tabs()->setCurrentWidget(window.compare());
   if (parser.isSet(o.history)) window.tabs()->setCurrentWidget(window.history());
+  QApplication::processEvents();
+  if (!window.documents().empty()) applyView(window, parser, o);
   QApplication::processEvents();
   const QString out = parser.value(o.screenshot);
   if (!window.grab().save(out)) {

@@ -7,6 +7,7 @@
 
 #include <QHeaderView>
 #include <QScrollBar>
+#include <QStyle>
 #include <QTableView>
 
 using namespace tb::gui;
@@ -68,12 +69,14 @@ void TestCompare::tableWithSixTracesIsReadable() {
   QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
   QVERIFY2(table->columnWidth(3) < table->fontMetrics().horizontalAdvance(kLongName) / 2,
            qPrintable(QStringLiteral("column width %1").arg(table->columnWidth(3))));
-  // Values are never elided: every column is as wide as its widest value.
+  // Values are never elided: every column holds its widest value with the delegate's text
+  // margins and the grid line.
+  const int margins = 2 * (table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1) + 1;
   for (int c = 0; c < 6; ++c) {
     for (int r = 0; r < model->rowCount(); ++r) {
       if (r == name.row()) continue;
       const QString text = model->index(r, c).data().toString();
-      QVERIFY2(table->columnWidth(c) > table->fontMetrics().horizontalAdvance(text), qPrintable(text));
+      QVERIFY2(table->columnWidth(c) >= table->fontMetrics().horizontalAdvance(text) + margins, qPrintable(text));
     }
   }
 

@@ -326,10 +326,12 @@ void TestModels::metricsMatchAnalysis() {
   options.target = "add_kernel";
   const auto expected = prof::analyze(cached->trace(), options).find("gap.before_target")->stats;
   const QString cell = model.data(model.index(row, 1)).toString();
-  QCOMPARE(cell, QStringLiteral("%1 [%2 .. %3]")
-                     .arg(QString::fromStdString(prof::format_duration(expected.median)),
-                          QString::fromStdString(prof::format_duration(expected.ci_low)),
-                          QString::fromStdString(prof::format_duration(expected.ci_high))));
+  // The CLI's numbers; the unit once when the median and both bounds share it.
+  const auto number = [](double ns) { return QString::fromStdString(prof::format_duration(ns)).section(QLatin1Char(' '), 0, 0); };
+  const QString unit = QString::fromStdString(prof::format_duration(expected.median)).section(QLatin1Char(' '), 1);
+  QCOMPARE(QString::fromStdString(prof::format_duration(expected.ci_high)).section(QLatin1Char(' '), 1), unit);
+  QCOMPARE(cell, QStringLiteral("%1 %2 [%3 .. %4]")
+                     .arg(number(expected.median), unit, number(expected.ci_low), number(expected.ci_high)));
   // The per-call mode's gap before the target is larger: module load + get function.
   const auto cubinGap = prof::analyze(cubin->trace(), options).find("gap.before_target")->stats.median;
   QVERIFY(cubinGap > 3 * expected.median);

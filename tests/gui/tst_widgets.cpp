@@ -28,6 +28,7 @@ class TestWidgets : public QObject {
   void corruptFileShowsErrorAndAppKeepsWorking();
   void everyBadFileInAListIsNamedWithItsReason();
   void openDialogOffersGzipTraces();
+  void statusDescribesTheShownTrace();
 
  private:
   QPoint pointOf(const EventRef& ref) const;
@@ -323,6 +324,23 @@ void TestWidgets::everyBadFileInAListIsNamedWithItsReason() {
 // File > Open offers compressed traces too (the reader tells gzip by its magic bytes).
 void TestWidgets::openDialogOffersGzipTraces() {
   QVERIFY(MainWindow::traceFileFilter().startsWith(QLatin1String("Traces (*.json *.json.gz)")));
+}
+
+// The status bar names the trace shown, not the one that finished loading last (loads
+// finish in any order), so an offscreen screenshot of several traces is the same each run.
+void TestWidgets::statusDescribesTheShownTrace() {
+  m_window->openFiles({TB_GUI_TEST_DATA "/cubin-cached.json"});
+  QVERIFY(m_window->waitForLoads(30000));
+  const auto& docs = m_window->documents();
+  QCOMPARE(docs.size(), std::size_t{2});
+  for (int i : {0, 1, 0}) {
+    m_window->setCurrentDocument(i);
+    const auto& doc = *docs[static_cast<std::size_t>(i)];
+    const QString file = QFileInfo(doc.sourceName()).fileName();
+    QCOMPARE(m_window->statusText(), QStringLiteral("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
+                                         .arg(file).arg(doc.eventCount()).arg(doc.tracks().size()).arg(doc.flowCount()));
+  }
+  QVERIFY(m_window->statusText().startsWith(QLatin1String("cubin.json: 97 events")));
 }
 
 QTEST_MAIN(TestWidgets)

@@ -78,6 +78,21 @@ QString formatValue(double v, prof::metric_unit unit) {
   return QStringLiteral("-");
 }
 
+// "median [low .. high]", the unit written once when the three share it
+// ("4.320 us [4.301 .. 4.350]"), so that a column stays narrow.
+QString intervalText(const prof::summary& s, prof::metric_unit unit) {
+  const QString median = formatValue(s.median, unit);
+  QString low = formatValue(s.ci_low, unit);
+  QString high = formatValue(s.ci_high, unit);
+  const auto unitOf = [](const QString& v) { return v.section(QLatin1Char(' '), 1); };
+  const QString u = unitOf(median);
+  if (!u.isEmpty() && unitOf(low) == u && unitOf(high) == u) {
+    low = low.section(QLatin1Char(' '), 0, 0);
+    high = high.section(QLatin1Char(' '), 0, 0);
+  }
+  return QStringLiteral("%1 [%2 .. %3]").arg(median, low, high);
+}
+
 }  // namespace
 
 QString MetricsTableModel::cell(const TraceAnalysis& a, const RowSpec& row, bool tooltip) const {
@@ -104,8 +119,7 @@ QString MetricsTableModel::cell(const TraceAnalysis& a, const RowSpec& row, bool
         .arg(formatValue(s.median, m->unit), formatValue(s.ci_low, m->unit), formatValue(s.ci_high, m->unit),
              formatValue(s.p5, m->unit), formatValue(s.p95, m->unit), formatValue(s.mad, m->unit));
   }
-  return QStringLiteral("%1 [%2 .. %3]")
-      .arg(formatValue(s.median, m->unit), formatValue(s.ci_low, m->unit), formatValue(s.ci_high, m->unit));
+  return intervalText(s, m->unit);
 }
 
 QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {

@@ -3,6 +3,8 @@
 #include "metricstable.hpp"
 #include "timelinepainter.hpp"
 
+#include <algorithm>
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -49,18 +51,21 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   m_chartView->setObjectName(QStringLiteral("gapHistogram"));
   m_chartView->setMinimumHeight(220);
 
-  auto* right = new QSplitter(Qt::Vertical);
-  right->addWidget(m_table);
-  right->addWidget(m_chartView);
-  auto* split = new QSplitter(Qt::Horizontal);
-  split->addWidget(m_timeline);
-  split->addWidget(right);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  m_rightSplit = new QSplitter(Qt::Vertical);
+  m_rightSplit->addWidget(m_table);
+  m_rightSplit->addWidget(m_chartView);
+  m_split = new QSplitter(Qt::Horizontal);
+  m_split->addWidget(m_timeline);
+  m_split->addWidget(m_rightSplit);
+  m_split->setStretchFactor(0, 3);
+  m_split->setStretchFactor(1, 2);
+  for (auto* split : {m_split, m_rightSplit}) {
+    connect(split, &QSplitter::splitterMoved, this, [this] { m_userSplit = true; });
+  }
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(controls);
-  layout->addWidget(split, 1);
+  layout->addWidget(m_split, 1);
 
   connect(m_modeBox, &QComboBox::currentIndexChanged, this,
           [this] { setAlignment(static_cast<AlignMode>(m_modeBox->currentData().toInt()), m_kBox->value()); });
@@ -90,6 +95,21 @@ void CompareView::setAlignment(AlignMode mode, int k) {
   m_modeBox->setCurrentIndex(m_modeBox->findData(static_cast<int>(mode)));
   m_kBox->setValue(k);
   rebuild();
+}
+
+void CompareView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitSplit();
+}
+
+void CompareView::fitSplit() {
+  const int width = m_split->width() - m_split->handleWidth();
+  const int height = m_rightSplit->height() - m_rightSplit->handleWidth();
+  if (m_userSplit || width <= 0 || height <= 0) return;
+  const int tableWidth = std::clamp(m_table->fullWidth(), width * 2 / 5, width * 3 / 5);
+  m_split->setSizes({width - tableWidth, tableWidth});
+  const int tableHeight = std::clamp(m_table->fullHeight(), height * 3 / 10, height * 7 / 10);
+  m_rightSplit->setSizes({tableHeight, height - tableHeight});
 }
 
 QString CompareView::statusText() const { return m_status->text(); }
@@ -122,6 +142,7 @@ void CompareView::updateAnalysis() {
     gaps.push_back(m ? m->samples : std::vector<double>{});
   }
   m_metrics.setAnalyses(std::move(analyses));
+  fitSplit();
 
   m_chart->removeAllSeries();
   for (auto* axis : m_chart->axes()) {

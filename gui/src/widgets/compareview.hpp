@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QSplitter;
 class QSpinBox;
 class QLabel;
 class QChartView;
@@ -39,9 +40,16 @@ class CompareView : public QWidget {
  signals:
   void selectionChanged(const tb::gui::EventRef& ref);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   void rebuild();
   void updateAnalysis();
+  /// Until the user moves a splitter: the table gets the width its columns need (40-60 % of
+  /// the view) and the height its rows need (30-70 %), so the layout follows the contents,
+  /// not the order in which the traces finished loading.
+  void fitSplit();
 
   std::vector<TraceDocumentPtr> m_docs;
   QString m_target;
@@ -52,6 +60,9 @@ class CompareView : public QWidget {
   QSpinBox* m_kBox = nullptr;
   QLabel* m_status = nullptr;
   MetricsTable* m_table = nullptr;
+  QSplitter* m_split = nullptr;       // timeline | table over chart
+  QSplitter* m_rightSplit = nullptr;  // table over chart
+  bool m_userSplit = false;
   QChartView* m_chartView = nullptr;
   QChart* m_chart = nullptr;
   MetricsTableModel m_metrics;

@@ -177,15 +177,19 @@ void MainWindow::onLoaded(const QString& path, TraceDocumentPtr doc) {
   m_traceBox->insertItem(static_cast<int>(at), QStringLiteral("%1 (%2)").arg(doc->title(), QFileInfo(path).fileName()));
   m_traceBox->setCurrentIndex(static_cast<int>(at));
   m_compare->setDocuments(m_docs, m_targetEdit->text());  // resolves every document's target
-  setCurrentDocument(static_cast<int>(at));
-  QString status = tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
-                       .arg(QFileInfo(path).fileName())
-                       .arg(doc->eventCount())
-                       .arg(doc->tracks().size())
-                       .arg(doc->flowCount());
-  if (!m_failures.isEmpty()) status += tr("; could not open: %1").arg(m_failures.join(QStringLiteral("; ")));
-  m_status->setText(status);
+  setCurrentDocument(static_cast<int>(at));  // the status bar describes it
   emit documentLoaded(path);
+}
+
+// The shown trace's summary, and every file of the batch that could not be opened.
+QString MainWindow::documentStatus(const TraceDocument& doc) const {
+  QString status = tr("%1: %2 events, %3 tracks, %4 launch-to-GPU links")
+                       .arg(QFileInfo(doc.sourceName()).fileName())
+                       .arg(doc.eventCount())
+                       .arg(doc.tracks().size())
+                       .arg(doc.flowCount());
+  if (!m_failures.isEmpty()) status += tr("; could not open: %1").arg(m_failures.join(QStringLiteral("; ")));
+  return status;
 }
 
 // Every failure of the batch stays named: on stderr (one line each), in the status bar
@@ -252,6 +256,7 @@ void MainWindow::setCurrentDocument(int index) {
   m_hitsFor.clear();
   m_hitIndex = -1;
   showCurrent();
+  m_status->setText(documentStatus(*m_docs[static_cast<std::size_t>(index)]));
 }
 
 void MainWindow::showCurrent() {

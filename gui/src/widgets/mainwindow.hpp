@@ -81,6 +81,7 @@ class MainWindow : public QMainWindow {
   void onLoaded(const QString& path, TraceDocumentPtr doc);
   void onFailed(const QString& path, const QString& message);
   void showCurrent();
+  QString documentStatus(const TraceDocument& doc) const;
   void updateSearch();
   void stepSearch(int direction);
   void onSelection(const EventRef& ref, bool fromCompare);

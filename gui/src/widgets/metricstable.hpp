@@ -23,6 +23,10 @@ class MetricsTable : public QTableView {
   explicit MetricsTable(QWidget* parent = nullptr);
   /// Shows `model` and sizes the columns again whenever it is reset.
   void setMetrics(MetricsTableModel* model);
+  /// The width that shows every column without scrolling sideways.
+  int fullWidth() const;
+  /// The height that shows every row without scrolling (from the contents, not the layout).
+  int fullHeight() const;
 
  private:
   void fitColumns();
