@@ -8,6 +8,7 @@
 # starts, and the recording for bench/recorded/. triton-aot compiles the bundles here,
 # with the first python3 on PATH that has Triton (and torch, for the JIT side).
 # Results, traces and logs go to $OUT. TB_TIME_LIMIT=S shortens the four scenarios' runs.
+# TB_RECORDS_COMPARE=1 adds sandwich and vector_add with --traced-records all.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
@@ -43,6 +44,14 @@ run vector_add_plain --mode all --scenario vector_add --json "$out/vector_add_pl
 for s in sandwich vector_add many_kernels dynamic_shapes; do
   run "$s" --scenario "$s" --mode all --mode cubin-cached ${TB_TIME_LIMIT:+--time-limit $TB_TIME_LIMIT} --json "$out/$s.results.json" --trace "$out/traces/$s"
 done
+# What the traced batches record (docs/bench.md, Method 7): the default 'split' against
+# 'all' (every record kind in one batch), on the two scenarios of the gap table.
+if [ -n "${TB_RECORDS_COMPARE:-}" ]; then
+  for s in sandwich vector_add; do
+    run "${s}_records_all" --scenario "$s" --mode all --traced-records all ${TB_TIME_LIMIT:+--time-limit $TB_TIME_LIMIT} \
+      --json "$out/${s}_records_all.results.json"
+  done
+fi
 # A user's kernels from a folder outside the checkout's scenarios/: every mode checked
 # against the JIT (--require-check: an unchecked mode fails the run).
 run own_kernels --scenario "$user_dir/own_kernels" --mode all --require-check --time-limit 5 \
@@ -92,6 +101,8 @@ for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.results.json"))) + [os.pa
         os.path.relpath(p, sys.argv[1]), ratio("host.time_per_launch"), ratio("gap.before_target"), reps or "-",
         doc["method"].get("gpu_warmup_s", 0), doc["method"].get("gpu_warmup_settled"), hpl))
 PY
+echo "== gaps (bench/gap_table.py)"
+python3 "$root/bench/gap_table.py" "$out"/{sandwich,vector_add}*.results.json 2>&1
 echo "== recording for bench/recorded/: $out/recorded ($(ls "$out/recorded" | wc -l) files)"
 echo "== done (status $status)"
 exit $status
