@@ -86,6 +86,7 @@ threads = sorted({e["args"]["name"] for e in ev if e.get("ph") == "M" and e.get(
 print(f"graph trace: {len(launches)} cuGraphLaunch calls, {len(graph_kernels)} kernels launched by them, "
       f"{len(finishes)} flow arrows for {len(kernels)} kernels; gpuName {doc['otherData'].get('gpuName')!r}; rows {threads}")
 PY
+gzip -c "$out/traces/sandwich/sandwich.graph.json" > "$out/sandwich.graph.json.gz"  # for the viewer, here
 # One line per run for the closing note.
 python3 - "$out" <<'PY'
 import json, sys, glob, os
