@@ -79,6 +79,23 @@ if os.path.exists(p):
     json.dump(doc, open(p, "w"), indent=1)
 PY
 
+# The traces we write (docs/trace-format.md): an AOT mode's trace names its GPU, and a
+# graph launch has one launch-to-kernel arrow per kernel.
+echo "== traces: GPU name and graph flows"
+"$bench" analyze "$out/traces/sandwich/sandwich.cubin-cached.json" 2>&1 | grep -m1 "^GPU"
+python3 - "$out/traces/sandwich/sandwich.graph.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+ev = doc["traceEvents"]
+kernels = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "kernel" and "correlation" in e.get("args", {})]
+launches = {e["args"]["correlation"] for e in ev if e.get("ph") == "X" and e.get("name") == "cuGraphLaunch"}
+graph_kernels = [k for k in kernels if k["args"]["correlation"] in launches]
+finishes = [e for e in ev if e.get("ph") == "f" and e.get("cat") == "ac2g"]
+threads = sorted({e["args"]["name"] for e in ev if e.get("ph") == "M" and e.get("name") == "thread_name"})
+print(f"graph trace: {len(launches)} cuGraphLaunch calls, {len(graph_kernels)} kernels launched by them, "
+      f"{len(finishes)} flow arrows for {len(kernels)} kernels; gpuName {doc['otherData'].get('gpuName')!r}; rows {threads}")
+PY
+gzip -c "$out/traces/sandwich/sandwich.graph.json" > "$out/sandwich.graph.json.gz"  # for the viewer, here
 # One line per run for the closing note.
 python3 - "$out" <<'PY'
 import json, sys, glob, os
