@@ -242,8 +242,11 @@ TEST(gpu_trace, names_the_gpu_and_the_os_thread_when_started_late) {
   for (const auto& [k, v] : t.metadata().values)
     if (k == "thread_ids") ids = v;
   EXPECT_EQ(ids, "os");
-  for (const auto& p : t.processes())
-    if (p.kind == process_kind::device) EXPECT_EQ(t.str(p.name), "GPU 0: " + std::string(name));
+  for (const auto& p : t.processes()) {
+    if (p.kind == process_kind::device) {
+      EXPECT_EQ(t.str(p.name), "GPU 0: " + std::string(name));
+    }
+  }
 }
 
 // Runs as the child of injection_library_writes_the_trace (TB_GPU_TRACE_CHILD set).
