@@ -128,6 +128,26 @@ TEST(Cli, AScenarioThatDoesNotLoadIsListedWithItsError) {
   EXPECT_TRUE(scenario_list_json({folder}, listed)["scenarios"][0].contains("error"));
 }
 
+// --list showed the name inside scenario.toml ('vector_add' for a copy in myadd/), which
+// --scenario does not take: it lists the folder name, the scenario's own beside it.
+TEST(Cli, ListShowsTheNameScenarioTakes) {
+  const fs::path folder = scratch / "renamed";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  fs::copy(tb::support::data_dir() / "scenarios" / "vector_add", folder / "myadd", fs::copy_options::recursive);
+  const auto listed = load_listed({folder / "myadd"});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "myadd");
+  EXPECT_EQ(listed[0].scenario_name, "vector_add");
+  std::ostringstream table;
+  print_scenario_list(table, {folder}, listed);
+  EXPECT_NE(table.str().find("  myadd "), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("(scenario 'vector_add')"), std::string::npos) << table.str();
+  const json j = scenario_list_json({folder}, listed);
+  EXPECT_EQ(j["scenarios"][0]["name"], "myadd");
+  EXPECT_EQ(j["scenarios"][0]["scenario_name"], "vector_add");
+}
+
 TEST(Cli, NoEscapeCodesWhenNotATerminal) {
   const outcome o = run(fmt::format("--no-gpu --recorded '{}'", TB_BENCH_DATA));  // failed checks: red on a terminal
   ASSERT_EQ(o.status, 0) << o.err;
