@@ -64,6 +64,8 @@ void check_timings_path(const fs::path& path) {
   std::error_code ec;
   std::string why;
   if (fs::is_directory(file, ec)) why = "it is a folder";
+  else if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
+    why = fmt::format("{} is a file, not a folder", folder.string());
   else if (!fs::is_directory(folder, ec)) why = fmt::format("its folder {} does not exist", folder.string());
   else if (::access(fs::exists(file, ec) ? file.c_str() : folder.c_str(), W_OK) != 0) why = std::strerror(errno);
   if (!why.empty()) throw tb::scenario::diagnostic_error({path}, "cannot write the timings file: " + why);
@@ -281,6 +283,9 @@ int main(int argc, char** argv) {
     if (*init) return run_init(init_options);
     return run_inspect(inspect_file, expect);
   } catch (const tb::compiler::compile_stopped& stopped) {
+    fmt::print(stderr, "triton-aot: stopped by {}: removed what this run had started to write (images finished "
+                       "before it stay in the cache)\n",
+               sigabbrev_np(stopped.signal) ? fmt::format("SIG{}", sigabbrev_np(stopped.signal)) : "a signal");
     return 128 + stopped.signal;
   } catch (const tb::scenario::diagnostic_error& error) {
     fmt::print(stderr, "{}\n", error.what());

@@ -212,6 +212,25 @@ TEST(Cli, NoGpuWithoutAMeasurementOrWithNoGpuShowsTheRecording) {
   EXPECT_NE(told.out.find("RECORDED RUN"), std::string::npos);
 }
 
+// Without a GPU, `--scenario vector_add` showed the sandwich recording as if it were
+// vector_add's. Now it says the recording is another scenario's and compiles vector_add
+// ahead of time, into the user's cache, showing its kernels; nothing lands here.
+TEST(Cli, NoGpuAndAShippedScenarioWithoutARecordingCompilesItIntoTheCache) {
+  const fs::path cwd = scratch / "cwd-vector_add", cache = scratch / "xdg-cache";
+  fs::remove_all(cwd);
+  fs::create_directories(cwd);
+  const outcome o = run("--scenario vector_add", fmt::format("{} XDG_CACHE_HOME='{}' sh -c 'cd \"{}\" && exec \"$0\" \"$@\"'",
+                                                             no_driver, cache.string(), cwd.string()));
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string all = o.out + o.err;
+  EXPECT_NE(all.find("is of scenario 'sandwich', not 'vector_add'"), std::string::npos) << all;
+  EXPECT_NE(all.find("compiling vector_add ahead of time into " + (cache / "triton-bench" / "bundles").string()),
+            std::string::npos)
+      << all;
+  EXPECT_NE(o.out.find("add_kernel"), std::string::npos) << o.out;
+  EXPECT_TRUE(fs::is_empty(cwd));
+}
+
 TEST(Cli, AnalyzeInEachFormat) {
   const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/kineto_sample.json";
   const outcome j = run(fmt::format("analyze '{}' --format json", trace));
