@@ -1,6 +1,7 @@
 #include <tb/profiler/trace_reader.hpp>
 
 #include "io/chrome_format.hpp"
+#include "io/gzip.hpp"
 #include "io/json_cursor.hpp"
 #include "io/utf8.hpp"
 
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <cerrno>
 #include <limits>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -748,7 +750,9 @@ class reader {
 
 }  // namespace
 
-trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
+namespace {
+
+trace parse_text(std::string_view text, std::string_view source_name) {
   if (const auto bad = detail::first_invalid_utf8(text)) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
@@ -758,27 +762,60 @@ trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
   return r.run();
 }
 
+// Parses inflated text; an error's offset is into that text, and the message says so.
+trace parse_inflated(std::string_view text, std::string_view source_name) {
+  try {
+    return parse_text(text, source_name);
+  } catch (const trace_error& e) {
+    if (!e.offset()) throw;
+    throw trace_error(e.file(), e.offset(), e.message() + " (byte offset in the uncompressed text)");
+  }
+}
+
+}  // namespace
+
+trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
+  if (detail::has_gzip_magic(text)) return parse_inflated(detail::gunzip(text, source_name), source_name);
+  return parse_text(text, source_name);
+}
+
 trace read_chrome_trace_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw trace_error(name, std::nullopt, "is a folder; expected a trace file (Chrome Trace Event JSON)");
   }
-  std::FILE* f = std::fopen(name.c_str(), "rb");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(name.c_str(), "rb"), &std::fclose);
   if (!f) throw trace_error(name, std::nullopt, std::string("cannot open: ") + std::strerror(errno));
-  std::string text;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long size = std::ftell(f);
+  std::size_t read_bytes = 0;
+  auto read = [&](char* buffer, std::size_t size) {
+    const std::size_t n = std::fread(buffer, 1, size, f.get());
+    if (n == 0 && std::ferror(f.get())) throw trace_error(name, read_bytes, "cannot read the file");
+    read_bytes += n;
+    return n;
+  };
+  char head[2];
+  const std::size_t head_size = read(head, sizeof head);
+  std::string text(head, head_size);
+  if (detail::has_gzip_magic(text)) {
+    text.clear();
+    bool head_given = false;  // the magic bytes go to the inflater first
+    detail::gunzip([&](char* buffer, std::size_t size) {
+      if (head_given) return read(buffer, size);
+      head_given = true;
+      std::memcpy(buffer, head, head_size);
+      return head_size;
+    }, name, text);
+    return parse_inflated(text, name);
+  }
+  if (std::fseek(f.get(), 0, SEEK_END) == 0) {
+    const long size = std::ftell(f.get());
     if (size > 0) text.reserve(static_cast<std::size_t>(size));
-    std::rewind(f);
+    std::fseek(f.get(), static_cast<long>(head_size), SEEK_SET);
   }
   char chunk[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) text.append(chunk, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) throw trace_error(name, text.size(), "cannot read the file");
-  return parse_chrome_trace(text, name);
+  while (const std::size_t n = read(chunk, sizeof chunk)) text.append(chunk, n);
+  return parse_text(text, name);
 }
 
 }  // namespace tb::profiler
