@@ -119,7 +119,7 @@ TEST(kineto_gzip, corrupt_gz_names_the_file_and_json_errors_the_uncompressed_off
                               0x88, 0xad, 0x05, 0x00, 0x0c, 0x54, 0xac, 0x4f, 0x14, 0x00, 0x00, 0x00};
   const fs::path json_error = write_scratch("x.json.gz", std::string(reinterpret_cast<const char*>(gz), sizeof gz));
   EXPECT_EQ(error_of(json_error), json_error.string() +
-                                      ": byte 17: expected a JSON value in \"traceEvents\" (byte offset in the "
+                                      ": byte 17: expected '{' in an event of \"traceEvents\" (byte offset in the "
                                       "uncompressed text)");
   fs::remove(json_error);
 }
@@ -178,8 +178,11 @@ TEST(kineto_conventions, empty_pid_instants_are_global_on_their_own_process) {
     EXPECT_EQ(t.str(t.args_of(e)[0].value), "global");
   }
   EXPECT_EQ(seen, 2);
-  for (const auto& tr : t.tracks())
-    if (&t.processes()[tr.process] == global && tr.tid != 0) EXPECT_EQ(t.str(tr.name), "global");
+  for (const auto& tr : t.tracks()) {
+    if (&t.processes()[tr.process] == global && tr.tid != 0) {
+      EXPECT_EQ(t.str(tr.name), "global");
+    }
+  }
 }
 
 TEST(kineto_conventions, cuda_profiler_range_events_are_kernels) {
