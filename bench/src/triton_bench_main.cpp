@@ -228,8 +228,9 @@ int main(int argc, char** argv) {
                              "runs twice, as a repeat whose agreement is reported",
                              tb::bench::mode_names()))
       ->check(CLI::IsMember(allowed_modes));
-  app.add_option("--scenario,-s", scenario, "scenario name, looked for in $TRITON_BENCH_SCENARIOS then the installed "
-                                            "examples (--list), or a path to a folder or scenario.toml (default: sandwich)");
+  app.add_option("--scenario,-s", scenario, "scenario folder name, looked for in $TRITON_BENCH_SCENARIOS, the installed "
+                                            "examples, then here (--list); or a path with a '/' or ending in .toml "
+                                            "(./mine; default: sandwich)");
   app.add_option("--iterations,-n", iterations, "measured iterations per mode and round at most (fewer when a batch would pass 0.25 s; "
                                              "default: the scenario's)");
   app.add_option("--rounds", rounds, "exactly this many untraced rounds (default: until the 95% interval of every "

@@ -128,6 +128,26 @@ TEST(Cli, AScenarioThatDoesNotLoadIsListedWithItsError) {
   EXPECT_TRUE(scenario_list_json({folder}, listed)["scenarios"][0].contains("error"));
 }
 
+// --list showed the name inside scenario.toml ('vector_add' for a copy in myadd/), which
+// --scenario does not take: it lists the folder name, the scenario's own beside it.
+TEST(Cli, ListShowsTheNameScenarioTakes) {
+  const fs::path folder = scratch / "renamed";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  fs::copy(tb::support::data_dir() / "scenarios" / "vector_add", folder / "myadd", fs::copy_options::recursive);
+  const auto listed = load_listed({folder / "myadd"});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "myadd");
+  EXPECT_EQ(listed[0].scenario_name, "vector_add");
+  std::ostringstream table;
+  print_scenario_list(table, {folder}, listed);
+  EXPECT_NE(table.str().find("  myadd "), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("(scenario 'vector_add')"), std::string::npos) << table.str();
+  const json j = scenario_list_json({folder}, listed);
+  EXPECT_EQ(j["scenarios"][0]["name"], "myadd");
+  EXPECT_EQ(j["scenarios"][0]["scenario_name"], "vector_add");
+}
+
 TEST(Cli, NoEscapeCodesWhenNotATerminal) {
   const outcome o = run(fmt::format("--no-gpu --recorded '{}'", TB_BENCH_DATA));  // failed checks: red on a terminal
   ASSERT_EQ(o.status, 0) << o.err;
@@ -190,6 +210,25 @@ TEST(Cli, NoGpuWithoutAMeasurementOrWithNoGpuShowsTheRecording) {
   const outcome told = run("--no-gpu --mode cubin-cached --iterations 3", no_driver);
   EXPECT_EQ(told.status, 0) << told.err;
   EXPECT_NE(told.out.find("RECORDED RUN"), std::string::npos);
+}
+
+// Without a GPU, `--scenario vector_add` showed the sandwich recording as if it were
+// vector_add's. Now it says the recording is another scenario's and compiles vector_add
+// ahead of time, into the user's cache, showing its kernels; nothing lands here.
+TEST(Cli, NoGpuAndAShippedScenarioWithoutARecordingCompilesItIntoTheCache) {
+  const fs::path cwd = scratch / "cwd-vector_add", cache = scratch / "xdg-cache";
+  fs::remove_all(cwd);
+  fs::create_directories(cwd);
+  const outcome o = run("--scenario vector_add", fmt::format("{} XDG_CACHE_HOME='{}' sh -c 'cd \"{}\" && exec \"$0\" \"$@\"'",
+                                                             no_driver, cache.string(), cwd.string()));
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string all = o.out + o.err;
+  EXPECT_NE(all.find("is of scenario 'sandwich', not 'vector_add'"), std::string::npos) << all;
+  EXPECT_NE(all.find("compiling vector_add ahead of time into " + (cache / "triton-bench" / "bundles").string()),
+            std::string::npos)
+      << all;
+  EXPECT_NE(o.out.find("add_kernel"), std::string::npos) << o.out;
+  EXPECT_TRUE(fs::is_empty(cwd));
 }
 
 TEST(Cli, AnalyzeInEachFormat) {
