@@ -246,6 +246,36 @@ TEST(Cli, AnalyzeInEachFormat) {
   EXPECT_NE(md.out.find("| `gap.before_target` | "), std::string::npos) << md.out;
 }
 
+// Issue 15: a PyTorch profiler trace, gzipped, per kernel (tests/profiler/data/hta/README.md).
+TEST(Cli, AnalyzePerKernelOfAGzippedKinetoTrace) {
+  const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/hta/simple_add_trace.json.gz";
+  const outcome csv = run(fmt::format("analyze '{}' --per-kernel --format csv", trace));
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind(std::string(report::csv_kernel_stats_header) + "\n", 0), 0u) << csv.out;
+  EXPECT_EQ(lines(csv.out), 1u + 16u);  // 16 kernel names
+  const std::string top = fmt::format("{},ampere_sgemm_32x32_sliced1x4_tn,,,", trace);
+  EXPECT_EQ(csv.out.find(top), csv.out.find('\n') + 1) << csv.out;  // the first row: most GPU time
+  EXPECT_NE(csv.out.find(",2673000,6,445500,396500,"), std::string::npos) << csv.out;
+  const outcome streams = run(fmt::format("analyze '{}' --per-kernel --by-stream --format json", trace));
+  ASSERT_EQ(streams.status, 0) << streams.err;
+  const json j = json::parse(streams.out);
+  EXPECT_EQ(j["schema"], "tb.profiler.kernel_stats");
+  EXPECT_EQ(j["kernels"][0]["stream"]["name"], "GPU 0 / stream 7 ");  // Kineto's thread name, as written
+  const outcome table = run(fmt::format("analyze '{}' --per-kernel", trace));
+  EXPECT_NE(table.out.find("Time %"), std::string::npos) << table.out;
+  EXPECT_EQ(run(fmt::format("analyze '{}' --by-stream", trace)).status, to_int(exit_code::bad_option));
+}
+
+TEST(Cli, AnalyzeIterationRange) {
+  const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/hta/event_sync_trace.json.gz";
+  const outcome steps = run(fmt::format("analyze '{}' --format json", trace));
+  ASSERT_EQ(steps.status, 0) << steps.err;
+  EXPECT_EQ(json::parse(steps.out)["trace"]["iterations"], 1);  // ProfilerStep#100
+  const outcome none = run(fmt::format("analyze '{}' --iteration-range 'iteration' --format json", trace));
+  ASSERT_EQ(none.status, 0) << none.err;
+  EXPECT_EQ(json::parse(none.out)["trace"]["iterations"], 0);
+}
+
 TEST(Cli, BadFormatIsABadOptionAndHelpListsTheExitStatuses) {
   EXPECT_EQ(run("--no-gpu --format xml").status, to_int(exit_code::bad_option));
   const outcome help = run("--help");

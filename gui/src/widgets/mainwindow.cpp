@@ -34,7 +34,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   auto* file = menuBar()->addMenu(tr("&File"));
   auto* open = file->addAction(tr("&Open..."), this, [this] {
-    openFiles(QFileDialog::getOpenFileNames(this, tr("Open traces"), {}, tr("Chrome traces (*.json);;All files (*)")));
+    openFiles(QFileDialog::getOpenFileNames(this, tr("Open traces"), {},
+                                            tr("Chrome traces (*.json *.json.gz);;All files (*)")));
   });
   open->setShortcut(QKeySequence::Open);
   file->addAction(tr("Open results &database..."), this, [this] {
