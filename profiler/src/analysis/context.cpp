@@ -4,6 +4,7 @@
 #include "analysis/context.hpp"
 
 #include "analysis/correlation_map.hpp"
+#include "analysis/launch_calls.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -148,26 +149,14 @@ void collect_events(analysis_context& c, collected& out) {
 
 // A driver launch nested in a runtime launch shares its correlation id: keep the runtime one.
 void drop_nested_driver_launches(std::vector<std::uint32_t>& calls, std::span<const event> events) {
-  auto runtime = [&](std::uint32_t i) {
-    return events[i].kind == event_kind::runtime_api && events[i].correlation_id != 0;
-  };
-  std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
-  std::size_t n = 0;
-  for (auto i : calls) {
-    if (!runtime(i)) continue;
-    lo = std::min(lo, events[i].correlation_id);
-    hi = std::max(hi, events[i].correlation_id);
-    ++n;
-  }
-  if (n == 0) return;
-  correlation_map runtime_launch(n, lo, hi);
-  for (auto i : calls) {
-    bool inserted = false;
-    if (runtime(i)) runtime_launch.get_or_insert(events[i].correlation_id, i, inserted);
-  }
+  std::vector<std::uint32_t> with_id;
+  for (const std::uint32_t i : calls)
+    if (events[i].correlation_id != 0) with_id.push_back(i);
+  const correlation_map chosen = launch_call_by_correlation(events, with_id);
   std::erase_if(calls, [&](std::uint32_t i) {
     const auto& e = events[i];
-    return e.kind == event_kind::driver_api && e.correlation_id != 0 && runtime_launch.find(e.correlation_id) != no_index;
+    return e.kind == event_kind::driver_api && e.correlation_id != 0 &&
+           events[chosen.find(e.correlation_id)].kind == event_kind::runtime_api;
   });
 }
 

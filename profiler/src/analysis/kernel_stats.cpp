@@ -5,10 +5,10 @@
 
 #include "analysis/correlation_map.hpp"
 #include "analysis/intervals.hpp"
+#include "analysis/launch_calls.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <unordered_map>
 
 namespace tb::profiler {
@@ -29,27 +29,13 @@ struct collected {
   correlation_map launch_of;                                  // correlation id -> API call
 };
 
-// The API call per correlation id; a runtime call wins over the driver call nested in it.
+// The API call per correlation id (launch_calls.hpp: a runtime call wins over the driver
+// call nested in it).
 correlation_map map_launch_calls(std::span<const event> events) {
-  std::size_t n = 0;
-  std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
-  for (const event& e : events) {
-    if (!is_api_call(e.kind) || e.correlation_id == 0) continue;
-    ++n;
-    lo = std::min(lo, e.correlation_id);
-    hi = std::max(hi, e.correlation_id);
-  }
-  correlation_map map(n, lo, hi);
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const event& e = events[i];
-    if (!is_api_call(e.kind) || e.correlation_id == 0) continue;
-    bool inserted = false;
-    auto& slot = map.get_or_insert(e.correlation_id, static_cast<std::uint32_t>(i), inserted);
-    if (!inserted && e.kind == event_kind::runtime_api && events[slot].kind != event_kind::runtime_api) {
-      slot = static_cast<std::uint32_t>(i);
-    }
-  }
-  return map;
+  std::vector<std::uint32_t> calls;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (is_api_call(events[i].kind) && events[i].correlation_id != 0) calls.push_back(static_cast<std::uint32_t>(i));
+  return detail::launch_call_by_correlation(events, calls);
 }
 
 collected collect(const trace& t) {
