@@ -8,6 +8,7 @@
 # starts, and the recording for bench/recorded/. triton-aot compiles the bundles here,
 # with the first python3 on PATH that has Triton (and torch, for the JIT side).
 # Results, traces and logs go to $OUT. TB_TIME_LIMIT=S shortens the four scenarios' runs.
+# TB_RECORDS_COMPARE=1 adds sandwich and vector_add with --traced-records all.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$root/gpu-out}
@@ -43,6 +44,14 @@ run vector_add_plain --mode all --scenario vector_add --json "$out/vector_add_pl
 for s in sandwich vector_add many_kernels dynamic_shapes; do
   run "$s" --scenario "$s" --mode all --mode cubin-cached ${TB_TIME_LIMIT:+--time-limit $TB_TIME_LIMIT} --json "$out/$s.results.json" --trace "$out/traces/$s"
 done
+# What the traced batches record (docs/bench.md, Method 7): the default 'split' against
+# 'all' (every record kind in one batch), on the two scenarios of the gap table.
+if [ -n "${TB_RECORDS_COMPARE:-}" ]; then
+  for s in sandwich vector_add; do
+    run "${s}_records_all" --scenario "$s" --mode all --traced-records all ${TB_TIME_LIMIT:+--time-limit $TB_TIME_LIMIT} \
+      --json "$out/${s}_records_all.results.json"
+  done
+fi
 # A user's kernels from a folder outside the checkout's scenarios/: every mode checked
 # against the JIT (--require-check: an unchecked mode fails the run).
 run own_kernels --scenario "$user_dir/own_kernels" --mode all --require-check --time-limit 5 \
@@ -70,6 +79,23 @@ if os.path.exists(p):
     json.dump(doc, open(p, "w"), indent=1)
 PY
 
+# The traces we write (docs/trace-format.md): an AOT mode's trace names its GPU, and a
+# graph launch has one launch-to-kernel arrow per kernel.
+echo "== traces: GPU name and graph flows"
+"$bench" analyze "$out/traces/sandwich/sandwich.cubin-cached.json" 2>&1 | grep -m1 "^GPU"
+python3 - "$out/traces/sandwich/sandwich.graph.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+ev = doc["traceEvents"]
+kernels = [e for e in ev if e.get("ph") == "X" and e.get("cat") == "kernel" and "correlation" in e.get("args", {})]
+launches = {e["args"]["correlation"] for e in ev if e.get("ph") == "X" and e.get("name") == "cuGraphLaunch"}
+graph_kernels = [k for k in kernels if k["args"]["correlation"] in launches]
+finishes = [e for e in ev if e.get("ph") == "f" and e.get("cat") == "ac2g"]
+threads = sorted({e["args"]["name"] for e in ev if e.get("ph") == "M" and e.get("name") == "thread_name"})
+print(f"graph trace: {len(launches)} cuGraphLaunch calls, {len(graph_kernels)} kernels launched by them, "
+      f"{len(finishes)} flow arrows for {len(kernels)} kernels; gpuName {doc['otherData'].get('gpuName')!r}; rows {threads}")
+PY
+gzip -c "$out/traces/sandwich/sandwich.graph.json" > "$out/sandwich.graph.json.gz"  # for the viewer, here
 # One line per run for the closing note.
 python3 - "$out" <<'PY'
 import json, sys, glob, os
@@ -92,6 +118,8 @@ for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.results.json"))) + [os.pa
         os.path.relpath(p, sys.argv[1]), ratio("host.time_per_launch"), ratio("gap.before_target"), reps or "-",
         doc["method"].get("gpu_warmup_s", 0), doc["method"].get("gpu_warmup_settled"), hpl))
 PY
+echo "== gaps (bench/gap_table.py)"
+python3 "$root/bench/gap_table.py" "$out"/{sandwich,vector_add}*.results.json 2>&1
 echo "== recording for bench/recorded/: $out/recorded ($(ls "$out/recorded" | wc -l) files)"
 echo "== done (status $status)"
 exit $status

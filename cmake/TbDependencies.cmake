@@ -5,6 +5,8 @@ find_package(Threads REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
+# zlib: the trace reader inflates .json.gz traces (PyTorch profiler writes them gzipped).
+find_package(ZLIB REQUIRED)
 
 # libcrypto for SHA-256 (tb::support), static where libssl-dev has libcrypto.a: the
 # binaries carried to the GPU machine then carry their own.

@@ -2,7 +2,7 @@
 # is compiled from its sources by a custom command when a clang that links a trivial
 # fuzzer is found (TB_FUZZ_OK). docs/fuzzing.md: what each target checks, how to run it longer.
 #
-#   tb_add_fuzzer(NAME trace_reader SOURCES a.cpp b.cpp INCLUDES dir... CORPUS dir [SECONDS 3])
+#   tb_add_fuzzer(NAME trace_reader SOURCES a.cpp b.cpp INCLUDES dir... CORPUS dir [SECONDS 3] [LIBS -lz])
 #
 # builds tb_fuzz_<NAME> and adds the ctest tb.test.fuzz.<NAME>, label `fuzz`: SECONDS of
 # fuzzing (default 3) from the committed seed CORPUS, new inputs kept in the build folder.
@@ -26,7 +26,7 @@ if(NOT TB_FUZZ_OK)
 endif()
 
 function(tb_add_fuzzer)
-  cmake_parse_arguments(F "" "NAME;CORPUS;SECONDS;MAX_LEN" "SOURCES;INCLUDES;DEFINES" ${ARGN})
+  cmake_parse_arguments(F "" "NAME;CORPUS;SECONDS;MAX_LEN" "SOURCES;INCLUDES;DEFINES;LIBS" ${ARGN})
   if(NOT TB_FUZZ_OK)
     return()
   endif()
@@ -47,7 +47,7 @@ function(tb_add_fuzzer)
   file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
   add_custom_command(OUTPUT ${_exe}
     COMMAND ${TB_CLANGXX_FUZZ} -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-            -DFMT_HEADER_ONLY ${_flags} ${F_SOURCES} -o ${_exe}
+            -DFMT_HEADER_ONLY ${_flags} ${F_SOURCES} ${F_LIBS} -o ${_exe}
     DEPENDS ${F_SOURCES}
     COMMENT "clang++ -fsanitize=fuzzer tb_fuzz_${F_NAME}"
     VERBATIM)

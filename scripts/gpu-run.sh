@@ -47,7 +47,7 @@ if [ -z "${TB_SKIP_CHECKS:-}" ]; then
   echo "== triton-bench on the GPU, from the installed prefix"
   OUT="$out/checks" timeout "${TB_CHECKS_TIMEOUT:-380}" bash bench/run_gpu_checks.sh > "$out/checks.log" 2>&1
   echo "run_gpu_checks exit $?"
-  grep -E "^== |^triton-|^Python|!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/|^ +[a-z-]+ +[0-9]" "$out/checks.log" | tail -120
+  grep -E "^== |^triton-|^Python|!!|WARNING|^check |^code |ratio|goal|apart|stopped|jit/|^\| |^ +[a-z-]+ +[0-9]" "$out/checks.log" | tail -160
 fi
 if [ -n "${TB_GATE:-}" ]; then
   echo "== compare, gate and history on the GPU, from the installed prefix"

@@ -18,15 +18,15 @@ std::vector<listed_scenario> load_listed(const std::vector<fs::path>& dirs) {
   for (const auto& dir : dirs) {
     listed_scenario l;
     l.dir = dir;
+    l.name = dir.filename().string();
     try {
       const auto s = tb::scenario::load_scenario(dir);
-      l.name = s.name;
+      l.scenario_name = s.name;
       l.kernels = s.kernels.size();
       l.launches_per_iteration = s.launches.size();
       l.target = s.run.target;
       l.description = s.description;
     } catch (const tb::scenario::diagnostic_error& error) {
-      l.name = dir.filename().string();
       l.error = error.what();
     }
     out.push_back(std::move(l));
@@ -44,9 +44,10 @@ void print_scenario_list(std::ostream& out, const std::vector<fs::path>& search_
       out << fmt::format("  {:<16} (invalid: {})\n", s.name, s.error);
       continue;
     }
-    out << fmt::format("  {:<16} {:>2} kernel{} {:>2} launch{}/iteration  target {:<18} {}\n", s.name, s.kernels,
+    const std::string also = s.scenario_name == s.name ? "" : fmt::format(" (scenario '{}')", s.scenario_name);
+    out << fmt::format("  {:<16} {:>2} kernel{} {:>2} launch{}/iteration  target {:<18} {}{}\n", s.name, s.kernels,
                        s.kernels == 1 ? " " : "s", s.launches_per_iteration, s.launches_per_iteration == 1 ? " " : "es",
-                       s.target.empty() ? "-" : s.target, s.description);
+                       s.target.empty() ? "-" : s.target, s.description, also);
   }
   out << fmt::format("\nModes (--mode, repeatable; all = {}):\n", mode_names());
   for (const auto& m : mode_table) out << fmt::format("  {:<14} {}\n", m.name, m.help);
@@ -58,7 +59,7 @@ nlohmann::json scenario_list_json(const std::vector<fs::path>& search_path, cons
     nlohmann::json j = {{"name", s.name}, {"dir", s.dir.string()}};
     if (!s.error.empty()) j["error"] = s.error;
     else
-      j.update({{"kernels", s.kernels}, {"launches_per_iteration", s.launches_per_iteration},
+      j.update({{"scenario_name", s.scenario_name}, {"kernels", s.kernels}, {"launches_per_iteration", s.launches_per_iteration},
                 {"target", s.target}, {"description", s.description}});
     list.push_back(std::move(j));
   }

@@ -14,7 +14,8 @@
 namespace tb::bench {
 
 struct listed_scenario {
-  std::string name;  // the scenario's, or the folder's when it does not load
+  std::string name;           // the folder's: what --scenario NAME takes
+  std::string scenario_name;  // the name inside scenario.toml; empty when it does not load
   std::filesystem::path dir;
   std::size_t kernels = 0, launches_per_iteration = 0;
   std::string target, description;

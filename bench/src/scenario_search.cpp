@@ -43,18 +43,28 @@ std::vector<fs::path> available_scenarios() {
   return out;
 }
 
+namespace {
+
+bool looks_like_path(const std::string& text) { return text.find('/') != std::string::npos || text.ends_with(".toml"); }
+
+}  // namespace
+
 fs::path find_scenario(const std::string& name_or_path) {
   std::error_code ec;
-  if (fs::exists(name_or_path, ec)) return name_or_path;
-  const bool looks_like_path = name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".toml");
-  if (looks_like_path) throw std::runtime_error(fmt::format("--scenario {}: no such file or folder", name_or_path));
+  if (looks_like_path(name_or_path)) {
+    if (fs::exists(name_or_path, ec)) return name_or_path;
+    throw std::runtime_error(fmt::format("--scenario {}: no such file or folder", name_or_path));
+  }
+  // A bare name is a name: the search path decides, whatever the current folder holds.
   const auto dirs = scenario_search_path();
   for (const fs::path& dir : dirs)
     if (fs::is_regular_file(dir / name_or_path / "scenario.toml", ec)) return dir / name_or_path;
+  // Last, a scenario folder of that name here (./NAME says so without the search).
+  if (fs::is_regular_file(fs::path(name_or_path) / "scenario.toml", ec)) return name_or_path;
   std::vector<std::string> searched;
   for (const auto& d : dirs) searched.push_back(d.string());
-  throw std::runtime_error(fmt::format("--scenario {}: no folder {}/scenario.toml in {} (give a path, or add its parent "
-                                       "folder to TRITON_BENCH_SCENARIOS; --list shows what there is)",
+  throw std::runtime_error(fmt::format("--scenario {}: no folder {}/scenario.toml in {} or here (give a path, or add "
+                                       "its parent folder to TRITON_BENCH_SCENARIOS; --list shows what there is)",
                                        name_or_path, name_or_path, fmt::join(searched, ", ")));
 }
 

@@ -1,7 +1,9 @@
 // Where `--scenario NAME` is looked for: the folders of $TRITON_BENCH_SCENARIOS
 // (':'-separated, in order), then the example scenarios installed with triton-bench
-// (share/triton-bench/scenarios beside the executable). A path (a folder with
-// scenario.toml, or the .toml itself) is taken as it is.
+// (share/triton-bench/scenarios beside the executable), then the current folder. A
+// name is the scenario's folder name, as --list shows it. Anything with a '/' or
+// ending in .toml is a path (a folder with scenario.toml, or the file) and is taken as
+// it is: ./NAME for a folder here that the search path would shadow.
 #pragma once
 
 #include <filesystem>

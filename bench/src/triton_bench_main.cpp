@@ -19,6 +19,7 @@
 #include <tb/bench/exit_code.hpp>
 
 #include <tb/profiler/analysis.hpp>
+#include <tb/profiler/kernel_stats.hpp>
 #include <tb/profiler/trace_error.hpp>
 #include <tb/profiler/trace_reader.hpp>
 #include <tb/scenario/scenario.hpp>
@@ -144,13 +145,26 @@ std::string version_text() {
   return text;
 }
 
-int analyze_command(const std::string& trace_path, const std::string& target,
-                    const tb::bench::report::console& c, const tb::bench::report::output_request& output) {
+// What `analyze` was asked: the analysis (target, iterations) or the per-kernel table.
+struct analyze_request {
+  std::string trace_path, target, iteration_range;
+  bool per_kernel = false, by_stream = false;
+};
+
+int analyze_command(const analyze_request& request, const tb::bench::report::console& c,
+                    const tb::bench::report::output_request& output) {
   try {
-    const auto t = tb::profiler::read_chrome_trace_file(trace_path);
+    const auto t = tb::profiler::read_chrome_trace_file(request.trace_path);
+    if (request.per_kernel) {
+      tb::profiler::kernel_stats_options options;
+      options.by_stream = request.by_stream;
+      tb::bench::report::deliver(c, output, tb::profiler::per_kernel_stats(t, options), request.trace_path);
+      return 0;
+    }
     tb::profiler::analysis_options options;
-    options.target = target;
-    tb::bench::report::deliver(c, output, tb::profiler::analyze(t, options), trace_path);
+    options.target = request.target;
+    options.iteration_range = request.iteration_range;
+    tb::bench::report::deliver(c, output, tb::profiler::analyze(t, options), request.trace_path);
     return 0;
   } catch (const std::exception& e) {
     c.error(fmt::format("triton-bench analyze: {}", e.what()));
@@ -214,8 +228,9 @@ int main(int argc, char** argv) {
                              "runs twice, as a repeat whose agreement is reported",
                              tb::bench::mode_names()))
       ->check(CLI::IsMember(allowed_modes));
-  app.add_option("--scenario,-s", scenario, "scenario name, looked for in $TRITON_BENCH_SCENARIOS then the installed "
-                                            "examples (--list), or a path to a folder or scenario.toml (default: sandwich)");
+  app.add_option("--scenario,-s", scenario, "scenario folder name, looked for in $TRITON_BENCH_SCENARIOS, the installed "
+                                            "examples, then here (--list); or a path with a '/' or ending in .toml "
+                                            "(./mine; default: sandwich)");
   app.add_option("--iterations,-n", iterations, "measured iterations per mode and round at most (fewer when a batch would pass 0.25 s; "
                                              "default: the scenario's)");
   app.add_option("--rounds", rounds, "exactly this many untraced rounds (default: until the 95% interval of every "
@@ -273,11 +288,21 @@ int main(int argc, char** argv) {
                  "capturing; not driver, the floor), a known regression for trying compare and gate; recorded in the "
                  "results (method.test_launch_delay_ns)")
       ->group("Testing");
-  std::string trace_path, target, analysis_json;
-  CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON): launch gaps, module "
-                                                    "loads, dispatch overhead, latency");
-  analyze->add_option("trace", trace_path, "TRACE.json")->required();
-  analyze->add_option("--target", target, "kernel name (exact, else substring; default: the most frequent)");
+  analyze_request analyze_args;
+  std::string analysis_json;
+  CLI::App* analyze = app.add_subcommand("analyze", "analyse a trace (Chrome/Perfetto JSON, also .json.gz; "
+                                                    "PyTorch profiler traces too): launch gaps, module loads, "
+                                                    "dispatch overhead, latency; or --per-kernel statistics");
+  analyze->add_option("trace", analyze_args.trace_path, "TRACE.json or TRACE.json.gz")->required();
+  analyze->add_option("--target", analyze_args.target,
+                      "kernel name (exact, else substring; default: the most frequent)");
+  analyze->add_option("--iteration-range", analyze_args.iteration_range,
+                      "ranges that mark an iteration: an exact name, or a prefix ending in '#' (ProfilerStep#); "
+                      "default: 'iteration', 'iter*' and ProfilerStep#N");
+  analyze->add_flag("--per-kernel", analyze_args.per_kernel,
+                    "per kernel name: count, total, share of GPU kernel time, duration, launch API time, launch "
+                    "latency and gap before (as nsys' cuda_gpu_kern_sum; docs/profiler.md)");
+  analyze->add_flag("--by-stream", analyze_args.by_stream, "with --per-kernel: one row per kernel name and stream");
   analyze->add_option("--json", analysis_json, "write the summary JSON to OUT ('-': stdout)");
   analyze->add_option("--format", format, "report format, as for a run")->check(CLI::IsMember(formats));
   tb::bench::compare::compare_cli compare_cli;  // compare, gate (docs/compare.md)
@@ -298,6 +323,7 @@ int main(int argc, char** argv) {
   triton-bench --mode jit --mode cubin-cached --scenario vector_add --trace traces --json r.json
   triton-bench --mode all --cold-start           plus process start to first kernel completion
   triton-bench analyze traces/sandwich.jit.json  gaps, module loads, dispatch, latency of a trace
+  triton-bench analyze trace.pt.trace.json.gz --per-kernel --format csv   per-kernel statistics
   triton-bench compare base.json new.json        per mode and metric: the change and a verdict
   triton-bench gate --gate triton-bench-gate.toml new.json --base base.json   a CI gate
 
@@ -327,7 +353,16 @@ only on a terminal, never when NO_COLOR is set.
         console.error(fmt::format("triton-bench analyze: {}", *problem));
         return to_int(exit_code::bad_option);
       }
-    return analyze_command(trace_path, target, console, {format, analysis_json});
+    if (analyze_args.by_stream && !analyze_args.per_kernel) {
+      console.error("triton-bench analyze: --by-stream: expected --per-kernel as well");
+      return to_int(exit_code::bad_option);
+    }
+    if (analyze_args.per_kernel && (!analyze_args.target.empty() || !analyze_args.iteration_range.empty())) {
+      console.error("triton-bench analyze: --per-kernel: expected no --target or --iteration-range (it covers every "
+                    "kernel of the trace)");
+      return to_int(exit_code::bad_option);
+    }
+    return analyze_command(analyze_args, console, {format, analysis_json});
   }
   if (record_command.command->parsed()) return tb::bench::run_record_command(record_command, console);
   if (history_command.command->parsed()) return tb::bench::run_history_command(history_command, console);

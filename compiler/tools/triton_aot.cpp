@@ -64,6 +64,8 @@ void check_timings_path(const fs::path& path) {
   std::error_code ec;
   std::string why;
   if (fs::is_directory(file, ec)) why = "it is a folder";
+  else if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
+    why = fmt::format("{} is a file, not a folder", folder.string());
   else if (!fs::is_directory(folder, ec)) why = fmt::format("its folder {} does not exist", folder.string());
   else if (::access(fs::exists(file, ec) ? file.c_str() : folder.c_str(), W_OK) != 0) why = std::strerror(errno);
   if (!why.empty()) throw tb::scenario::diagnostic_error({path}, "cannot write the timings file: " + why);
@@ -180,6 +182,8 @@ std::string version_text() {
 
 }  // namespace
 
+constexpr int kBadOption = 2;  // as triton-bench's exit status 2
+
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
@@ -191,7 +195,11 @@ int main(int argc, char** argv) {
       "A scenario is a folder with scenario.toml naming Triton kernels, their signatures and variants "
       "(docs/scenario-format.md); the bundle it becomes is described in docs/aot-bundle.md.",
       "triton-aot"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);  // none is a usage error below, after an unknown option was named
+  app.footer(
+      "Exit status: 0 ok; 1 error (a scenario, kernel, cubin or file error, in one line); 2 bad option or "
+      "subcommand (one line names it); 128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM), after "
+      "removing what it had started to write.");
   app.set_version_flag("--version", [] { return version_text(); }, "Print the version, commit, CUDA toolkit and the "
                                                                    "Python and Triton triton-aot would compile with");
   app.set_help_all_flag("--help-all", "Show the help of every subcommand");
@@ -202,8 +210,8 @@ int main(int argc, char** argv) {
   fs::path timings;
   auto* compile = app.add_subcommand(
       "compile",
-      "Compile every kernel x variant x specialisation x arch of a scenario with Triton (in the project's Python "
-      "environment, no GPU or driver needed), check each cubin's parameters against the signature, and write "
+      "Compile every kernel x variant x specialisation x arch of a scenario with Triton (the Python --python "
+      "names, no GPU or driver needed), check each cubin's parameters against the signature, and write "
       "the bundle: images, manifest.json and <scenario>_kernels.{hpp,cpp}. Unchanged inputs come from the cache "
       "without starting Python. The output folder is replaced whole or not at all.");
   compile->add_option("scenario", options.scenario, "scenario.toml or its folder")->required();
@@ -258,7 +266,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    const int rc = app.exit(error);  // prints the message, or the help or version
+    return rc == 0 ? 0 : kBadOption;  // one status for every usage error
+  }
+  if (!*compile && !*init && !*inspect) {
+    fmt::print(stderr, "triton-aot: no subcommand: give compile, inspect or init (triton-aot --help)\n");
+    return kBadOption;
   }
   try {
     if (*compile) {
@@ -270,6 +283,9 @@ int main(int argc, char** argv) {
     if (*init) return run_init(init_options);
     return run_inspect(inspect_file, expect);
   } catch (const tb::compiler::compile_stopped& stopped) {
+    fmt::print(stderr, "triton-aot: stopped by {}: removed what this run had started to write (images finished "
+                       "before it stay in the cache)\n",
+               sigabbrev_np(stopped.signal) ? fmt::format("SIG{}", sigabbrev_np(stopped.signal)) : "a signal");
     return 128 + stopped.signal;
   } catch (const tb::scenario::diagnostic_error& error) {
     fmt::print(stderr, "{}\n", error.what());

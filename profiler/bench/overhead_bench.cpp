@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -54,9 +55,12 @@ struct gpu {
         ctx_set_current(ctx) != CUDA_SUCCESS) {
       return "cannot make the primary context of device 0 current";
     }
-    std::ifstream f(TB_BENCH_CUBIN, std::ios::binary);
+    // Relative to the build folder, found from this executable (<build>/bin/): the build
+    // is copied to the GPU machine under another path.
+    const auto cubin = std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / TB_BENCH_CUBIN;
+    std::ifstream f(cubin, std::ios::binary);
     const std::vector<char> image{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-    if (image.empty()) return std::string("cannot read ") + TB_BENCH_CUBIN;
+    if (image.empty()) return "cannot read " + cubin.string();
     CUmodule module;
     if (const auto r = module_load_data(&module, image.data()); r != CUDA_SUCCESS) {
       return "cuModuleLoadData failed with CUresult " + std::to_string(r) + " (the cubin is sm_90)";

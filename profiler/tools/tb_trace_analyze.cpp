@@ -1,7 +1,7 @@
 // tb-trace-analyze TRACE.json [--target NAME] [--json OUT]
 // Reads a Chrome trace (ours or Kineto's), prints the analysis table, optionally writes
 // the summary JSON (whole or not at all: written beside OUT, then renamed). Errors: one
-// line naming the file, exit code 1.
+// line naming the file, exit code 1; a bad option, exit code 2 (as triton-bench).
 #include <tb/profiler/analysis.hpp>
 #include <tb/profiler/trace_reader.hpp>
 
@@ -16,6 +16,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"Analyse a Chrome/Kineto trace: launch gaps, module loading, dispatch overhead, latency"};
+  app.footer("Exit status: 0 ok; 1 the trace could not be read or analysed (one line names it); 2 bad option.");
   app.set_version_flag("--version", [] { return tb::support::version_line("tb-trace-analyze"); });
   std::string trace_path, target, json_path;
   app.add_option("TRACE", trace_path, "trace file (Chrome Trace Event JSON)")->required();
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 1;
+    return app.exit(e) == 0 ? 0 : 2;
   }
   try {
     const auto t = tb::profiler::read_chrome_trace_file(trace_path);

@@ -128,6 +128,26 @@ TEST(Cli, AScenarioThatDoesNotLoadIsListedWithItsError) {
   EXPECT_TRUE(scenario_list_json({folder}, listed)["scenarios"][0].contains("error"));
 }
 
+// --list showed the name inside scenario.toml ('vector_add' for a copy in myadd/), which
+// --scenario does not take: it lists the folder name, the scenario's own beside it.
+TEST(Cli, ListShowsTheNameScenarioTakes) {
+  const fs::path folder = scratch / "renamed";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  fs::copy(tb::support::data_dir() / "scenarios" / "vector_add", folder / "myadd", fs::copy_options::recursive);
+  const auto listed = load_listed({folder / "myadd"});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].name, "myadd");
+  EXPECT_EQ(listed[0].scenario_name, "vector_add");
+  std::ostringstream table;
+  print_scenario_list(table, {folder}, listed);
+  EXPECT_NE(table.str().find("  myadd "), std::string::npos) << table.str();
+  EXPECT_NE(table.str().find("(scenario 'vector_add')"), std::string::npos) << table.str();
+  const json j = scenario_list_json({folder}, listed);
+  EXPECT_EQ(j["scenarios"][0]["name"], "myadd");
+  EXPECT_EQ(j["scenarios"][0]["scenario_name"], "vector_add");
+}
+
 TEST(Cli, NoEscapeCodesWhenNotATerminal) {
   const outcome o = run(fmt::format("--no-gpu --recorded '{}'", TB_BENCH_DATA));  // failed checks: red on a terminal
   ASSERT_EQ(o.status, 0) << o.err;
@@ -192,6 +212,25 @@ TEST(Cli, NoGpuWithoutAMeasurementOrWithNoGpuShowsTheRecording) {
   EXPECT_NE(told.out.find("RECORDED RUN"), std::string::npos);
 }
 
+// Without a GPU, `--scenario vector_add` showed the sandwich recording as if it were
+// vector_add's. Now it says the recording is another scenario's and compiles vector_add
+// ahead of time, into the user's cache, showing its kernels; nothing lands here.
+TEST(Cli, NoGpuAndAShippedScenarioWithoutARecordingCompilesItIntoTheCache) {
+  const fs::path cwd = scratch / "cwd-vector_add", cache = scratch / "xdg-cache";
+  fs::remove_all(cwd);
+  fs::create_directories(cwd);
+  const outcome o = run("--scenario vector_add", fmt::format("{} XDG_CACHE_HOME='{}' sh -c 'cd \"{}\" && exec \"$0\" \"$@\"'",
+                                                             no_driver, cache.string(), cwd.string()));
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string all = o.out + o.err;
+  EXPECT_NE(all.find("is of scenario 'sandwich', not 'vector_add'"), std::string::npos) << all;
+  EXPECT_NE(all.find("compiling vector_add ahead of time into " + (cache / "triton-bench" / "bundles").string()),
+            std::string::npos)
+      << all;
+  EXPECT_NE(o.out.find("add_kernel"), std::string::npos) << o.out;
+  EXPECT_TRUE(fs::is_empty(cwd));
+}
+
 TEST(Cli, AnalyzeInEachFormat) {
   const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/kineto_sample.json";
   const outcome j = run(fmt::format("analyze '{}' --format json", trace));
@@ -205,6 +244,36 @@ TEST(Cli, AnalyzeInEachFormat) {
   EXPECT_NE(csv.out.find(",trace,kernel.duration,ns,"), std::string::npos) << csv.out;
   const outcome md = run(fmt::format("analyze '{}' --format markdown", trace));
   EXPECT_NE(md.out.find("| `gap.before_target` | "), std::string::npos) << md.out;
+}
+
+// Issue 15: a PyTorch profiler trace, gzipped, per kernel (tests/profiler/data/hta/README.md).
+TEST(Cli, AnalyzePerKernelOfAGzippedKinetoTrace) {
+  const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/hta/simple_add_trace.json.gz";
+  const outcome csv = run(fmt::format("analyze '{}' --per-kernel --format csv", trace));
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind(std::string(report::csv_kernel_stats_header) + "\n", 0), 0u) << csv.out;
+  EXPECT_EQ(lines(csv.out), 1u + 16u);  // 16 kernel names
+  const std::string top = fmt::format("{},ampere_sgemm_32x32_sliced1x4_tn,,,", trace);
+  EXPECT_EQ(csv.out.find(top), csv.out.find('\n') + 1) << csv.out;  // the first row: most GPU time
+  EXPECT_NE(csv.out.find(",2673000,6,445500,396500,"), std::string::npos) << csv.out;
+  const outcome streams = run(fmt::format("analyze '{}' --per-kernel --by-stream --format json", trace));
+  ASSERT_EQ(streams.status, 0) << streams.err;
+  const json j = json::parse(streams.out);
+  EXPECT_EQ(j["schema"], "tb.profiler.kernel_stats");
+  EXPECT_EQ(j["kernels"][0]["stream"]["name"], "GPU 0 / stream 7 ");  // Kineto's thread name, as written
+  const outcome table = run(fmt::format("analyze '{}' --per-kernel", trace));
+  EXPECT_NE(table.out.find("Time %"), std::string::npos) << table.out;
+  EXPECT_EQ(run(fmt::format("analyze '{}' --by-stream", trace)).status, to_int(exit_code::bad_option));
+}
+
+TEST(Cli, AnalyzeIterationRange) {
+  const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/hta/event_sync_trace.json.gz";
+  const outcome steps = run(fmt::format("analyze '{}' --format json", trace));
+  ASSERT_EQ(steps.status, 0) << steps.err;
+  EXPECT_EQ(json::parse(steps.out)["trace"]["iterations"], 1);  // ProfilerStep#100
+  const outcome none = run(fmt::format("analyze '{}' --iteration-range 'iteration' --format json", trace));
+  ASSERT_EQ(none.status, 0) << none.err;
+  EXPECT_EQ(json::parse(none.out)["trace"]["iterations"], 0);
 }
 
 TEST(Cli, BadFormatIsABadOptionAndHelpListsTheExitStatuses) {

@@ -19,12 +19,18 @@ namespace {
 struct ScenarioSearch : ::testing::Test {
   fs::path root = fs::temp_directory_path() / ("tb-search-" + std::to_string(::getpid()));
   fs::path a = root / "a", b = root / "b";
+  fs::path cwd;  // restored after a test that works in `root`
+  void work_in_root() {
+    cwd = fs::current_path();
+    fs::current_path(root);
+  }
   void SetUp() override {
     for (const fs::path& d : {a / "x", b / "x", b / "y", b / "not_a_scenario"}) fs::create_directories(d);
     for (const fs::path& d : {a / "x", b / "x", b / "y"}) std::ofstream(d / "scenario.toml") << "name = \"n\"\n";
     ::setenv("TRITON_BENCH_SCENARIOS", (a.string() + "::" + b.string()).c_str(), 1);
   }
   void TearDown() override {
+    if (!cwd.empty()) fs::current_path(cwd);
     ::unsetenv("TRITON_BENCH_SCENARIOS");
     fs::remove_all(root);
   }
@@ -75,5 +81,29 @@ TEST_F(ScenarioSearch, AnUnknownNameNamesEveryFolderSearched) {
               std::string::npos)
         << m;
     EXPECT_NE(m.find("TRITON_BENCH_SCENARIOS"), std::string::npos);
+  }
+}
+
+// `mkdir vector_add; triton-bench --scenario vector_add` took the empty folder as the
+// scenario ("scenario file not found"): a bare name is a name, whatever is here.
+TEST_F(ScenarioSearch, ABareNameIsANameEvenWhenAFolderHereHasIt) {
+  work_in_root();
+  fs::create_directories(root / "vector_add");  // no scenario.toml: not what the user meant
+  EXPECT_EQ(find_scenario("vector_add"), tb::support::data_dir() / "scenarios" / "vector_add");
+  std::ofstream(root / "vector_add" / "scenario.toml") << "name = \"mine\"\n";
+  EXPECT_EQ(find_scenario("vector_add"), tb::support::data_dir() / "scenarios" / "vector_add");  // the path wins
+  EXPECT_EQ(find_scenario("./vector_add"), fs::path("./vector_add"));  // a path says: this one
+}
+
+TEST_F(ScenarioSearch, AFolderHereIsFoundLastWhenNothingOnThePathHasTheName) {
+  work_in_root();
+  fs::create_directories(root / "only_here");
+  std::ofstream(root / "only_here" / "scenario.toml") << "name = \"n\"\n";
+  EXPECT_EQ(find_scenario("only_here"), fs::path("only_here"));
+  try {
+    find_scenario("not_a_scenario_anywhere");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(" or here "), std::string::npos) << e.what();
   }
 }

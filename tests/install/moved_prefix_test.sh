@@ -30,6 +30,13 @@ if hits=$(grep -rlF -e "$source" -e "$build" "$p" 2>/dev/null); then
   hits=$(grep -v '\.a$' <<<"$hits" || true)
   [ -z "$hits" ] || fail "the install names the build machine's folders: $hits"
 fi
+step "no CUDA install folder in the installed files (the driver is found by dlopen, CUPTI beside it)"
+cuda_dirs=(-e /usr/local/cuda)
+[ -n "${CUDA_HOME:-}" ] && cuda_dirs+=(-e "$CUDA_HOME")
+if hits=$(grep -rlF "${cuda_dirs[@]}" "$p" 2>/dev/null); then
+  hits=$(grep -v '\.a$' <<<"$hits" || true)
+  [ -z "$hits" ] || fail "the install names a CUDA folder of the build machine: $hits"
+fi
 
 # A user's machine: the Python with Triton on PATH, nothing else of this build.
 unset TRITON_AOT_PYTHON TRITON_BENCH_PYTHON TRITON_AOT_FRONTEND_DIR TRITON_BENCH_SCENARIOS TB_PYTHON \

@@ -203,6 +203,52 @@ TEST(gpu_trace, record_switches_kinds_while_running) {
   EXPECT_TRUE(gpu.kernel && gpu.nvtx && gpu.memcpy && !gpu.driver_api && !gpu.runtime_api && !gpu.synchronization);
 }
 
+// A tracer started after the context exists (as triton-bench's is, after the warm-up)
+// gets no device record from CUPTI: the GPU's name comes from the driver. Host rows carry
+// the OS thread id and the thread's OS name.
+TEST(gpu_trace, names_the_gpu_and_the_os_thread_when_started_late) {
+  if (std::getenv("TB_GPU_TRACE_CHILD") != nullptr) GTEST_SKIP();
+  auto& d = cuda();
+  CUdevice dev;
+  CUcontext ctx;
+  CU_OK(d.device_get(&dev, 0));
+  CU_OK(d.primary_retain(&ctx, dev));  // the context exists before tracing starts
+  tracer tr;
+  ASSERT_NO_THROW(tr.start());
+  run_sequence();
+  tr.stop();
+  const auto t = tr.take_trace();
+  CU_OK(d.primary_release(dev));
+  using name_fn = CUresult (*)(char*, int, CUdevice);
+  auto device_name = reinterpret_cast<name_fn>(dlsym(d.lib, "cuDeviceGetName"));
+  ASSERT_NE(device_name, nullptr);
+  char name[256] = {};
+  CU_OK(device_name(name, sizeof name - 1, dev));
+  EXPECT_EQ(t.metadata().gpu_name, name);
+  EXPECT_FALSE(t.metadata().cuda_version.empty());
+  std::string comm;
+  std::getline(std::ifstream("/proc/self/comm"), comm);
+  const auto tid = static_cast<std::int64_t>(gettid());
+  bool launch_seen = false;
+  for (const auto& e : t.events()) {
+    if (e.kind != event_kind::driver_api || t.str(e.name) != "cuLaunchKernel") continue;
+    const auto& track = t.tracks()[e.track];
+    EXPECT_EQ(track.tid, tid);
+    EXPECT_EQ(t.str(track.name), comm + " (tid " + std::to_string(tid) + ")");
+    launch_seen = true;
+  }
+  EXPECT_TRUE(launch_seen);
+  std::string ids;
+  for (const auto& [k, v] : t.metadata().values)
+    if (k == "thread_ids") ids = v;
+  EXPECT_EQ(ids, "os");
+  for (const auto& p : t.processes()) {
+    if (p.kind == process_kind::device) {
+      EXPECT_EQ(t.str(p.name), "GPU 0: " + std::string(name));
+    }
+  }
+}
+
 // Runs as the child of injection_library_writes_the_trace (TB_GPU_TRACE_CHILD set).
 TEST(gpu_trace, child_workload) {
   if (std::getenv("TB_GPU_TRACE_CHILD") == nullptr) GTEST_SKIP() << "only runs as the injection child";

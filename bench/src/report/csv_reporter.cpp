@@ -78,6 +78,25 @@ class csv_reporter final : public reporter {
     for (const auto& api : a.module_apis)
       analysis_row(to.out, trace, "module API", api.name, metric_unit::nanoseconds, api.duration);
   }
+
+  void report(const destination& to, std::span<const tb::profiler::kernel_stats_row> rows,
+              std::string_view trace) const override {
+    to.out << csv_kernel_stats_header << "\n";
+    for (const auto& r : rows) to.out << csv_row(kernel_row(trace, r));
+  }
+
+ private:
+  static std::vector<std::string> kernel_row(std::string_view trace, const tb::profiler::kernel_stats_row& r) {
+    const auto& d = r.duration;
+    auto median = [](const tb::profiler::summary& s) { return s.n ? number(s.median) : std::string(); };
+    return {std::string(trace), r.name, r.stream, r.stream.empty() ? "" : std::to_string(r.stream_id),
+            number(r.time_percent), std::to_string(r.total_ns), std::to_string(r.count), number(d.mean),
+            number(d.median), number(d.min), number(d.max), number(r.duration_stddev_ns), number(d.ci_low),
+            number(d.ci_high), std::to_string(r.launch_api.n), median(r.launch_api),
+            std::to_string(r.launch_latency.n), median(r.launch_latency),
+            r.launch_latency.n ? number(r.launch_latency.p95) : "", std::to_string(r.gap_before.n),
+            median(r.gap_before)};
+  }
 };
 
 }  // namespace

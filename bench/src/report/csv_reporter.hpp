@@ -23,6 +23,13 @@ inline constexpr std::string_view csv_results_header =
 // its gaps, or "module API" for each API's call durations (metric = the API's name).
 inline constexpr std::string_view csv_analysis_header =
     "trace,scope,metric,unit,n,median,ci95_low,ci95_high,mean,p5,p95,p99,min,max,mad,ci_method";
+// Per-kernel statistics (analyze --per-kernel): one row per kernel (and stream), in
+// nanoseconds; the launch columns are medians over the kernels that have a launch call, the
+// gap column over those with GPU work before them on their stream; empty when none.
+inline constexpr std::string_view csv_kernel_stats_header =
+    "trace,name,stream,stream_id,time_percent,total_ns,instances,avg_ns,med_ns,min_ns,max_ns,stddev_ns,"
+    "med_ci95_low_ns,med_ci95_high_ns,launch_api_n,launch_api_med_ns,launch_latency_n,launch_latency_med_ns,"
+    "launch_latency_p95_ns,gap_before_n,gap_before_med_ns";
 
 // One field, quoted when it must be.
 std::string csv_field(std::string_view text);

@@ -45,4 +45,11 @@ void deliver(const console& c, const output_request& request, const tb::profiler
        [&] { return tb::profiler::analysis_to_json(a, trace); });
 }
 
+void deliver(const console& c, const output_request& request, std::span<const tb::profiler::kernel_stats_row> rows,
+             std::string_view trace) {
+  const auto rep = reporter_for(request);
+  send(c, request, [&](const destination& to) { rep->report(to, rows, trace); },
+       [&] { return tb::profiler::kernel_stats_to_json(rows, trace); });
+}
+
 }  // namespace tb::bench::report

@@ -22,5 +22,8 @@ struct output_request {
 void deliver(const console& c, const output_request& request, const results& r, const provenance& from);
 void deliver(const console& c, const output_request& request, const tb::profiler::analysis_result& a,
              std::string_view trace);
+// --json writes tb::profiler::kernel_stats_to_json.
+void deliver(const console& c, const output_request& request, std::span<const tb::profiler::kernel_stats_row> rows,
+             std::string_view trace);
 
 }  // namespace tb::bench::report

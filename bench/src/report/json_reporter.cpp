@@ -16,6 +16,10 @@ class json_reporter final : public reporter {
   void report(const destination& to, const tb::profiler::analysis_result& a, std::string_view trace) const override {
     tb::profiler::write_analysis_json(to.out, a, trace);
   }
+  void report(const destination& to, std::span<const tb::profiler::kernel_stats_row> rows,
+              std::string_view trace) const override {
+    to.out << tb::profiler::kernel_stats_to_json(rows, trace);
+  }
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // --format json: the results in their schema (docs/results-schema.md, what --json writes)
-// and an analysis as write_analysis_json writes it (schema "tb.profiler.analysis").
+// and an analysis as write_analysis_json writes it (schema "tb.profiler.analysis"),
+// per-kernel statistics as kernel_stats_to_json does (schema "tb.profiler.kernel_stats").
 #pragma once
 
 #include "report/reporter.hpp"

@@ -183,6 +183,20 @@ class markdown_reporter final : public reporter {
                           format_value(static_cast<double>(a.span_ns), "ns"),
                           a.span_is_iterations ? "iteration" : "trace");
   }
+
+  void report(const destination& to, std::span<const tb::profiler::kernel_stats_row> rows,
+              std::string_view trace) const override {
+    to.out << fmt::format("### triton-bench analyze --per-kernel: {}\n\n", code(trace));
+    to.out << "| Time % | Total | Instances | Med | Min | Max | API med | Latency med | Gap med | Stream | Name |\n"
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---|:---|\n";
+    auto med = [](const tb::profiler::summary& s) { return s.n ? format_value(s.median, "ns") : std::string("-"); };
+    for (const auto& r : rows)
+      to.out << fmt::format("| {:.1f} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.time_percent,
+                            format_value(static_cast<double>(r.total_ns), "ns"), r.count, med(r.duration),
+                            format_value(r.duration.min, "ns"), format_value(r.duration.max, "ns"),
+                            med(r.launch_api), med(r.launch_latency), med(r.gap_before),
+                            r.stream.empty() ? "-" : markdown_text(r.stream), code(r.name));
+  }
 };
 
 }  // namespace

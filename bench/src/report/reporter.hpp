@@ -4,6 +4,7 @@
 //
 //   results    a run's results (results.hpp), measured now or read from a recording
 //   analysis   one trace's analysis (tb::profiler::analysis_result, `triton-bench analyze`)
+//   kernels    one trace's per-kernel statistics (`triton-bench analyze --per-kernel`)
 //
 // Extension point for `compare` and `gate` (two results files, a later issue): their
 // model goes beside results.hpp (a `comparison`: per mode and metric both summaries, the
@@ -16,9 +17,11 @@
 #include "results.hpp"
 
 #include <tb/profiler/analysis.hpp>
+#include <tb/profiler/kernel_stats.hpp>
 
 #include <iosfwd>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +48,9 @@ class reporter {
   virtual void report(const destination& to, const results& r, const provenance& from) const = 0;
   // `trace` names the analysed file.
   virtual void report(const destination& to, const tb::profiler::analysis_result& a, std::string_view trace) const = 0;
+  // The rows of tb::profiler::per_kernel_stats, as it sorts them.
+  virtual void report(const destination& to, std::span<const tb::profiler::kernel_stats_row> rows,
+                      std::string_view trace) const = 0;
 };
 
 // The reporters by name, in the order --help lists them: table, json, csv, markdown.

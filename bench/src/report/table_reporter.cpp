@@ -190,6 +190,10 @@ class table_reporter final : public reporter {
   void report(const destination& to, const tb::profiler::analysis_result& a, std::string_view) const override {
     tb::profiler::print_analysis_table(to.out, a);
   }
+  void report(const destination& to, std::span<const tb::profiler::kernel_stats_row> rows,
+              std::string_view) const override {
+    tb::profiler::print_kernel_stats_table(to.out, rows);
+  }
 };
 
 }  // namespace

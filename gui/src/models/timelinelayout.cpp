@@ -229,20 +229,25 @@ DrawList TimelineLayout::preprocess(const TimeMapping& mapping, double widthPx, 
     launches.push_back(&item);
     if (launches.size() > kMaxAllFlows) break;
   }
+  // One flow per GPU operation a call launched (each kernel of a graph launch); the
+  // selected event's flows are drawn last, on top.
+  auto isSelectedFlow = [&](std::uint32_t s, EventIndex api, EventIndex gpu) {
+    return selected.section == s && (selected.event == api || selected.event == gpu);
+  };
   if (launches.size() <= kMaxAllFlows) {
     for (const DrawItem* item : launches) {
       const std::uint32_t s = m_rows[item->row].section;
-      const EventIndex partner = m_sections[s].doc->flowPartner(item->event);
-      const bool isSelected = selected.section == s && (selected.event == item->event || selected.event == partner);
-      if (!isSelected) addFlow(s, item->event, partner, false);
+      for (const EventIndex gpu : m_sections[s].doc->launchedBy(item->event)) {
+        if (!isSelectedFlow(s, item->event, gpu)) addFlow(s, item->event, gpu, false);
+      }
     }
   }
   if (selected.valid() && selected.section < m_sections.size()) {
     const auto& doc = *m_sections[selected.section].doc;
-    const EventIndex partner = doc.flowPartner(selected.event);
-    if (partner != kNoEvent) {
-      const bool api = prof::is_api_call(doc.event(selected.event).kind);
-      addFlow(selected.section, api ? selected.event : partner, api ? partner : selected.event, true);
+    if (prof::is_api_call(doc.event(selected.event).kind)) {
+      for (const EventIndex gpu : doc.launchedBy(selected.event)) addFlow(selected.section, selected.event, gpu, true);
+    } else if (const EventIndex api = doc.flowPartner(selected.event); api != kNoEvent) {
+      addFlow(selected.section, api, selected.event, true);
     }
   }
   return out;

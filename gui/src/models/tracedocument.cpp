@@ -15,6 +15,8 @@ namespace prof = tb::profiler;
 
 namespace {
 
+constexpr std::uint32_t kNoLaunched = UINT32_MAX;  // a launch call without GPU work
+
 QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 QString kindLabel(prof::event_kind kind) {
@@ -169,37 +171,59 @@ void TraceDocument::index(const Progress& progress) {
   }
 
   report(85, "linking launches to GPU work");
-  {
-    struct Corr {
-      std::uint64_t id;
-      EventIndex event;
-    };
-    std::vector<Corr> api;
-    std::vector<Corr> gpu;
-    for (EventIndex i = 0; i < events.size(); ++i) {
-      const auto& e = events[i];
-      if (e.correlation_id == 0) continue;
-      if (prof::is_api_call(e.kind)) api.push_back({e.correlation_id, i});
-      else if (prof::is_gpu_work(e.kind)) gpu.push_back({e.correlation_id, i});
-    }
-    auto byId = [](const Corr& a, const Corr& b) { return a.id < b.id; };
-    // Stable: among equal ids the earliest (the outer runtime call, the first kernel) comes first.
-    if (!std::is_sorted(api.begin(), api.end(), byId)) std::stable_sort(api.begin(), api.end(), byId);
-    if (!std::is_sorted(gpu.begin(), gpu.end(), byId)) std::stable_sort(gpu.begin(), gpu.end(), byId);
-    m_partner.assign(events.size(), kNoEvent);
-    m_flowCount = 0;
-    std::size_t a = 0;
-    for (std::size_t g = 0; g < gpu.size(); ++g) {
-      while (a < api.size() && api[a].id < gpu[g].id) ++a;
-      if (a == api.size()) break;
-      if (api[a].id != gpu[g].id) continue;
-      m_partner[gpu[g].event] = api[a].event;
-      if (m_partner[api[a].event] == kNoEvent) m_partner[api[a].event] = gpu[g].event;
-      ++m_flowCount;
-    }
-  }
+  linkLaunches();
   m_targetName.assign(m_trace.strings().size(), false);
   report(100, "done");
+}
+
+// Pairs each GPU operation with the launch call of its correlation id (among equal ids
+// the earliest call, the outer runtime call). A launch call points at its first GPU
+// operation and owns the group of all of them: a graph launch starts every kernel of
+// its graph under one correlation id.
+void TraceDocument::linkLaunches() {
+  struct Corr {
+    std::uint64_t id;
+    EventIndex event;
+  };
+  const auto events = m_trace.events();
+  std::vector<Corr> api;
+  std::vector<Corr> gpu;
+  for (EventIndex i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (e.correlation_id == 0) continue;
+    if (prof::is_api_call(e.kind)) api.push_back({e.correlation_id, i});
+    else if (prof::is_gpu_work(e.kind)) gpu.push_back({e.correlation_id, i});
+  }
+  // Stable: among equal ids the earliest (the outer runtime call, the first kernel) comes first.
+  auto byId = [](const Corr& x, const Corr& y) { return x.id < y.id; };
+  if (!std::is_sorted(api.begin(), api.end(), byId)) std::stable_sort(api.begin(), api.end(), byId);
+  if (!std::is_sorted(gpu.begin(), gpu.end(), byId)) std::stable_sort(gpu.begin(), gpu.end(), byId);
+  m_partner.assign(events.size(), kNoEvent);
+  m_launchedBegin.assign(events.size(), kNoLaunched);
+  m_launched.clear();
+  m_flowCount = 0;
+  std::size_t a = 0;
+  for (const Corr& g : gpu) {
+    while (a < api.size() && api[a].id < g.id) ++a;
+    if (a == api.size()) break;
+    if (api[a].id != g.id) continue;
+    const EventIndex call = api[a].event;
+    m_partner[g.event] = call;
+    if (m_partner[call] == kNoEvent) {
+      m_partner[call] = g.event;
+      m_launchedBegin[call] = static_cast<std::uint32_t>(m_launched.size());
+    }
+    m_launched.push_back(g.event);  // gpu is grouped by id, so a call's work is contiguous
+    ++m_flowCount;
+  }
+}
+
+std::span<const EventIndex> TraceDocument::launchedBy(EventIndex api) const noexcept {
+  if (api >= m_launchedBegin.size() || m_launchedBegin[api] == kNoLaunched) return {};
+  const std::size_t begin = m_launchedBegin[api];
+  std::size_t end = begin;
+  while (end < m_launched.size() && m_partner[m_launched[end]] == api) ++end;
+  return {m_launched.data() + begin, end - begin};
 }
 
 std::optional<EventLocation> TraceDocument::locate(EventIndex i) const {
@@ -277,8 +301,10 @@ QString TraceDocument::tooltip(EventIndex i) const {
                           formatDuration(relStart(i)));
   const EventIndex partner = flowPartner(i);
   if (partner != kNoEvent) {
+    const std::size_t more = prof::is_api_call(e.kind) ? launchedBy(i).size() - 1 : 0;
     text += prof::is_api_call(e.kind) ? QStringLiteral("\nlaunches %1").arg(name(partner))
                                       : QStringLiteral("\nlaunched by %1").arg(name(partner));
+    if (more > 0) text += QStringLiteral(" and %1 more").arg(more);
   }
   return text;
 }
@@ -328,6 +354,9 @@ std::vector<std::pair<QString, QString>> TraceDocument::details(EventIndex i) co
     const double latency = relStart(prof::is_api_call(e.kind) ? partner : i) - relStart(prof::is_api_call(e.kind) ? i : partner);
     rows.emplace_back(prof::is_api_call(e.kind) ? QStringLiteral("Launches") : QStringLiteral("Launched by"),
                       QStringLiteral("%1 (launch to start %2)").arg(name(partner), formatDuration(latency)));
+    if (prof::is_api_call(e.kind) && launchedBy(i).size() > 1) {
+      rows.emplace_back(QStringLiteral("GPU operations launched"), QString::number(launchedBy(i).size()));
+    }
   }
   for (const auto& arg : m_trace.args_of(e)) {
     rows.emplace_back(qstr(m_trace.str(arg.key)), qstr(m_trace.str(arg.value)));

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -84,8 +85,13 @@ class TraceDocument {
   const std::vector<TrackView>& unfilteredTracks() const noexcept { return m_tracks; }
   std::optional<EventLocation> locate(EventIndex i) const;
 
-  /// The launch call of GPU work or the GPU work of a launch call (correlation id), or kNoEvent.
+  /// The launch call of GPU work or the (first) GPU work of a launch call (correlation
+  /// id), or kNoEvent.
   EventIndex flowPartner(EventIndex i) const noexcept { return m_partner.empty() ? kNoEvent : m_partner[i]; }
+  /// Every GPU operation a launch call started, in the trace's order: one for a kernel launch,
+  /// each kernel of the graph for a cuGraphLaunch. Empty for anything else.
+  std::span<const EventIndex> launchedBy(EventIndex api) const noexcept;
+  /// GPU operations linked to their launch call (one flow each).
   std::size_t flowCount() const noexcept { return m_flowCount; }
 
   /// Target kernel: every kernel named one of `names`, the names the analysis resolved for
@@ -117,6 +123,7 @@ class TraceDocument {
  private:
   TraceDocument() = default;
   void index(const Progress& progress);
+  void linkLaunches();
   std::vector<bool> namesContaining(const QString& text) const;
 
   tb::profiler::trace m_trace;
@@ -128,6 +135,8 @@ class TraceDocument {
   std::vector<TrackView> m_filteredTracks;
   std::vector<std::uint32_t> m_trackViewOf;  ///< trace track -> index into m_tracks
   std::vector<EventIndex> m_partner;
+  std::vector<EventIndex> m_launched;          ///< GPU work grouped by launch call (launchedBy)
+  std::vector<std::uint32_t> m_launchedBegin;  ///< launch call -> its group's start in m_launched
   std::size_t m_flowCount = 0;
   QString m_target;
   std::vector<bool> m_targetName;  ///< by string id

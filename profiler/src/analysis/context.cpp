@@ -4,6 +4,7 @@
 #include "analysis/context.hpp"
 
 #include "analysis/correlation_map.hpp"
+#include "analysis/launch_calls.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -12,14 +13,18 @@ namespace tb::profiler::detail {
 
 namespace {
 
-std::vector<std::uint8_t> classify_names(const string_table& strings) {
+bool is_iteration(std::string_view name, const std::string& pattern) noexcept {
+  return pattern.empty() ? is_iteration_range_name(name) : matches_range_name(name, pattern);
+}
+
+std::vector<std::uint8_t> classify_names(const string_table& strings, const std::string& iteration_range) {
   std::vector<std::uint8_t> flags(strings.size(), 0);
   for (std::size_t id = 0; id < flags.size(); ++id) {
     const auto s = strings.view(static_cast<string_id>(id));
     std::uint8_t f = 0;
     if (is_launch_api_name(s)) f |= flag_launch;
     if (is_module_api_name(s)) f |= flag_module;
-    if (is_iteration_range_name(s)) f |= flag_iteration;
+    if (is_iteration(s, iteration_range)) f |= flag_iteration;
     if (is_dispatch_range_name(s)) f |= flag_dispatch;
     flags[id] = f;
   }
@@ -43,6 +48,14 @@ void count_kernel(const event& e, counts& n) {
   }
 }
 
+// An iteration range: an NVTX range (Kineto's user_annotation), or an event of another
+// kind on a CPU thread (Kineto's cpu_op "ProfilerStep#N"; not its gpu_user_annotation copy).
+bool is_iteration_event(const trace& t, const event& e, std::uint8_t f) noexcept {
+  if (!(f & flag_iteration)) return false;
+  if (e.kind == event_kind::nvtx_range) return true;
+  return e.kind == event_kind::other && t.tracks()[e.track].kind == track_kind::cpu_thread;
+}
+
 counts count_events(const trace& t, const std::vector<std::uint8_t>& flags) {
   counts n;
   n.kernel_count.assign(flags.size(), 0);
@@ -59,11 +72,11 @@ counts count_events(const trace& t, const std::vector<std::uint8_t>& flags) {
         if (flags[e.name] & flag_module) ++n.module;
         break;
       case event_kind::nvtx_range:
-        if (flags[e.name] & flag_iteration) ++n.iteration;
         if (flags[e.name] & flag_dispatch) ++n.dispatch;
         break;
       default: break;
     }
+    if (is_iteration_event(t, e, flags[e.name])) ++n.iteration;
   }
   return n;
 }
@@ -126,36 +139,24 @@ void collect_events(analysis_context& c, collected& out) {
         if (f & flag_module) c.module_calls.push_back(index);
         break;
       case event_kind::nvtx_range:
-        if (f & flag_iteration) out.iterations.push_back({e.start_ns, e.end_ns});
         if (f & flag_dispatch) c.dispatch_ranges.push_back(index);
         break;
       default: break;
     }
+    if (is_iteration_event(*c.source, e, f)) out.iterations.push_back({e.start_ns, e.end_ns});
   }
 }
 
 // A driver launch nested in a runtime launch shares its correlation id: keep the runtime one.
 void drop_nested_driver_launches(std::vector<std::uint32_t>& calls, std::span<const event> events) {
-  auto runtime = [&](std::uint32_t i) {
-    return events[i].kind == event_kind::runtime_api && events[i].correlation_id != 0;
-  };
-  std::uint64_t lo = std::numeric_limits<std::uint64_t>::max(), hi = 0;
-  std::size_t n = 0;
-  for (auto i : calls) {
-    if (!runtime(i)) continue;
-    lo = std::min(lo, events[i].correlation_id);
-    hi = std::max(hi, events[i].correlation_id);
-    ++n;
-  }
-  if (n == 0) return;
-  correlation_map runtime_launch(n, lo, hi);
-  for (auto i : calls) {
-    bool inserted = false;
-    if (runtime(i)) runtime_launch.get_or_insert(events[i].correlation_id, i, inserted);
-  }
+  std::vector<std::uint32_t> with_id;
+  for (const std::uint32_t i : calls)
+    if (events[i].correlation_id != 0) with_id.push_back(i);
+  const correlation_map chosen = launch_call_by_correlation(events, with_id);
   std::erase_if(calls, [&](std::uint32_t i) {
     const auto& e = events[i];
-    return e.kind == event_kind::driver_api && e.correlation_id != 0 && runtime_launch.find(e.correlation_id) != no_index;
+    return e.kind == event_kind::driver_api && e.correlation_id != 0 &&
+           events[chosen.find(e.correlation_id)].kind == event_kind::runtime_api;
   });
 }
 
@@ -192,7 +193,7 @@ analysis_context make_context(const trace& t, const analysis_options& options, a
   analysis_context c;
   c.source = &t;
   c.events = t.events();
-  c.flags = classify_names(t.strings());
+  c.flags = classify_names(t.strings(), options.iteration_range);
   r.events = c.events.size();
   const counts n = count_events(t, c.flags);
   for (auto k : n.kernel_count) r.kernels += k;
@@ -203,7 +204,13 @@ analysis_context make_context(const trace& t, const analysis_options& options, a
   reserve_lists(n, r, c, lists);
   collect_events(c, lists);
   auto by_start = [](const interval& a, const interval& b) { return a.start < b.start; };
-  std::sort(lists.iterations.begin(), lists.iterations.end(), by_start);
+  std::sort(lists.iterations.begin(), lists.iterations.end(), [](const interval& a, const interval& b) {
+    return a.start != b.start ? a.start < b.start : a.end < b.end;
+  });
+  // Kineto may record a step twice (user_annotation and cpu_op): count it once.
+  lists.iterations.erase(std::unique(lists.iterations.begin(), lists.iterations.end(),
+                                     [](const interval& a, const interval& b) { return a.start == b.start && a.end == b.end; }),
+                         lists.iterations.end());
   r.iterations = lists.iterations.size();
   c.iterations = iteration_index(std::move(lists.iterations));
   for (auto& list : c.kernels_by_track) sort_by_start(list, c.events);

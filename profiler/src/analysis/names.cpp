@@ -34,7 +34,14 @@ bool is_module_api_name(std::string_view name) noexcept {
          name == "cuModuleGetFunction" || name == "cuLibraryGetKernel" || name == "cuModuleUnload";
 }
 
-bool is_iteration_range_name(std::string_view name) noexcept { return detail::starts_with(name, "iter"); }
+bool is_iteration_range_name(std::string_view name) noexcept {
+  return detail::starts_with(name, "iter") || matches_range_name(name, "ProfilerStep#");
+}
+
+bool matches_range_name(std::string_view name, std::string_view pattern) noexcept {
+  if (!pattern.empty() && pattern.back() == '#') return detail::starts_with(name, pattern);
+  return name == pattern;
+}
 
 bool detail::is_dispatch_range_name(std::string_view name) noexcept { return starts_with(name, "dispatch"); }
 

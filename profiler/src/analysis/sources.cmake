@@ -11,6 +11,8 @@ set(TB_PROFILER_ANALYSIS_SOURCES
   src/analysis/dispatch.cpp
   src/analysis/module_loads.cpp
   src/analysis/gpu_busy.cpp
+  src/analysis/kernel_stats.cpp
+  src/analysis/kernel_stats_table.cpp
   src/analysis/analysis.cpp
   src/analysis/summary_json.cpp
   src/analysis/table.cpp

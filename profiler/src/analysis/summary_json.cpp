@@ -1,6 +1,7 @@
 // Summary JSON of an analysis (schema "tb.profiler.analysis", version 1, documented in
 // docs/profiler.md). Statistics of empty metrics are written as null.
 #include <tb/profiler/analysis.hpp>
+#include <tb/profiler/kernel_stats.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -95,6 +96,29 @@ std::string analysis_to_json(const analysis_result& result, std::string_view sou
 
 void write_analysis_json(std::ostream& out, const analysis_result& result, std::string_view source) {
   out << analysis_to_json(result, source);
+}
+
+std::string kernel_stats_to_json(std::span<const kernel_stats_row> rows, std::string_view source) {
+  json j;
+  j["schema"] = "tb.profiler.kernel_stats";
+  j["version"] = 1;
+  j["source"] = std::string(source);
+  j["kernels"] = json::array();
+  for (const auto& r : rows) {
+    json k;
+    k["name"] = r.name;
+    if (r.track != no_index) k["stream"] = {{"track", r.track}, {"stream_id", r.stream_id}, {"name", r.stream}};
+    k["count"] = r.count;
+    k["total_ns"] = r.total_ns;
+    k["time_percent"] = number_or_null(r.time_percent);
+    k["duration_stddev_ns"] = number_or_null(r.duration_stddev_ns);
+    k["duration"] = summary_json(r.duration);
+    k["launch_api"] = summary_json(r.launch_api);
+    k["launch_latency"] = summary_json(r.launch_latency);
+    k["gap_before"] = summary_json(r.gap_before);
+    j["kernels"].push_back(std::move(k));
+  }
+  return j.dump(1) + "\n";
 }
 
 }  // namespace tb::profiler

@@ -1,4 +1,5 @@
 #include "record_converter.hpp"
+#include "trace_labels.hpp"
 
 #include <cxxabi.h>
 
@@ -119,7 +120,7 @@ std::uint32_t record_converter::host_track(std::uint32_t pid, std::uint32_t tid)
   track_info t;
   t.process = process;
   t.tid = tid;
-  t.name = m_trace.intern("thread " + std::to_string(tid));
+  t.name = m_trace.intern(default_thread_label(tid));
   t.kind = track_kind::cpu_thread;
   const auto index = m_trace.add_track(t);
   m_host_tracks.emplace(key, index);

@@ -5,16 +5,19 @@
 #include <tb/profiler/tracer.hpp>
 
 #include "record_converter.hpp"
+#include "trace_labels.hpp"
 
 #include <cupti.h>
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -55,6 +58,7 @@ struct collector {
   std::vector<std::uint8_t*> pool;
   std::uint64_t dropped = 0;
   std::uint64_t buffers = 0;
+  bool os_thread_ids = false;  // CUPTI's thread ids are gettid's, not pthread_self's
   const tracer* owner = nullptr;
 };
 
@@ -142,12 +146,33 @@ std::string driver_version() {
   return {};
 }
 
+// A driver entry point of the libcuda this process already loaded (the runtime loads it
+// with RTLD_LOCAL, so RTLD_DEFAULT does not see it); nullptr when none is loaded.
+void* loaded_driver_symbol(const char* name) {
+  static void* const driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+  void* f = driver != nullptr ? dlsym(driver, name) : nullptr;
+  return f != nullptr ? f : dlsym(RTLD_DEFAULT, name);
+}
+
 std::string cuda_version() {
   using fn = int (*)(int*);
-  auto get = reinterpret_cast<fn>(dlsym(RTLD_DEFAULT, "cuDriverGetVersion"));
+  auto get = reinterpret_cast<fn>(loaded_driver_symbol("cuDriverGetVersion"));
   int v = 0;
   if (get == nullptr || get(&v) != 0 || v <= 0) return {};
   return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
+}
+
+// The driver's name of device `ordinal` (CUPTI's device ids are the driver's ordinals).
+std::optional<std::string> driver_device_name(std::int32_t ordinal) {
+  using get_fn = int (*)(int*, int);
+  using name_fn = int (*)(char*, int, int);
+  auto get = reinterpret_cast<get_fn>(loaded_driver_symbol("cuDeviceGet"));
+  auto name = reinterpret_cast<name_fn>(loaded_driver_symbol("cuDeviceGetName"));
+  int device = 0;
+  char text[256] = {};
+  if (get == nullptr || name == nullptr || get(&device, ordinal) != 0 || name(text, sizeof text - 1, device) != 0)
+    return std::nullopt;
+  return std::string(text);
 }
 
 }  // namespace
@@ -258,6 +283,13 @@ void tracer::start() {
   }
   std::vector<CUpti_ActivityKind> enabled;
   try {
+    // Host rows by the OS thread id (gettid), as Kineto and perf show them, not pthread_self.
+    // Where CUPTI cannot, it keeps pthread_self; the trace says which ("thread_ids").
+    const bool os_ids = cuptiSetThreadIdType(CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM) == CUPTI_SUCCESS;
+    {
+      std::lock_guard lock(s.mutex);
+      s.os_thread_ids = os_ids;
+    }
     check(cuptiActivityRegisterCallbacks(&buffer_requested, &buffer_completed), "cuptiActivityRegisterCallbacks");
     for (const auto kind : activity_kinds(m_options.kinds)) {
       const auto r = cuptiActivityEnable(kind);
@@ -330,6 +362,9 @@ trace tracer::take_trace() {
   md.cupti_version = std::to_string(CUPTI_API_VERSION);
   md.driver_version = driver_version();
   md.cuda_version = cuda_version();
+  cupti::label_devices(t, &driver_device_name);
+  if (s.os_thread_ids) cupti::label_threads(t, getpid(), &cupti::os_thread_name);
+  md.values.emplace_back("thread_ids", s.os_thread_ids ? "os" : "pthread");
   md.mode = m_options.mode;
   md.scenario = m_options.scenario;
   md.dropped_records = s.dropped;

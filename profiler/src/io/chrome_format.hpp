@@ -33,7 +33,7 @@ constexpr std::string_view category_of(event_kind kind) noexcept {
 
 /// The kind for a `cat` read from a file (ours and Kineto's, old and new spellings).
 inline std::optional<event_kind> kind_of_category(std::string_view cat) noexcept {
-  if (cat == "kernel" || cat == "Kernel") return event_kind::kernel;
+  if (cat == "kernel" || cat == "Kernel" || cat == "cuda_profiler_range") return event_kind::kernel;
   if (cat == "cuda_runtime" || cat == "Runtime") return event_kind::runtime_api;
   if (cat == "cuda_driver" || cat == "Driver") return event_kind::driver_api;
   if (cat == "gpu_memcpy" || cat == "Memcpy") return event_kind::memcpy;

@@ -1,6 +1,7 @@
 #include <tb/profiler/trace_reader.hpp>
 
 #include "io/chrome_format.hpp"
+#include "io/gzip.hpp"
 #include "io/json_cursor.hpp"
 #include "io/utf8.hpp"
 
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <cerrno>
 #include <limits>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -299,7 +301,7 @@ class reader {
   void read_event() {
     const std::size_t event_at = (m_cur.peek(), m_cur.offset());
     m_cur.begin_object("an event of \"traceEvents\"");
-    std::string_view ph, name, cat;
+    std::string_view ph, name, cat, scope;
     m_pid = raw_id{};
     m_tid = raw_id{};
     bool has_ts = false, has_dur = false;
@@ -320,6 +322,8 @@ class reader {
         }
       } else if (key == "cat") {
         cat = m_cur.read_string(m_cat_scratch, "\"cat\"");
+      } else if (key == "s" && m_cur.next_type("\"s\"") == json_type::string) {
+        scope = m_cur.read_string(m_scope_scratch, "\"s\"");
       } else if (key == "pid") {
         read_id(m_pid, "\"pid\"");
       } else if (key == "tid") {
@@ -348,6 +352,8 @@ class reader {
       default: return;  // flows, counters, async and object events are not part of the model
     }
     if (!has_ts) m_cur.fail(event_at, "expected a \"ts\" member in this event");
+    const bool global_instant = (phase == 'i' || phase == 'I') && scope == "g";
+    if (!m_pid.present && global_instant) m_pid = raw_id{true, true, 0, std::string(), event_at};
     if (!m_pid.present) m_cur.fail(event_at, "expected a \"pid\" member in this event");
     note_time(ts, ts_at);
 
@@ -385,14 +391,16 @@ class reader {
 
     std::optional<event_kind> kind = cat.empty() ? std::optional<event_kind>(event_kind::other)
                                                  : detail::kind_of_category(cat);
-    const bool unknown_cat = !kind.has_value();
+    // Unknown categories, and Kineto's range-profiler kernels, keep their category as an arg.
+    const bool keep_cat = !kind.has_value() || cat == "cuda_profiler_range";
     e.kind = kind.value_or(event_kind::other);
     if (phase == 'i' || phase == 'I') e.kind = event_kind::nvtx_marker;
     else if (e.kind == event_kind::nvtx_marker) e.kind = event_kind::nvtx_range;
     e.name = m_trace.intern(name);
 
     m_event_args.clear();
-    if (unknown_cat) m_event_args.push_back({m_trace.intern("cat"), m_trace.intern(cat)});
+    if (keep_cat) m_event_args.push_back({m_trace.intern("cat"), m_trace.intern(cat)});
+    if (global_instant) m_event_args.push_back({m_trace.intern("scope"), m_trace.intern("global")});
     kernel_info k;
     bool has_kernel = false;
     for (std::size_t i = 0; i < m_nargs; ++i) {
@@ -580,7 +588,7 @@ class reader {
   }
 
   void handle_metadata_event(std::string_view name, std::size_t event_at) {
-    const bool process_event = name == "process_name" || name == "process_sort_index";
+    const bool process_event = name == "process_name" || name == "process_sort_index" || name == "process_labels";
     const bool thread_event = name == "thread_name" || name == "thread_sort_index";
     if (!process_event && !thread_event) return;
     if (!m_pid.present) m_cur.fail(event_at, "expected a \"pid\" member in this metadata event");
@@ -592,6 +600,10 @@ class reader {
         m_process_kind_known[process] = true;
       }
       if (const auto* a = find_arg("tb_device")) m_trace.process(process).device_id = arg_int<std::int32_t>(*a);
+    } else if (name == "process_labels") {
+      if (const auto* a = find_arg("labels"); a && a->type == json_type::string) {
+        m_process_label[process] = m_trace.intern(a->text());
+      }
     } else if (name == "process_sort_index") {
       if (const auto* a = find_arg("sort_index")) m_trace.process(process).sort_index = arg_int<std::int32_t>(*a);
     } else {
@@ -625,11 +637,12 @@ class reader {
     } else {
       process_info p;
       p.pid = pid;
-      if (m_pid.is_string) p.name = m_trace.intern(m_pid.text);
+      if (m_pid.is_string) p.name = m_trace.intern(m_pid.text.empty() ? global_name : std::string_view(m_pid.text));
       index = m_trace.add_process(p);
       m_processes.emplace(pid, index);
       m_process_kind_known.push_back(false);
       m_device_hint.push_back(-1);
+      m_process_label.push_back(empty_string);
     }
     m_last_pid = pid;
     m_last_process = index;
@@ -657,7 +670,9 @@ class reader {
       track_info t;
       t.process = process;
       t.tid = tid;
-      if (m_tid.present && m_tid.is_string) t.name = m_trace.intern(m_tid.text);
+      if (m_tid.present && m_tid.is_string) {
+        t.name = m_trace.intern(m_tid.text.empty() ? global_name : std::string_view(m_tid.text));
+      }
       index = m_trace.add_track(t);
       m_tracks.emplace(key, index);
       m_track_kind_known.push_back(false);
@@ -710,6 +725,36 @@ class reader {
       if (m_device_hint[i] >= 0) p.device_id = m_device_hint[i];
       else if (p.pid >= 0 && p.pid < 4096) p.device_id = static_cast<std::int32_t>(p.pid);
     }
+    for (std::size_t i = 0; i < m_process_label.size(); ++i) {
+      if (m_process_label[i] != empty_string) apply_label(static_cast<std::uint32_t>(i));
+    }
+  }
+
+  // Kineto's process_labels: "GPU N" names a device process (and gives its ordinal when
+  // nothing else did); other labels ("CPU") follow the process name in parentheses.
+  void apply_label(std::uint32_t index) {
+    auto& p = m_trace.process(index);
+    const std::string label(m_trace.str(m_process_label[index]));
+    const auto device = gpu_label_ordinal(label);
+    if (device && !m_process_kind_known[index]) {
+      p.kind = process_kind::device;
+      if (p.device_id < 0) p.device_id = *device;
+    }
+    if (p.kind == process_kind::device || p.name == empty_string) {
+      p.name = m_trace.intern(label);
+    } else {
+      p.name = m_trace.intern(std::string(m_trace.str(p.name)) + " (" + label + ")");
+    }
+  }
+
+  static std::optional<std::int32_t> gpu_label_ordinal(std::string_view label) {
+    if (label.size() < 5 || label.size() > 9 || label.substr(0, 4) != "GPU ") return std::nullopt;
+    std::int32_t n = 0;
+    for (const char c : label.substr(4)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   json_cursor m_cur;
@@ -720,7 +765,8 @@ class reader {
   std::int64_t m_min_rel = std::numeric_limits<std::int64_t>::max();
   std::int64_t m_max_rel = std::numeric_limits<std::int64_t>::min();
 
-  std::string m_key_scratch, m_value_scratch, m_ph_scratch, m_name_scratch, m_cat_scratch;
+  static constexpr std::string_view global_name = "global";  // the process and track of pid/tid ""
+  std::string m_key_scratch, m_value_scratch, m_ph_scratch, m_name_scratch, m_cat_scratch, m_scope_scratch;
   raw_id m_pid, m_tid;
   std::vector<raw_arg> m_args;
   std::size_t m_nargs = 0;
@@ -737,6 +783,7 @@ class reader {
   std::unordered_map<std::string, std::int64_t> m_string_pids, m_string_tids;
   std::vector<bool> m_process_kind_known, m_track_kind_known, m_track_has_gpu_work;
   std::vector<std::int32_t> m_device_hint;
+  std::vector<string_id> m_process_label;  // Kineto's process_labels, per process
   std::optional<std::uint32_t> m_last_process, m_last_track;
   std::int64_t m_last_pid = 0, m_last_tid = 0;
   std::uint32_t m_last_track_process = 0;
@@ -748,7 +795,9 @@ class reader {
 
 }  // namespace
 
-trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
+namespace {
+
+trace parse_text(std::string_view text, std::string_view source_name) {
   if (const auto bad = detail::first_invalid_utf8(text)) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
@@ -758,27 +807,60 @@ trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
   return r.run();
 }
 
+// Parses inflated text; an error's offset is into that text, and the message says so.
+trace parse_inflated(std::string_view text, std::string_view source_name) {
+  try {
+    return parse_text(text, source_name);
+  } catch (const trace_error& e) {
+    if (!e.offset()) throw;
+    throw trace_error(e.file(), e.offset(), e.message() + " (byte offset in the uncompressed text)");
+  }
+}
+
+}  // namespace
+
+trace parse_chrome_trace(std::string_view text, std::string_view source_name) {
+  if (detail::has_gzip_magic(text)) return parse_inflated(detail::gunzip(text, source_name), source_name);
+  return parse_text(text, source_name);
+}
+
 trace read_chrome_trace_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw trace_error(name, std::nullopt, "is a folder; expected a trace file (Chrome Trace Event JSON)");
   }
-  std::FILE* f = std::fopen(name.c_str(), "rb");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(name.c_str(), "rb"), &std::fclose);
   if (!f) throw trace_error(name, std::nullopt, std::string("cannot open: ") + std::strerror(errno));
-  std::string text;
-  if (std::fseek(f, 0, SEEK_END) == 0) {
-    const long size = std::ftell(f);
+  std::size_t read_bytes = 0;
+  auto read = [&](char* buffer, std::size_t size) {
+    const std::size_t n = std::fread(buffer, 1, size, f.get());
+    if (n == 0 && std::ferror(f.get())) throw trace_error(name, read_bytes, "cannot read the file");
+    read_bytes += n;
+    return n;
+  };
+  char head[2];
+  const std::size_t head_size = read(head, sizeof head);
+  std::string text(head, head_size);
+  if (detail::has_gzip_magic(text)) {
+    text.clear();
+    bool head_given = false;  // the magic bytes go to the inflater first
+    detail::gunzip([&](char* buffer, std::size_t size) {
+      if (head_given) return read(buffer, size);
+      head_given = true;
+      std::memcpy(buffer, head, head_size);
+      return head_size;
+    }, name, text);
+    return parse_inflated(text, name);
+  }
+  if (std::fseek(f.get(), 0, SEEK_END) == 0) {
+    const long size = std::ftell(f.get());
     if (size > 0) text.reserve(static_cast<std::size_t>(size));
-    std::rewind(f);
+    std::fseek(f.get(), static_cast<long>(head_size), SEEK_SET);
   }
   char chunk[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) text.append(chunk, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) throw trace_error(name, text.size(), "cannot read the file");
-  return parse_chrome_trace(text, name);
+  while (const std::size_t n = read(chunk, sizeof chunk)) text.append(chunk, n);
+  return parse_text(text, name);
 }
 
 }  // namespace tb::profiler

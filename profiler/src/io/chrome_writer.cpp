@@ -4,6 +4,7 @@
 
 #include "io/chrome_format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <sstream>
 #include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tb::profiler {
 
@@ -305,15 +307,21 @@ void write_chrome_trace(const trace& t, std::ostream& out, const write_options& 
         it->second = static_cast<std::uint32_t>(i);
       }
     }
+    // One arrow per GPU work item: a graph launch's one call starts an arrow to every
+    // kernel of the graph. An arrow's id is its correlation id for the first item and a
+    // number above every correlation id for the others (Chrome pairs one "s" with one "f").
+    std::uint64_t next_id = 0;
+    for (const auto& e : events) next_id = std::max(next_id, e.correlation_id);
+    std::unordered_set<std::uint64_t> linked;
     for (const auto& e : events) {
       if (e.correlation_id == 0 || !is_gpu_work(e.kind)) continue;
       auto it = launcher.find(e.correlation_id);
-      if (it == launcher.end() || it->second == no_index) continue;
+      if (it == launcher.end()) continue;
       const auto& api = events[it->second];
-      it->second = no_index;  // one arrow per correlation id
+      const std::uint64_t id = linked.insert(e.correlation_id).second ? e.correlation_id : ++next_id;
       separator();
       o.raw("{\"ph\":\"s\",\"cat\":\"ac2g\",\"name\":\"ac2g\",\"id\":");
-      o.integer(e.correlation_id);
+      o.integer(id);
       o.raw(",\"pid\":");
       o.integer(processes[api.process].pid);
       o.raw(",\"tid\":");
@@ -321,7 +329,7 @@ void write_chrome_trace(const trace& t, std::ostream& out, const write_options& 
       o.raw(",\"ts\":");
       o.us(api.start_ns - base);
       o.raw("},\n{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"ac2g\",\"name\":\"ac2g\",\"id\":");
-      o.integer(e.correlation_id);
+      o.integer(id);
       o.raw(",\"pid\":");
       o.integer(processes[e.process].pid);
       o.raw(",\"tid\":");

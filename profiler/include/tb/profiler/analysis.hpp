@@ -25,6 +25,11 @@ struct analysis_options {
   /// Kernel name to analyse: an exact name, else every kernel whose name contains it.
   /// Empty: the kernel name with the most executions (ties: the first seen).
   std::string target;
+  /// Ranges that mark one iteration: an exact name, or a prefix when it ends in '#'
+  /// ("ProfilerStep#" matches "ProfilerStep#12"). Empty: ours ("iteration", "iter*") and
+  /// Kineto's "ProfilerStep#N" (is_iteration_range_name). Either way NVTX ranges
+  /// (Kineto's user_annotation) and Kineto's cpu_op events on CPU threads count.
+  std::string iteration_range;
   summary_options statistics;
 };
 
@@ -98,8 +103,12 @@ analysis_result analyze(const trace& t, const analysis_options& options = {});
 bool is_launch_api_name(std::string_view name) noexcept;
 /// Module/library API names counted as module loading.
 bool is_module_api_name(std::string_view name) noexcept;
-/// NVTX range names that mark one iteration ("iteration" or starting with "iter").
+/// Range names that mark one iteration by default: ours ("iteration" or starting with
+/// "iter") and Kineto's "ProfilerStep#N".
 bool is_iteration_range_name(std::string_view name) noexcept;
+/// True when `name` is `pattern`, or starts with it when the pattern ends in '#'
+/// (analysis_options::iteration_range).
+bool matches_range_name(std::string_view name, std::string_view pattern) noexcept;
 
 /// Summary JSON (schema "tb.profiler.analysis", version 1; see docs/profiler.md).
 /// `source` names the analysed trace file.

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -50,13 +51,17 @@ def wait_for(condition, seconds):
 
 
 env = dict(os.environ, TB_TEST_IMPORT_SLEEP="300", TB_TEST_FIRST_IMPORT_FAST=os.path.join(args.work, "first"))
-run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+err_file = tempfile.TemporaryFile(mode="w+")  # not a pipe: a straggler holding it open cannot block us
+run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err_file)
 cached = wait_for(lambda: glob.glob(os.path.join(cache, "*", "*", "complete")), 90)
 print("image cached before the signal:", "yes" if cached else "no")
 print("Python running before the signal:", "yes" if its_pythons() else "no")
 os.kill(run.pid, getattr(signal, "SIG" + args.signal))
 status = run.wait()
+err_file.seek(0)
+said = err_file.read().strip().splitlines()
 print("exit:", status if status >= 0 else f"killed by signal {-status}")
+print("last line on stderr:", said[-1] if said else "none")
 gone = wait_for(lambda: not its_pythons(), 2)
 print("Python left 2 s after:", "none" if gone else " ".join(its_pythons()))
 print("leftovers:", leftovers())
