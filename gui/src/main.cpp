@@ -9,6 +9,9 @@
 //   --fit-iterations K:N   show N NVTX iteration ranges starting at the K-th (0-based)
 //   --select NAME          select the first event named NAME, else containing it, in the
 //                          fitted range (else anywhere)
+//   --range-iterations K:N select N iterations from the K-th as the range of the per-kernel
+//                          table and range statistics (as a shift-drag over them would)
+//   --mark-kernel NAME     click the per-kernel table's row NAME (marks its launches)
 //   --size WxH             window size
 //   --scenario NAME, --metric ID, --branch NAME   what the History tab shows (with --history)
 //
@@ -19,19 +22,42 @@
 
 #include <tb/profiler/analysis.hpp>
 
+#include <tb/support/atomic_file.hpp>
 #include <tb/support/build_info.hpp>
 
 #include <QApplication>
+#include <QBuffer>
 #include <QCommandLineParser>
 #include <QTabWidget>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <string_view>
 #include <optional>
 
 namespace {
 
 QString text(const char* s) { return QString::fromUtf8(s); }
+
+constexpr int kUsageError = 2;  // as triton-aot and triton-bench
+
+/// The window as PNG at `out`, whole or not at all (a temporary file beside it, renamed).
+bool saveScreenshot(QWidget& window, const QString& out) {
+  QByteArray png;
+  QBuffer buffer(&png);
+  if (!buffer.open(QIODevice::WriteOnly) || !window.grab().save(&buffer, "PNG")) {
+    std::fprintf(stderr, "triton-bench-gui: %s: cannot encode the window as PNG\n", qPrintable(out));
+    return false;
+  }
+  try {
+    tb::support::write_file_atomically(std::filesystem::path(out.toStdString()), std::string_view(png.constData(), png.size()));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "triton-bench-gui: %s\n", e.what());
+    return false;
+  }
+  return true;
+}
 
 struct Options {
   QCommandLineOption help{{text("h"), text("help")}, text("Show this help and exit")};
@@ -42,6 +68,8 @@ struct Options {
   QCommandLineOption align{text("align"), text("Compare alignment: start | iteration:K | launch:K"), text("MODE")};
   QCommandLineOption fit{text("fit-iterations"), text("Show N iterations from the K-th"), text("K:N")};
   QCommandLineOption select{text("select"), text("Select the first event named NAME (else containing it) in the fitted range"), text("NAME")};
+  QCommandLineOption rangeIterations{text("range-iterations"), text("Select N iterations from the K-th as the per-kernel table's range"), text("K:N")};
+  QCommandLineOption markKernel{text("mark-kernel"), text("Click the per-kernel table's row NAME (marks its launches)"), text("NAME")};
   QCommandLineOption size{text("size"), text("Window size"), text("WxH"), text("1600x900")};
   QCommandLineOption history{text("history"), text("Open a results database in the History tab"), text("DB")};
   QCommandLineOption scenario{text("scenario"), text("History: scenario"), text("NAME")};
@@ -52,7 +80,8 @@ struct Options {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);  // -platform is one option
     parser.setApplicationDescription(text("Timeline viewer for triton-bench and PyTorch (Kineto) traces"));
     parser.addPositionalArgument(text("traces"), text("Chrome trace JSON files (.json or .json.gz)"), text("[TRACE.json ...]"));
-    parser.addOptions({help, version, screenshot, compare, target, align, fit, select, size, history, scenario, metric, branch});
+    parser.addOptions({help, version, screenshot, compare, target, align, fit, select, rangeIterations, markKernel, size, history,
+                       scenario, metric, branch});
   }
 };
 
@@ -78,7 +107,7 @@ std::optional<int> printHelpOrVersion(QCommandLineParser& parser, const Options&
   const QStringList unknown = parser.unknownOptionNames();
   if (!parsed && std::none_of(unknown.begin(), unknown.end(), isQtOption)) {
     std::fprintf(stderr, "triton-bench-gui: %s\n", qPrintable(parser.errorText()));
-    return 1;
+    return kUsageError;
   }
   if (parser.isSet(o.version)) {
     std::printf("%s\n", tb::support::version_line("triton-bench-gui").c_str());
@@ -87,6 +116,8 @@ std::optional<int> printHelpOrVersion(QCommandLineParser& parser, const Options&
   if (!parser.isSet(o.help)) return std::nullopt;
   QString help = parser.helpText();
   help.replace(text("<executable_name>"), text("triton-bench-gui"));
+  help += text("\nExit status: 0 ok; 1 a trace, results database or screenshot could not be opened or written\n"
+               "(each named on its own line); 2 bad option.\n");
   std::fputs(help.toLocal8Bit().constData(), stdout);
   return 0;
 }
@@ -107,12 +138,28 @@ std::optional<std::pair<double, double>> iterationSpan(const tb::gui::TraceDocum
   return std::nullopt;
 }
 
+/// The span of an iterations option's K:N (--fit-iterations, --range-iterations).
+std::optional<std::pair<double, double>> iterationsSpan(const QCommandLineParser& parser, const QCommandLineOption& option,
+                                                        const tb::gui::TraceDocument& doc) {
+  if (!parser.isSet(option)) return std::nullopt;
+  const QStringList kn = parser.value(option).split(QLatin1Char(':'));
+  return iterationSpan(doc, kn.value(0).toInt(), std::max(1, kn.value(1, text("1")).toInt()));
+}
+
 /// --fit-iterations K:N as (first, count).
 std::optional<std::pair<double, double>> fittedSpan(const QCommandLineParser& parser, const Options& o,
                                                     const tb::gui::TraceDocument& doc) {
-  if (!parser.isSet(o.fit)) return std::nullopt;
-  const QStringList kn = parser.value(o.fit).split(QLatin1Char(':'));
-  return iterationSpan(doc, kn.value(0).toInt(), std::max(1, kn.value(1, text("1")).toInt()));
+  return iterationsSpan(parser, o.fit, doc);
+}
+
+/// --range-iterations and --mark-kernel: the per-kernel table's range and clicked row.
+void applyKernelTable(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o) {
+  if (const auto span = iterationsSpan(parser, o.rangeIterations, *window.currentDocument())) window.timeline()->setRange(span);
+  if (!parser.isSet(o.markKernel)) return;
+  const QString name = parser.value(o.markKernel);
+  if (!window.kernels()->activateRow(window.kernels()->rowNamed(name))) {
+    std::fprintf(stderr, "triton-bench-gui: --mark-kernel %s: no such kernel in the per-kernel table\n", qPrintable(name));
+  }
 }
 
 /// --select NAME: the first event starting at `from` or later (the fitted range) named NAME,
@@ -166,6 +213,7 @@ void applyView(tb::gui::MainWindow& window, const QCommandLineParser& parser, co
     const auto event = eventToSelect(*window.currentDocument(), parser.value(o.select), span ? span->first : 0.0);
     window.timeline()->selectEvent({0, event}, !span);  // keeps the fitted range
   }
+  applyKernelTable(window, parser, o);
 }
 
 /// Screenshot mode: everything synchronously, then grab.
@@ -189,10 +237,7 @@ int takeScreenshot(tb::gui::MainWindow& window, const QCommandLineParser& parser
   if (!window.documents().empty()) applyView(window, parser, o);
   QApplication::processEvents();
   const QString out = parser.value(o.screenshot);
-  if (!window.grab().save(out)) {
-    std::fprintf(stderr, "triton-bench-gui: cannot write %s\n", qPrintable(out));
-    return 1;
-  }
+  if (!saveScreenshot(window, out)) return 1;
   std::printf("wrote %s\n", qPrintable(out));
   return 0;
 }

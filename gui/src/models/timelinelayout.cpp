@@ -127,7 +127,14 @@ void TimelineLayout::preprocessLane(const Row& row, std::uint32_t rowIndex, cons
   std::size_t i = static_cast<std::size_t>(std::lower_bound(lane.begin(), lane.end(), tStart, relEndLess) - lane.begin());
   if (i > 0) --i;  // one before the view: the gap into the view needs it
   const std::size_t firstItem = out.items.size();
-  auto push = [&](EventIndex first, double t0, double t1, std::uint32_t count) {
+  auto anyMarked = [&](std::size_t from, std::size_t to) {
+    if (!doc.hasMarked()) return false;
+    for (std::size_t k = from; k < to; ++k) {
+      if (doc.isMarked(lane[k])) return true;
+    }
+    return false;
+  };
+  auto push = [&](EventIndex first, double t0, double t1, std::uint32_t count, bool marked) {
     DrawItem item;
     item.t0 = t0 - align;
     item.t1 = t1 - align;
@@ -138,6 +145,7 @@ void TimelineLayout::preprocessLane(const Row& row, std::uint32_t rowIndex, cons
     item.count = count;
     item.kind = doc.event(first).kind;
     item.target = count == 1 && doc.isTarget(first);
+    item.marked = marked;
     if (count > 1) out.foldedEvents += count;
     out.items.push_back(item);
   };
@@ -146,11 +154,11 @@ void TimelineLayout::preprocessLane(const Row& row, std::uint32_t rowIndex, cons
     const double s = doc.relStart(e);
     const double en = doc.relEnd(e);
     if (s > tEnd) {
-      push(e, s, en, 1);  // one after the view, for the gap out of it
+      push(e, s, en, 1, doc.isMarked(e));  // one after the view, for the gap out of it
       break;
     }
     if (en - s >= minNs) {
-      push(e, s, en, 1);
+      push(e, s, en, 1, doc.isMarked(e));
       ++i;
       continue;
     }
@@ -176,7 +184,7 @@ void TimelineLayout::preprocessLane(const Row& row, std::uint32_t rowIndex, cons
       ++count;
       ++j;
     }
-    push(e, s, foldEnd, count);
+    push(e, s, foldEnd, count, anyMarked(i, j));
     i = j;
   }
 

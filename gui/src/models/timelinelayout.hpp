@@ -54,6 +54,7 @@ struct DrawItem {
   std::uint32_t count = 1;     ///< > 1: a fold
   tb::profiler::event_kind kind = tb::profiler::event_kind::other;
   bool target = false;
+  bool marked = false;         ///< the event, or any event of the fold, is marked
 };
 
 /// Idle time between consecutive items of a GPU stream's first lane, wide enough to see.

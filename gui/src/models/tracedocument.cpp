@@ -266,6 +266,17 @@ int TraceDocument::setTargetNames(const QString& pattern, const std::vector<std:
   return marked;
 }
 
+void TraceDocument::setMarked(const std::vector<EventIndex>& events) {
+  m_marked.assign(events.empty() ? 0 : eventCount(), false);
+  m_markedCount = 0;
+  for (const auto i : events) {
+    if (i < m_marked.size() && !m_marked[i]) {
+      m_marked[i] = true;
+      ++m_markedCount;
+    }
+  }
+}
+
 std::vector<EventIndex> TraceDocument::find(const QString& text) const {
   std::vector<EventIndex> found;
   if (text.isEmpty()) return found;

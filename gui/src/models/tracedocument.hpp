@@ -104,6 +104,12 @@ class TraceDocument {
     return e.kind == tb::profiler::event_kind::kernel && e.name < m_targetName.size() && m_targetName[e.name];
   }
 
+  /// Marked events (the per-kernel table's clicked row: a kernel's instances and their launch
+  /// calls), outlined by the timeline, folds included. Empty: none.
+  void setMarked(const std::vector<EventIndex>& events);
+  bool hasMarked() const noexcept { return m_markedCount > 0; }
+  bool isMarked(EventIndex i) const noexcept { return m_markedCount > 0 && m_marked[i]; }
+
   /// Events whose name contains `text` (case-insensitive), in start order.
   std::vector<EventIndex> find(const QString& text) const;
   /// Hides every event whose name does not contain `text`; empty clears the filter.
@@ -129,6 +135,8 @@ class TraceDocument {
   tb::profiler::trace m_trace;
   QString m_sourceName;
   std::int64_t m_originNs = 0;
+  std::vector<bool> m_marked;
+  std::size_t m_markedCount = 0;
   double m_spanNs = 0;
   std::vector<ProcessGroup> m_groups;
   std::vector<TrackView> m_tracks;

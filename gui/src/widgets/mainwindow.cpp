@@ -88,9 +88,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   split->setStretchFactor(0, 4);
   split->setStretchFactor(1, 1);
   split->setSizes({1250, 350});
+  m_kernels = new KernelsPanel;
+  m_kernels->setObjectName(QStringLiteral("kernelsPanel"));
+  auto* timelineTab = new QSplitter(Qt::Vertical);
+  timelineTab->addWidget(split);
+  timelineTab->addWidget(m_kernels);
+  timelineTab->setStretchFactor(0, 3);
+  timelineTab->setStretchFactor(1, 1);
   m_compare = new CompareView;
   m_tabs = new QTabWidget;
-  m_tabs->addTab(split, tr("Timeline"));
+  m_tabs->addTab(timelineTab, tr("Timeline"));
   m_tabs->addTab(m_compare, tr("Compare"));
   m_history = new HistoryView;
   m_tabs->addTab(m_history, tr("History"));
@@ -128,8 +135,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(m_filterBox, &QCheckBox::toggled, this, &MainWindow::setFilterEnabled);
   connect(m_timeline, &TimelineView::selectionChanged, this, [this](const EventRef& ref) { onSelection(ref, false); });
   connect(m_compare, &CompareView::selectionChanged, this, [this](const EventRef& ref) { onSelection(ref, true); });
-  connect(m_timeline, &TimelineView::rangeSelected, this,
-          [this](double ns) { m_status->setText(tr("selected range: %1").arg(formatDuration(ns, 4))); });
+  connect(m_timeline, &TimelineView::rangeSelected, this, [this](double ns) {
+    m_kernels->setRange(m_timeline->range());
+    m_status->setText(tr("selected range: %1").arg(formatDuration(ns, 4)));
+  });
+  connect(m_timeline, &TimelineView::rangeCleared, this, [this] { m_kernels->setRange(std::nullopt); });
+  connect(m_kernels, &KernelsPanel::rangeCleared, this, [this] { m_timeline->setRange(std::nullopt); });
+  connect(m_kernels, &KernelsPanel::kernelsActivated, this, &MainWindow::markKernels);
 }
 
 QString MainWindow::traceFileFilter() {
@@ -265,6 +277,22 @@ void MainWindow::showCurrent() {
   doc->setFilter(m_filterBox->isChecked() ? m_searchEdit->text() : QString());
   m_timeline->setSections({Section{doc, 0.0, doc->title()}});
   m_details->showEvent(nullptr, kNoEvent);
+  m_kernels->setDocument(doc);
+}
+
+// The per-kernel table's row: its kernels and their launch calls outlined; the first
+// kernel selected (the details panel shows it) without moving the view.
+void MainWindow::markKernels(const QString& name, const std::vector<EventIndex>& kernels) {
+  const auto doc = currentDocument();
+  if (!doc) return;
+  std::vector<EventIndex> marked = kernels;
+  for (const auto k : kernels) {
+    if (const auto call = doc->flowPartner(k); call != kNoEvent) marked.push_back(call);
+  }
+  doc->setMarked(marked);
+  if (!kernels.empty()) m_timeline->selectEvent({0, kernels.front()});
+  m_timeline->viewport()->update();
+  m_status->setText(tr("%1: %2 kernels marked, with their launch calls").arg(name).arg(kernels.size()));
 }
 
 void MainWindow::setTarget(const QString& target) {

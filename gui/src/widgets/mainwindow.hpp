@@ -8,6 +8,7 @@
 #include "compareview.hpp"
 #include "detailspanel.hpp"
 #include "historyview.hpp"
+#include "kernelspanel.hpp"
 #include "timelineview.hpp"
 
 #include <QMainWindow>
@@ -42,6 +43,7 @@ class MainWindow : public QMainWindow {
   TimelineView* timeline() const noexcept { return m_timeline; }
   DetailsPanel* details() const noexcept { return m_details; }
   CompareView* compare() const noexcept { return m_compare; }
+  KernelsPanel* kernels() const noexcept { return m_kernels; }
   QTabWidget* tabs() const noexcept { return m_tabs; }
   HistoryView* history() const noexcept { return m_history; }
 
@@ -85,6 +87,7 @@ class MainWindow : public QMainWindow {
   void updateSearch();
   void stepSearch(int direction);
   void onSelection(const EventRef& ref, bool fromCompare);
+  void markKernels(const QString& name, const std::vector<EventIndex>& kernels);
 
   TraceLoader m_loader;
   std::vector<TraceDocumentPtr> m_docs;
@@ -95,6 +98,7 @@ class MainWindow : public QMainWindow {
   TimelineView* m_timeline = nullptr;
   DetailsPanel* m_details = nullptr;
   CompareView* m_compare = nullptr;
+  KernelsPanel* m_kernels = nullptr;
   HistoryView* m_history = nullptr;
   QTabWidget* m_tabs = nullptr;
   QComboBox* m_traceBox = nullptr;

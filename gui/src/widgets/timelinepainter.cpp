@@ -135,6 +135,15 @@ void TimelinePainter::paint(QPainter& p, QSize size, const TimelineLayout& layou
       }
     }
   }
+  // Marked events (the per-kernel table's row): an orange outline, folds too.
+  p.setBrush(Qt::NoBrush);
+  p.setPen(QPen(QColor(0xf0, 0x80, 0x00), 2));
+  for (const auto& item : list.items) {
+    if (!item.marked || item.x1 < -2 || item.x0 > plotWidth + 2) continue;
+    const double x0 = std::max<double>(item.x0, -2.0);
+    const double x1 = std::max(x0 + 2, std::min<double>(item.x1, plotWidth + 2));
+    p.drawRect(QRectF(gutter + x0, rowTop(item.row) + 1, x1 - x0, rows[item.row].height - 2));
+  }
   // Selection and hover outlines.
   auto outline = [&](const EventRef& ref, const QPen& pen) {
     if (!ref.valid()) return;

@@ -101,9 +101,11 @@ void TimelineView::selectEvent(const EventRef& ref, bool reveal) {
 }
 
 void TimelineView::setRange(std::optional<std::pair<double, double>> range) {
+  const bool had = m_range.has_value();
   m_range = range;
   viewport()->update();
   if (range) emit rangeSelected(std::fabs(range->second - range->first));
+  if (!range && had) emit rangeCleared();
 }
 
 int TimelineView::contentY(int viewportY) const {
@@ -218,6 +220,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event) {
       emit rangeSelected(std::fabs(m_range->second - m_range->first));
     } else {
       m_range.reset();
+      emit rangeCleared();
     }
     viewport()->update();
     return;

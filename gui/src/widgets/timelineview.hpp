@@ -50,6 +50,8 @@ class TimelineView : public QAbstractScrollArea {
   void selectionChanged(const tb::gui::EventRef& ref);
   /// A range was selected (shift-drag); duration in ns.
   void rangeSelected(double durationNs);
+  /// The range was cleared (a shift-click without a drag, or setRange(nullopt)).
+  void rangeCleared();
   void viewChanged();
 
  protected:

@@ -9,20 +9,6 @@ namespace tb::profiler::detail {
 
 namespace {
 
-// `work` sorted by start.
-std::vector<interval> union_of(const std::vector<interval>& work) {
-  std::vector<interval> merged;
-  for (const auto& w : work) {
-    if (w.end <= w.start) continue;
-    if (!merged.empty() && w.start <= merged.back().end) {
-      merged.back().end = std::max(merged.back().end, w.end);
-    } else {
-      merged.push_back(w);
-    }
-  }
-  return merged;
-}
-
 void busy_over_span(const analysis_context& c, const std::vector<interval>& merged, analysis_result& r) {
   std::int64_t lo = c.first_start, hi = c.last_end;
   if (!c.iterations.empty()) {

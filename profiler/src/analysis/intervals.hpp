@@ -61,6 +61,20 @@ class iteration_index {
   std::vector<interval> m_ranges;
 };
 
+// The union of `work` (sorted by start) as sorted, disjoint intervals; empty ones dropped.
+inline std::vector<interval> union_of(const std::vector<interval>& work) {
+  std::vector<interval> merged;
+  for (const auto& w : work) {
+    if (w.end <= w.start) continue;
+    if (!merged.empty() && w.start <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, w.end);
+    } else {
+      merged.push_back(w);
+    }
+  }
+  return merged;
+}
+
 // Length of the part of the sorted, disjoint `merged` intervals inside [lo, hi).
 inline std::int64_t covered(const std::vector<interval>& merged, std::int64_t lo, std::int64_t hi) {
   if (hi <= lo) return 0;

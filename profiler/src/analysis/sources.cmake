@@ -13,6 +13,7 @@ set(TB_PROFILER_ANALYSIS_SOURCES
   src/analysis/gpu_busy.cpp
   src/analysis/kernel_stats.cpp
   src/analysis/kernel_stats_table.cpp
+  src/analysis/range_stats.cpp
   src/analysis/analysis.cpp
   src/analysis/summary_json.cpp
   src/analysis/table.cpp
