@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the viewer's screenshots in docs/images/, offscreen (no display needed):
-#   gui-main.png, gui-compare.png, gui-compare-all.png  the recorded GPU run (bench/recorded/)
+#   gui-main.png, gui-compare.png, gui-compare-all.png, gui-kernels.png  the recorded GPU run (bench/recorded/)
 #   gui-history.png   the render test's synthetic results database (tb.test.gui.render)
 # docs/gui.md shows the same commands; `scripts/gui-screenshots.sh --check-docs` only checks
 # that it does (the test tb.test.gui.screenshot_commands_documented).
@@ -15,6 +15,7 @@ commands() {
 QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --fit-iterations 3:2 --select target_kernel --size 1600x560 --screenshot docs/images/gui-main.png $R/sandwich.cubin.json
 QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --compare --align launch:50 --fit-iterations 50:1 --size 1700x900 --screenshot docs/images/gui-compare.png $R/sandwich.{ptx,cubin,cubin-cached,jit}.json
 QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --compare --align launch:50 --fit-iterations 50:1 --size 1900x1000 --screenshot docs/images/gui-compare-all.png $R/sandwich.{ptx,cubin,ptx-cached,cubin-cached,library,jit,graph,cubin-cached-2}.json
+QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --fit-iterations 19:5 --range-iterations 20:3 --mark-kernel target_kernel --size 1600x860 --screenshot docs/images/gui-kernels.png $R/sandwich.cubin-cached.json
 QT_QPA_PLATFORM=offscreen build/bin/tb_test_gui_render rendersHistoryToPng && cp build/tests/gui/history.png docs/images/gui-history.png
 CMDS
 }
