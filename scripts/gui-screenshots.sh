@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the viewer's screenshots in docs/images/, offscreen (no display needed):
 #   gui-main.png, gui-compare.png, gui-compare-all.png, gui-kernels.png  the recorded GPU run (bench/recorded/)
+#   gui-graph-flows.png  a graph-mode trace of an H200 run (tests/gui/data/h200-sandwich.graph.json.gz)
 #   gui-history.png   the render test's synthetic results database (tb.test.gui.render)
 # docs/gui.md shows the same commands; `scripts/gui-screenshots.sh --check-docs` only checks
 # that it does (the test tb.test.gui.screenshot_commands_documented).
@@ -16,6 +17,7 @@ QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --fi
 QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --compare --align launch:50 --fit-iterations 50:1 --size 1700x900 --screenshot docs/images/gui-compare.png $R/sandwich.{ptx,cubin,cubin-cached,jit}.json
 QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --compare --align launch:50 --fit-iterations 50:1 --size 1900x1000 --screenshot docs/images/gui-compare-all.png $R/sandwich.{ptx,cubin,ptx-cached,cubin-cached,library,jit,graph,cubin-cached-2}.json
 QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --target target_kernel --fit-iterations 19:5 --range-iterations 20:3 --mark-kernel target_kernel --size 1600x860 --screenshot docs/images/gui-kernels.png $R/sandwich.cubin-cached.json
+QT_QPA_PLATFORM=offscreen build/bin/triton-bench-gui --fit-iterations 300:3 --select cuGraphLaunch --size 1600x560 --screenshot docs/images/gui-graph-flows.png tests/gui/data/h200-sandwich.graph.json.gz
 QT_QPA_PLATFORM=offscreen build/bin/tb_test_gui_render rendersHistoryToPng && cp build/tests/gui/history.png docs/images/gui-history.png
 CMDS
 }

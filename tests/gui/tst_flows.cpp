@@ -15,7 +15,9 @@ namespace prof = tb::profiler;
 class TestFlows : public QObject {
   Q_OBJECT
  private slots:
+  void graphLaunchLinksEveryKernel_data();
   void graphLaunchLinksEveryKernel();
+  void gpuWrittenGraphTraceNamesItsGpuAndOsThread();
   void kernelLaunchLinksOne();
   void timelineDrawsAFlowPerKernelOfAGraphLaunch();
 };
@@ -35,8 +37,18 @@ int selectedFlows(const DrawList& list) {
 
 }  // namespace
 
+// The committed recording (bench/recorded, written before the chrome writer linked every
+// kernel: the viewer links them itself) and a graph trace as this project writes it now,
+// from the H200 run of 2026-12-03 (bench/run_gpu_checks.sh; gzipped as it came back).
+void TestFlows::graphLaunchLinksEveryKernel_data() {
+  QTest::addColumn<QString>("path");
+  QTest::newRow("recorded") << QStringLiteral(TB_RECORDED_DIR "/sandwich.graph.json");
+  QTest::newRow("h200 gz") << QStringLiteral(TB_GUI_TEST_DATA "/h200-sandwich.graph.json.gz");
+}
+
 void TestFlows::graphLaunchLinksEveryKernel() {
-  const auto doc = TraceDocument::load(TB_RECORDED_DIR "/sandwich.graph.json");
+  QFETCH(QString, path);
+  const auto doc = TraceDocument::load(path.toStdString());
   const auto launches = callsNamed(*doc, QStringLiteral("cuGraphLaunch"));
   QVERIFY(launches.size() > 10);
   std::size_t linked = 0;
@@ -55,6 +67,21 @@ void TestFlows::graphLaunchLinksEveryKernel() {
   QVERIFY(linked >= 3 * (launches.size() - 1));
   QCOMPARE(doc->flowCount(), linked);
   QVERIFY(doc->launchedBy(doc->launchedBy(launches.front())[0]).empty());  // a kernel launches nothing
+}
+
+// What the trace of a GPU run carries since issue 15 (item 6): the GPU's name, driver and
+// CUDA version, the host thread's OS id (the process id for the main thread) and name.
+void TestFlows::gpuWrittenGraphTraceNamesItsGpuAndOsThread() {
+  const auto doc = TraceDocument::load(TB_GUI_TEST_DATA "/h200-sandwich.graph.json.gz");
+  const auto& meta = doc->trace().metadata();
+  QCOMPARE(QString::fromStdString(meta.gpu_name), QStringLiteral("NVIDIA H200"));
+  QCOMPARE(QString::fromStdString(meta.driver_version), QStringLiteral("580.159.04"));
+  QCOMPARE(QString::fromStdString(meta.cuda_version), QStringLiteral("13.0"));
+  QStringList labels;
+  for (const auto& view : doc->tracks()) labels << view.label;
+  QVERIFY2(labels.contains(QStringLiteral("triton-bench (tid 1174)")), qPrintable(labels.join(QStringLiteral(", "))));
+  QCOMPARE(callsNamed(*doc, QStringLiteral("cuGraphLaunch")).size(), std::size_t{600});
+  QCOMPARE(doc->flowCount(), std::size_t{1800});  // 3 kernels per graph launch, each linked
 }
 
 void TestFlows::kernelLaunchLinksOne() {
