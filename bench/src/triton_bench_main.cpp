@@ -2,6 +2,7 @@
 // versus through Triton's Python JIT, and where does the time go? (docs/bench.md)
 #include "aot_runner.hpp"
 #include "bundle_cache.hpp"
+#include "device_list.hpp"
 #include "compare/compare_command.hpp"
 #include "cold_start.hpp"
 #include "gpu_probe.hpp"
@@ -31,8 +32,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -172,6 +175,27 @@ int analyze_command(const analyze_request& request, const tb::bench::report::con
   }
 }
 
+// Each device of `devices` in turn, as a whole run; several devices write their traces
+// into DIR/gpuN so that no device's trace replaces another's.
+std::vector<tb::bench::results> measure_devices(const tb::scenario::scenario& s, tb::bench::run_options o,
+                                                const std::vector<int>& devices, const tb::bench::gpu_probe& probe,
+                                                const std::string& trace_dir,
+                                                const tb::bench::report::console& console) {
+  std::vector<tb::bench::results> runs;
+  for (const int device : devices) {
+    const auto gpu = std::find_if(probe.gpus.begin(), probe.gpus.end(), [&](const auto& g) { return g.ordinal == device; });
+    if (gpu != probe.gpus.end())
+      console.note(fmt::format("GPU {}: {} (sm_{}){}", gpu->ordinal, gpu->name, gpu->compute_capability,
+                               devices.size() > 1 ? fmt::format(", device {} of {}", runs.size() + 1, devices.size()) : ""));
+    o.device = device;
+    if (devices.size() > 1 && !trace_dir.empty()) o.trace_dir = fs::path(trace_dir) / fmt::format("gpu{}", device);
+    tb::bench::results r = tb::bench::run_benchmark(s, o);
+    if (gpu != probe.gpus.end() && r.gpu_name.empty()) r.gpu_name = gpu->name;
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
 // The options given that only a measurement uses: without a GPU they cannot be honoured
 // (exit 5), unless --no-gpu says the recording is what is wanted.
 std::vector<std::string> measurement_options(const CLI::App& app) {
@@ -191,7 +215,7 @@ std::optional<std::string> option_problem(const CLI::App& app) {
     return o->results().back();
   };
   const std::pair<const char*, long long> whole[] = {
-      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--device", 0}, {"--cold-start-repeats", 1},
+      {"--iterations", 1}, {"--rounds", 1}, {"--traced-rounds", 0}, {"--cold-start-repeats", 1},
       {"--test-launch-delay", 0}};
   for (const auto& [name, min] : whole)
     if (const auto text = given(name))
@@ -217,7 +241,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> modes;
   std::string scenario = "sandwich";
   std::string bundle_dir, trace_dir, json_file, recorded, python, inject, cold_child_mode;
-  int iterations = 0, rounds = 0, traced_rounds = 2, device = 0, cold_repeats = 3;
+  int iterations = 0, rounds = 0, traced_rounds = 2, cold_repeats = 3;
+  std::string device_spec = "0";
   double time_limit = 0;
   bool list = false, quiet = false, cold_start = false, no_gpu = false;
   std::vector<std::string> allowed_modes;
@@ -254,7 +279,9 @@ int main(int argc, char** argv) {
   app.add_option("--cpu", cpu, "CPU the timed rounds run on, this process's and the JIT runner's alike: a number, "
                                "'current' (the one triton-bench starts on) or 'none' (default current)");
   app.add_option("--time-limit", time_limit, "seconds of untraced rounds at most (default: the scenario's, 20)");
-  app.add_option("--device,-d", device, "CUDA device ordinal (default 0)");
+  app.add_option("--device,-d", device_spec,
+                 "GPUs to measure: an ordinal, a list such as 0,1, or all; several are measured one after another, "
+                 "each as a whole run, with one results section per device (default 0)");
   app.add_option("--trace", trace_dir, "write one Chrome trace per mode into DIR");
   app.add_option("--json", json_file, "write the results (docs/results-schema.md) to FILE; '-': to stdout, which then "
                                      "holds the JSON alone (the report goes to stderr)");
@@ -421,7 +448,9 @@ only on a terminal, never when NO_COLOR is set.
       const auto m = tb::bench::parse_mode(cold_child_mode);
       if (!m || !is_aot(*m)) throw std::runtime_error("--cold-child " + cold_child_mode + ": not an AOT mode");
       bundle.quiet = true;
-      return tb::bench::cold_child(s, *m, tb::bench::find_bundle(s, bundle), device);
+      const auto one = tb::bench::parse_device_list(device_spec, std::numeric_limits<int>::max());
+      if (one.size() != 1) throw std::runtime_error("--cold-child: expected one --device");
+      return tb::bench::cold_child(s, *m, tb::bench::find_bundle(s, bundle), one.front());
     }
 
     const auto probe = no_gpu ? tb::bench::gpu_probe{{}, "--no-gpu given"} : tb::bench::probe_gpus();
@@ -437,7 +466,13 @@ only on a terminal, never when NO_COLOR is set.
                             probe.why_none, console, {format, json_file});
     }
 
-    o.device = device;
+    std::vector<int> devices;
+    try {
+      devices = tb::bench::parse_device_list(device_spec, static_cast<int>(probe.gpus.size()));
+    } catch (const std::invalid_argument& e) {
+      console.error(fmt::format("triton-bench: {}", e.what()));
+      return to_int(exit_code::bad_option);
+    }
     o.iterations = iterations;
     o.rounds = rounds;
     o.traced_rounds = traced_rounds;
@@ -472,24 +507,23 @@ only on a terminal, never when NO_COLOR is set.
     else if (const fs::path lib = tb::support::library_dir() / "libtb_cupti_inject.so"; fs::exists(lib))
       o.inject_library = lib;
     o.bundle_dir = tb::bench::find_bundle(s, bundle);
-    for (const auto& gpu : probe.gpus)
-      if (gpu.ordinal == device) console.note(fmt::format("GPU {}: {} (sm_{})", gpu.ordinal, gpu.name, gpu.compute_capability));
 
     if (const auto problem = tb::bench::record_problem(record)) {  // before the run, not after it
       console.error(fmt::format("triton-bench: {}", *problem));
       return to_int(exit_code::bad_option);
     }
-    tb::bench::results r = tb::bench::run_benchmark(s, o);
-    for (const auto& gpu : probe.gpus)
-      if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
-    tb::bench::report::deliver(console, {format, json_file}, r, {});
+    const auto runs = measure_devices(s, o, devices, probe, trace_dir, console);
+    tb::bench::report::deliver(console, {format, json_file}, runs);
     bool failed = false, unchecked = false;
-    for (const auto& m : r.modes) {
-      failed = failed || m.status != "ok";
-      unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
+    for (const auto& r : runs) {
+      for (const auto& m : r.modes) {
+        failed = failed || m.status != "ok";
+        unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
+      }
     }
     if (record.record)
-      if (const int rc = tb::bench::record_run(r, record, console, !failed); rc != 0) return rc;
+      for (const auto& r : runs)  // each device's run is a run of the database
+        if (const int rc = tb::bench::record_run(r, record, console, !failed); rc != 0) return rc;
     if (failed) return to_int(exit_code::mode_failed);
     if (require_check && unchecked) {
       console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");

@@ -360,6 +360,30 @@ TEST(Deliver, JsonFileBesideTheReport) {
   EXPECT_THROW(deliver(console{out, err}, {"xml", ""}, r, {}), std::invalid_argument);
 }
 
+// --device all (issue 19): a section per device, each the one-device report under its
+// heading; the JSON is the by-device file holding both; one device is the plain report.
+TEST(Deliver, SeveralDevicesGetASectionEachAndOneByDeviceJson) {
+  results r0 = read_results(recorded_file), r1 = r0;
+  r1.gpu_ordinal = 1;
+  const std::vector<results> runs{r0, r1};
+  std::ostringstream out, err;
+  deliver(console{out, err}, {"table", ""}, runs);
+  const std::string one = print("table", r0, {}), other = print("table", r1, {});
+  EXPECT_EQ(out.str(), "== GPU 0: " + r0.gpu_name + " (device 1 of 2) ==\n" + one + "\n== GPU 1: " + r1.gpu_name +
+                           " (device 2 of 2) ==\n" + other);
+  std::ostringstream md, md_err;
+  deliver(console{md, md_err}, {"markdown", ""}, runs);
+  EXPECT_EQ(md.str().rfind("## GPU 0: " + r0.gpu_name + " (device 1 of 2)\n\n", 0), 0u) << md.str();
+  std::ostringstream js, js_err;
+  deliver(console{js, js_err}, {"json", "-"}, runs);
+  const auto j = json::parse(js.str());  // one document
+  EXPECT_EQ(j["schema"], "triton-bench/results-by-device");
+  EXPECT_EQ(j["devices"].size(), 2u);
+  std::ostringstream single, single_err;
+  deliver(console{single, single_err}, {"table", ""}, std::vector<results>{r0});
+  EXPECT_EQ(single.str(), one);
+}
+
 TEST(ExitCodes, AreTheDocumentedNumbersAndAllInTheHelp) {
   EXPECT_EQ(to_int(exit_code::ok), 0);
   EXPECT_EQ(to_int(exit_code::error), 1);

@@ -126,17 +126,19 @@ CUresult f_cuCtxSynchronize() { TB_FAKE_ENTER("cuCtxSynchronize"); return CUDA_S
 
 CUresult f_cuModuleLoadData(CUmodule* m, const void* image) {
   TB_FAKE_ENTER("cuModuleLoadData");
-  self().on_load(image);
+  self().on_load(image, t_current_context);
   if (self().load_delay.count() > 0) {
     std::this_thread::sleep_for(self().load_delay);
   }
   *m = static_cast<CUmodule>(new_handle());
+  self().on_module(*m, t_current_context);
   self().m_live_modules.fetch_add(1);
   return CUDA_SUCCESS;
 }
-CUresult f_cuModuleGetFunction(CUfunction* f, CUmodule, const char*) {
+CUresult f_cuModuleGetFunction(CUfunction* f, CUmodule m, const char*) {
   TB_FAKE_ENTER("cuModuleGetFunction");
   *f = static_cast<CUfunction>(new_handle());
+  self().on_function(*f, m);
   return CUDA_SUCCESS;
 }
 CUresult f_cuModuleUnload(CUmodule) {
@@ -152,7 +154,7 @@ CUresult f_cuFuncSetAttribute(CUfunction, CUfunction_attribute attribute, int va
 CUresult f_cuLibraryLoadData(CUlibrary* l, const void* code, CUjit_option*, void**, unsigned int,
                              CUlibraryOption*, void**, unsigned int) {
   TB_FAKE_ENTER("cuLibraryLoadData");
-  self().on_load(code);
+  self().on_load(code, t_current_context);
   if (self().load_delay.count() > 0) {
     std::this_thread::sleep_for(self().load_delay);
   }
@@ -192,6 +194,7 @@ CUresult f_cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, u
     l.block[0] = bx; l.block[1] = by; l.block[2] = bz;
     l.shared = shared;
     l.stream = stream;
+    l.context = t_current_context;
     copy_scratch(l, params);
     self().on_launch(std::move(l));
   }
@@ -208,6 +211,7 @@ CUresult f_cuLaunchKernelEx(const CUlaunchConfig* c, CUfunction f, void** params
     l.shared = c->sharedMemBytes;
     l.stream = c->hStream;
     l.attrs.assign(c->attrs, c->attrs + c->numAttrs);
+    l.context = t_current_context;
     copy_scratch(l, params);
     self().on_launch(std::move(l));
   }
@@ -350,9 +354,19 @@ void fake_driver::on_launch(fake_launch&& launch) {
   std::lock_guard<std::mutex> lock(m_mutex);
   m_launches.push_back(std::move(launch));
 }
-void fake_driver::on_load(const void* image) {
+void fake_driver::on_load(const void* image, CUcontext context) {
   std::lock_guard<std::mutex> lock(m_mutex);
   m_loaded.push_back(image);
+  m_load_contexts.push_back(context);
+}
+void fake_driver::on_module(CUmodule module, CUcontext context) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_module_context[module] = context;
+}
+void fake_driver::on_function(CUfunction function, CUmodule module) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const auto it = m_module_context.find(module);
+  m_function_context[function] = it == m_module_context.end() ? nullptr : it->second;
 }
 void fake_driver::on_attribute(int attribute, int value) {
   std::lock_guard<std::mutex> lock(m_mutex);
@@ -373,6 +387,7 @@ void fake_driver::clear_calls() {
   m_counts.clear();
   m_launches.clear();
   m_loaded.clear();
+  m_load_contexts.clear();
   m_attributes.clear();
   m_allocations.clear();
 }
@@ -388,6 +403,15 @@ std::vector<fake_launch> fake_driver::launches() const {
 std::vector<const void*> fake_driver::loaded_images() const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_loaded;
+}
+std::vector<CUcontext> fake_driver::load_contexts() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_load_contexts;
+}
+CUcontext fake_driver::owner_of(CUfunction function) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const auto it = m_function_context.find(function);
+  return it == m_function_context.end() ? nullptr : it->second;
 }
 std::vector<std::pair<int, int>> fake_driver::func_attributes() const {
   std::lock_guard<std::mutex> lock(m_mutex);

@@ -26,6 +26,7 @@ struct fake_launch {
   CUstream stream = nullptr;
   std::vector<CUlaunchAttribute> attrs;
   CUdeviceptr scratch[2] = {~0ull, ~0ull};  // read from params[scratch_index]
+  CUcontext context = nullptr;              // current on the launching thread
 };
 
 struct fake_device {
@@ -65,6 +66,10 @@ class fake_driver {
   int count(const std::string& name) const;
   std::vector<fake_launch> launches() const;
   std::vector<const void*> loaded_images() const;  // the image pointers passed to load calls
+  std::vector<CUcontext> load_contexts() const;    // the context current at each load call, in order
+  // The context a CUfunction belongs to: the one its module was loaded in (null: none,
+  // e.g. a library's context-free CUkernel, which cuLibraryGetKernel made).
+  CUcontext owner_of(CUfunction function) const;
   int live_modules() const { return m_live_modules.load(); }
   std::vector<std::pair<int, int>> func_attributes() const;  // (attribute, value) per set call
   std::vector<size_t> allocations() const;                   // cuMemAlloc sizes
@@ -73,7 +78,9 @@ class fake_driver {
   static fake_driver* current();
   CUresult enter(const char* name);
   void on_launch(fake_launch&& launch);
-  void on_load(const void* image);
+  void on_load(const void* image, CUcontext context);
+  void on_module(CUmodule module, CUcontext context);
+  void on_function(CUfunction function, CUmodule module);
   void on_attribute(int attribute, int value);
   void on_alloc(size_t bytes);
   std::atomic<int> m_live_modules{0};
@@ -86,6 +93,9 @@ class fake_driver {
   std::map<std::string, int> m_counts;
   std::vector<fake_launch> m_launches;
   std::vector<const void*> m_loaded;
+  std::vector<CUcontext> m_load_contexts;
+  std::map<CUmodule, CUcontext> m_module_context;
+  std::map<CUfunction, CUcontext> m_function_context;
   std::vector<std::pair<int, int>> m_attributes;
   std::vector<size_t> m_allocations;
 };

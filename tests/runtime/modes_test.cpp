@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <latch>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -465,6 +466,61 @@ TEST_F(Modes, EachContextUsesItsOwnModuleAndImage) {
   EXPECT_NE(l[0].function, l[1].function);
   EXPECT_EQ(l[0].function, l[2].function);
   EXPECT_EQ(l[1].function, l[3].function);
+}
+
+// Issue 19: one thread per device, all launching at once. Each context loads its module
+// once (per-call cubin: once per launch), every launch uses a CUfunction of the context
+// current on its thread, never another device's; library mode loads one library and
+// launches its one context-free CUkernel on every device.
+TEST_F(Modes, AThreadPerDeviceLoadsOncePerContextAndLaunchesOnlyItsOwnFunctions) {
+  fake.devices = {fake_device{}, fake_device{}, fake_device{}, fake_device{}};
+  const int devices = static_cast<int>(fake.devices.size());
+  constexpr int k_launches = 50;
+  for (load_mode mode : {load_mode::cubin_cached, load_mode::ptx_cached, load_mode::cubin, load_mode::library}) {
+    SCOPED_TRACE(std::string(runtime::to_string(mode)));
+    fake.clear_calls();
+    fake.load_delay = std::chrono::microseconds(mode == load_mode::cubin ? 0 : 2000);  // widen the race
+    runtime::runtime rt(mode);
+    std::latch start(devices);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int d = 0; d < devices; ++d) {
+      threads.emplace_back([&, d] {
+        fake.make_current(d);
+        param_pack p(1);
+        start.arrive_and_wait();
+        for (int k = 0; k < k_launches; ++k) {
+          if (!rt.launch(kernel.binary, {1, 1, 1}, stream, p.data()).ok()) failures.fetch_add(1);
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+    const auto launches = fake.launches();
+    ASSERT_EQ(launches.size(), static_cast<std::size_t>(devices * k_launches));
+    std::set<CUcontext> launched_in;
+    std::set<CUfunction> functions;
+    for (const auto& l : launches) {
+      launched_in.insert(l.context);
+      functions.insert(l.function);
+    }
+    EXPECT_EQ(launched_in.size(), static_cast<std::size_t>(devices));
+    std::map<CUcontext, int> loads;
+    for (const CUcontext c : fake.load_contexts()) ++loads[c];
+    if (mode == load_mode::library) {
+      EXPECT_EQ(fake.load_contexts().size(), 1u);  // one library serves every context
+      EXPECT_EQ(functions.size(), 1u);             // its CUkernel, launched in each
+      continue;
+    }
+    ASSERT_EQ(loads.size(), static_cast<std::size_t>(devices));
+    for (const auto& [context, count] : loads) EXPECT_EQ(count, mode == load_mode::cubin ? k_launches : 1);
+    for (const auto& l : launches) {
+      ASSERT_EQ(fake.owner_of(l.function), l.context) << "a launch used another context's CUfunction";
+    }
+    if (mode != load_mode::cubin) {
+      EXPECT_EQ(functions.size(), static_cast<std::size_t>(devices));
+    }
+  }
 }
 
 TEST_F(Modes, ThirtyTwoThreadsRacingOnTheFirstLaunchLoadOnce) {

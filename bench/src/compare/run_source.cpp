@@ -1,5 +1,6 @@
 #include "compare/run_source.hpp"
 
+#include "results_by_device.hpp"
 #include "results_json.hpp"
 
 #include <tb/support/read_file.hpp>
@@ -21,7 +22,9 @@ run_summary load_results_file(const std::string& file) {
   if (!fs::is_regular_file(file))
     throw std::runtime_error(fmt::format("{}: not a results file (expected a file written by --json)", file));
   try {
-    return summarize_run(results_from_json(nlohmann::json::parse(tb::support::read_file(file))), file);
+    const auto j = nlohmann::json::parse(tb::support::read_file(file));
+    if (is_by_device_json(j)) return summarize_by_device(by_device_from_json(j), file);  // --device all
+    return summarize_run(results_from_json(j), file);
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: not a readable results file: {}", file, e.what()));
   }

@@ -1,6 +1,7 @@
 #include "report/deliver.hpp"
 
 #include <tb/support/atomic_file.hpp>
+#include "results_by_device.hpp"
 #include "results_json.hpp"
 
 #include <fmt/format.h>
@@ -36,6 +37,37 @@ void deliver(const console& c, const output_request& request, const results& r, 
   const auto rep = reporter_for(request);
   send(c, request, [&](const destination& to) { rep->report(to, r, from); },
        [&] { return to_json(r).dump(1) + "\n"; });
+}
+
+namespace {
+
+// The heading of a device's section, in the format's own way of writing one.
+std::string device_heading(const std::string& format, const results& r, std::size_t index, std::size_t count) {
+  const std::string text = fmt::format("GPU {}: {} (device {} of {})", r.gpu_ordinal, r.gpu_name, index + 1, count);
+  if (format == "markdown") return "## " + text + "\n\n";
+  if (format == "csv") return "# " + text + "\n";
+  return fmt::format("== {} ==\n", text);
+}
+
+}  // namespace
+
+void deliver(const console& c, const output_request& request, std::span<const results> runs) {
+  if (runs.size() == 1) return deliver(c, request, runs.front(), {});
+  const auto rep = reporter_for(request);
+  const auto json = [&] { return by_device_to_json(runs).dump(1) + "\n"; };
+  send(c, request,
+       [&](const destination& to) {
+         if (request.format == "json") {
+           to.out << json();
+           return;
+         }
+         for (std::size_t i = 0; i < runs.size(); ++i) {
+           if (i > 0) to.out << "\n";
+           to.out << device_heading(request.format, runs[i], i, runs.size());
+           rep->report(to, runs[i], {});
+         }
+       },
+       json);
 }
 
 void deliver(const console& c, const output_request& request, const tb::profiler::analysis_result& a,

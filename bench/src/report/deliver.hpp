@@ -20,6 +20,9 @@ struct output_request {
 // Throws std::invalid_argument for an unknown format, std::runtime_error when the file
 // cannot be written.
 void deliver(const console& c, const output_request& request, const results& r, const provenance& from);
+// Several devices (--device all): one section per device, each as one device's report,
+// under a "GPU N: NAME" heading; the JSON is results_by_device.hpp's. One run: as above.
+void deliver(const console& c, const output_request& request, std::span<const results> runs);
 void deliver(const console& c, const output_request& request, const tb::profiler::analysis_result& a,
              std::string_view trace);
 // --json writes tb::profiler::kernel_stats_to_json.
