@@ -59,6 +59,24 @@ run own_kernels --scenario "$user_dir/own_kernels" --mode all --require-check --
 run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-rounds 0 --iterations 20 \
   --json "$out/cold_start.results.json"
 
+# Several GPUs (issue 19): every device in turn, one results section per device, and
+# compare reading the by-device file with a series per mode and device.
+run devices --scenario sandwich --device all --mode all --time-limit 2 --traced-rounds 1 \
+  --json "$out/devices.by-device.json"
+python3 - "$out/devices.by-device.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+runs = doc["devices"] if doc.get("schema") == "triton-bench/results-by-device" else [doc]
+for r in runs:
+    gpu = r["machine"]["gpu"]
+    med = {m["mode"]: m["metrics"].get("host.time_per_launch", {}).get("summary", {}).get("median") for m in r["modes"]}
+    print("device %s %s: %d modes, checks %s; host/launch %s" % (gpu.get("ordinal"), gpu.get("name"), len(r["modes"]),
+          sorted({m["check"]["status"] for m in r["modes"]}),
+          " ".join("%s=%.2fus" % (k, v / 1000) for k, v in med.items() if v)))
+print("schema %s, %d device section(s)" % (doc.get("schema"), len(runs)))
+PY
+"$bench" compare "$out/devices.by-device.json" "$out/devices.by-device.json" 2>&1 | head -8
+
 # The recording triton-bench shows on machines without a GPU: short traced rounds so
 # that the traces stay small enough to commit.
 run recorded --scenario sandwich --mode all --mode cubin-cached --iterations 100 --traced-rounds 1 --time-limit 3 \

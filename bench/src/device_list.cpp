@@ -48,4 +48,6 @@ std::vector<int> parse_device_list(std::string_view spec, int count) {
   return devices;
 }
 
+bool is_device_set(std::string_view spec) noexcept { return spec == "all" || spec.find(',') != std::string_view::npos; }
+
 }  // namespace tb::bench

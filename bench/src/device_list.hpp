@@ -13,4 +13,8 @@ namespace tb::bench {
 // an ordinal the machine lacks, one given twice, an empty item.
 std::vector<int> parse_device_list(std::string_view spec, int count);
 
+// Whether `spec` asks for a by-device run ("all" or a list): its results are written in
+// sections, as results_by_device.hpp, even when it names one GPU. One ordinal: a plain run.
+bool is_device_set(std::string_view spec) noexcept;
+
 }  // namespace tb::bench

@@ -513,7 +513,8 @@ only on a terminal, never when NO_COLOR is set.
       return to_int(exit_code::bad_option);
     }
     const auto runs = measure_devices(s, o, devices, probe, trace_dir, console);
-    tb::bench::report::deliver(console, {format, json_file}, runs);
+    if (tb::bench::is_device_set(device_spec)) tb::bench::report::deliver(console, {format, json_file}, runs);
+    else tb::bench::report::deliver(console, {format, json_file}, runs.front(), {});
     bool failed = false, unchecked = false;
     for (const auto& r : runs) {
       for (const auto& m : r.modes) {

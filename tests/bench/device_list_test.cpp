@@ -44,3 +44,10 @@ TEST(DeviceList, RefusalsNameTheItem) {
   EXPECT_EQ(refusal("ALL", 2),
             "--device ALL: 'ALL' is not a device ordinal (expected all, an ordinal such as 0, or a list such as 0,1)");
 }
+
+TEST(DeviceList, AllAndListsAreDeviceSetsAnOrdinalIsNot) {
+  EXPECT_TRUE(tb::bench::is_device_set("all"));
+  EXPECT_TRUE(tb::bench::is_device_set("0,1"));
+  EXPECT_FALSE(tb::bench::is_device_set("0"));
+  EXPECT_FALSE(tb::bench::is_device_set("3"));
+}

@@ -52,7 +52,6 @@ std::string device_heading(const std::string& format, const results& r, std::siz
 }  // namespace
 
 void deliver(const console& c, const output_request& request, std::span<const results> runs) {
-  if (runs.size() == 1) return deliver(c, request, runs.front(), {});
   const auto rep = reporter_for(request);
   const auto json = [&] { return by_device_to_json(runs).dump(1) + "\n"; };
   send(c, request,

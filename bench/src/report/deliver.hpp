@@ -20,8 +20,10 @@ struct output_request {
 // Throws std::invalid_argument for an unknown format, std::runtime_error when the file
 // cannot be written.
 void deliver(const console& c, const output_request& request, const results& r, const provenance& from);
-// Several devices (--device all): one section per device, each as one device's report,
-// under a "GPU N: NAME" heading; the JSON is results_by_device.hpp's. One run: as above.
+// A run of --device all or a list (whatever the number of GPUs, so that the files of a
+// one-GPU machine and a many-GPU machine have the same form): one section per device,
+// each as one device's report, under a "GPU N: NAME" heading; the JSON is
+// results_by_device.hpp's.
 void deliver(const console& c, const output_request& request, std::span<const results> runs);
 void deliver(const console& c, const output_request& request, const tb::profiler::analysis_result& a,
              std::string_view trace);
