@@ -19,7 +19,8 @@ const fs::path scenarios = TB_SCENARIOS_DIR;
 const fs::path inputs = TB_TEST_INPUTS;
 
 TEST(Scenario, EveryShippedScenarioParses) {
-  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args"}) {
+  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args",
+                           "pdl_chain", "cluster"}) {
     const auto s = load_scenario(scenarios / name / "scenario.toml");
     EXPECT_EQ(s.name, name);
     EXPECT_FALSE(s.kernels.empty()) << name;
@@ -75,6 +76,27 @@ TEST(Scenario, VariantConstexprsOverrideKernelDefaultsAndNamesAreDerived) {
   EXPECT_EQ(names, (std::vector<std::string>{"BLOCK_K", "BLOCK_M", "BLOCK_N", "GROUP_M"}));
   const auto sandwich = load_scenario(scenarios / "sandwich");
   EXPECT_EQ(sandwich.kernels.at(0).variants.at(0).name, "w4_s3");  // no name given, no own constexprs
+}
+
+// Launch attributes (issue 16): read from the variant, default off, and only a variant
+// that sets one gets it (the PDL scenario's `plain` twin stays plain).
+TEST(Scenario, LaunchAttributesAreReadPerVariant) {
+  const auto pdl = load_scenario(scenarios / "pdl_chain");
+  ASSERT_EQ(pdl.kernels.size(), 3u);
+  for (const auto& k : pdl.kernels) {
+    ASSERT_EQ(k.variants.size(), 2u) << k.name;
+    EXPECT_EQ(k.variants[0].name, "plain");
+    EXPECT_FALSE(k.variants[0].launch_pdl);
+    EXPECT_EQ(k.variants[1].name, "pdl");
+    EXPECT_TRUE(k.variants[1].launch_pdl);
+    EXPECT_EQ(k.variants[1].num_ctas, 1);
+    EXPECT_FALSE(k.variants[1].launch_cooperative_grid);
+  }
+  const auto cluster = load_scenario(scenarios / "cluster");
+  EXPECT_EQ(cluster.kernels.at(0).variants.at(0).num_ctas, 1);
+  EXPECT_EQ(cluster.kernels.at(1).variants.at(0).num_ctas, 2);
+  EXPECT_EQ(cluster.kernels.at(1).variants.at(0).name, "w4_s3_c2");  // derived names say so
+  EXPECT_FALSE(cluster.kernels.at(1).variants.at(0).launch_pdl);
 }
 
 class ScenarioErrors : public ::testing::Test {
@@ -151,6 +173,17 @@ TEST_F(ScenarioErrors, VariantProblems) {
             "'n' is a runtime argument in the signature of 'add_kernel' and cannot also be a constexpr");
   EXPECT_EQ(error_of(head + "[[kernels.variants]]\nnum_warps = 4\n[[kernels.variants]]\nnum_warps = 4\n"),
             "kernel 'add_kernel' has two variants named 'w4_s3' (name them apart with name = \"...\")");
+}
+
+TEST_F(ScenarioErrors, LaunchAttributeProblems) {
+  const std::string head = std::string(good_kernel) + "signature = [\"n: i32\"]\n[[kernels.variants]]\n";
+  EXPECT_EQ(error_of(head + "num_ctas = 3\n"), "num_ctas must be a power of two from 1 to 16, found 3");
+  EXPECT_EQ(m_line, 8);
+  EXPECT_EQ(error_of(head + "num_ctas = 32\n"), "'num_ctas' in [[kernels.variants]] must be an integer from 1 to 16");
+  EXPECT_EQ(error_of(head + "launch_pdl = 1\n"), "'launch_pdl' in [[kernels.variants]] must be true or false");
+  EXPECT_EQ(error_of(head + "launch_cooperative_grid = \"yes\"\n"),
+            "'launch_cooperative_grid' in [[kernels.variants]] must be true or false");
+  EXPECT_EQ(error_of(head + "launch_pdl = true\nnum_ctas = 2\nlaunch_cooperative_grid = true\n"), "");
 }
 
 }  // namespace

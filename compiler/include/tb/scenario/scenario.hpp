@@ -39,6 +39,11 @@ struct variant {
   std::string name;   // given, or derived: "w4_s3_BLOCK_SIZE1024"
   int num_warps = 4;
   int num_stages = 3;
+  // Launch attributes (docs/scenario-format.md): Triton compile options that the runtime
+  // turns into cuLaunchKernelEx attributes; all at their defaults, a plain cuLaunchKernel.
+  int num_ctas = 1;                      // CTAs per program, a 1-D cluster (sm_90+)
+  bool launch_pdl = false;               // programmatic dependent launch
+  bool launch_cooperative_grid = false;  // cooperative launch (grid-wide sync)
   constexpr_list constexprs;  // the kernel's defaults overridden by the variant's own
   source_location where;
 };
