@@ -99,6 +99,34 @@ TEST(Scenario, LaunchAttributesAreReadPerVariant) {
   EXPECT_FALSE(cluster.kernels.at(1).variants.at(0).launch_pdl);
 }
 
+// --pdl's rule: every launch moves to its kernel's launch_pdl twin, and a launch with no
+// twin is refused at the launch.
+TEST(Scenario, WithLaunchPdlMovesEveryLaunchToItsTwin) {
+  const auto s = load_scenario(scenarios / "pdl_chain");
+  const auto on = tb::scenario::with_launch_pdl(s, true);
+  ASSERT_EQ(on.launches.size(), 3u);
+  for (const auto& l : on.launches) {
+    EXPECT_EQ(on.kernels[l.kernel].variants[l.variant].name, "pdl");
+  }
+  const auto off = tb::scenario::with_launch_pdl(on, false);
+  for (const auto& l : off.launches) {
+    EXPECT_EQ(off.kernels[l.kernel].variants[l.variant].name, "plain");
+  }
+  EXPECT_EQ(off.launches[1].args.size(), s.launches[1].args.size());  // only the variant changes
+
+  const auto sandwich = load_scenario(scenarios / "sandwich");
+  EXPECT_EQ(tb::scenario::with_launch_pdl(sandwich, false).launches[0].variant, 0u);  // already off
+  try {
+    tb::scenario::with_launch_pdl(sandwich, true);
+    ADD_FAILURE() << "sandwich has no launch_pdl variants";
+  } catch (const diagnostic_error& e) {
+    EXPECT_EQ(e.message(), "[[launch]] of kernel 'producer_kernel' uses variant 'w4_s3', which has no twin with "
+                           "launch_pdl = true (the same num_warps, num_stages, num_ctas, launch_cooperative_grid and "
+                           "constexprs): expected one for PDL on");
+    EXPECT_GT(e.where().line, 0);
+  }
+}
+
 class ScenarioErrors : public ::testing::Test {
  protected:
   void SetUp() override {

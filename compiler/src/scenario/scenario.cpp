@@ -749,4 +749,30 @@ std::string to_string(const constexpr_value& value) {
       value);
 }
 
+// The twin rule of --pdl: variants of one kernel that are the same compile
+// configuration but for launch_pdl.
+bool pdl_twins(const variant& a, const variant& b) {
+  return a.num_warps == b.num_warps && a.num_stages == b.num_stages && a.num_ctas == b.num_ctas &&
+         a.launch_cooperative_grid == b.launch_cooperative_grid && a.constexprs == b.constexprs;
+}
+
+scenario with_launch_pdl(const scenario& s, bool on) {
+  scenario out = s;
+  for (auto& l : out.launches) {
+    const kernel& k = out.kernels[l.kernel];
+    const variant& given = k.variants[l.variant];
+    if (given.launch_pdl == on) continue;
+    std::size_t twin = k.variants.size();
+    for (std::size_t v = 0; v < k.variants.size() && twin == k.variants.size(); ++v)
+      if (k.variants[v].launch_pdl == on && pdl_twins(k.variants[v], given)) twin = v;
+    if (twin == k.variants.size())
+      throw diagnostic_error(l.where, fmt::format("[[launch]] of kernel '{}' uses variant '{}', which has no twin "
+                                                  "with launch_pdl = {} (the same num_warps, num_stages, num_ctas, "
+                                                  "launch_cooperative_grid and constexprs): expected one for PDL {}",
+                                                  k.name, given.name, on, on ? "on" : "off"));
+    l.variant = twin;
+  }
+  return out;
+}
+
 }  // namespace tb::scenario

@@ -135,6 +135,13 @@ scenario load_scenario(const std::filesystem::path& path_or_dir);
 // Accepts a scenario folder or its scenario.toml.
 std::filesystem::path resolve_scenario_file(const std::filesystem::path& path_or_dir);
 
+// The scenario with every [[launch]] on the variant of its kernel whose launch_pdl is
+// `on` and which is otherwise the same compile configuration (num_warps, num_stages,
+// num_ctas, launch_cooperative_grid, constexprs): triton-bench's --pdl off,on. A launch
+// whose variant already has that launch_pdl keeps it. Throws diagnostic_error located
+// at a launch that has no such twin.
+scenario with_launch_pdl(const scenario& s, bool on);
+
 std::string to_string(const constexpr_value& value);
 
 // Size in bytes of one element of a buffer dtype (fp32: 4).
