@@ -8,11 +8,15 @@
 #include <pdl_chain_kernels.hpp>
 
 #include <cuda.h>
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -128,13 +132,40 @@ INSTANTIATE_TEST_SUITE_P(EveryMode, LaunchAttributesGpu,
                            return name;
                          });
 
+// The graph calls this test makes itself, through dlopen like tb::test::driver() (the
+// binary must start, and skip, without libcuda). cuda.h maps these names to the
+// versioned entry points named here.
+struct graph_calls {
+  decltype(&cuStreamBeginCapture) begin_capture = nullptr;
+  decltype(&cuStreamEndCapture) end_capture = nullptr;
+  decltype(&cuGraphGetEdges) get_edges = nullptr;
+  decltype(&cuGraphInstantiateWithFlags) instantiate = nullptr;
+  decltype(&cuGraphLaunch) launch = nullptr;
+  decltype(&cuGraphExecDestroy) destroy_exec = nullptr;
+  decltype(&cuGraphDestroy) destroy = nullptr;
+  graph_calls() {
+    void* library = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);  // already loaded by driver()
+    const auto load = [&](auto& slot, const char* symbol) {
+      slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(library ? ::dlsym(library, symbol) : nullptr);
+      if (!slot) throw std::runtime_error(std::string("libcuda.so.1 lacks ") + symbol + " (driver >= 12.3 expected)");
+    };
+    load(begin_capture, "cuStreamBeginCapture_v2");
+    load(end_capture, "cuStreamEndCapture");
+    load(get_edges, "cuGraphGetEdges_v2");
+    load(instantiate, "cuGraphInstantiateWithFlags");
+    load(launch, "cuGraphLaunch");
+    load(destroy_exec, "cuGraphExecDestroy");
+    load(destroy, "cuGraphDestroy");
+  }
+};
+
 // The types of the captured graph's edges.
-std::vector<int> edge_types(CUgraph graph) {
+std::vector<int> edge_types(const graph_calls& g, CUgraph graph) {
   std::size_t count = 0;
-  driver().check(cuGraphGetEdges(graph, nullptr, nullptr, nullptr, &count), "cuGraphGetEdges");
+  driver().check(g.get_edges(graph, nullptr, nullptr, nullptr, &count), "cuGraphGetEdges");
   std::vector<CUgraphNode> from(count), to(count);
   std::vector<CUgraphEdgeData> data(count);
-  driver().check(cuGraphGetEdges(graph, from.data(), to.data(), data.data(), &count), "cuGraphGetEdges");
+  driver().check(g.get_edges(graph, from.data(), to.data(), data.data(), &count), "cuGraphGetEdges");
   std::vector<int> types;
   for (const auto& d : data) types.push_back(d.type);
   return types;
@@ -147,25 +178,26 @@ TEST(LaunchAttributesGraph, PdlChainCapturesProgrammaticEdges) {
   CUstream stream = nullptr;
   driver().check(driver().stream_create(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
   tb::runtime::runtime rt(load_mode::cubin_cached);
+  const graph_calls g;
   for (bool pdl : {false, true}) {
     chain_buffers b;
     ASSERT_TRUE(launch_chain(rt, stream, b, pdl).ok());  // loads everything before the capture
     driver().check(driver().stream_synchronize(stream), "cuStreamSynchronize");
     for (auto* d : {&b.da, &b.db, &b.dc}) d->poison();
-    driver().check(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture");
+    driver().check(g.begin_capture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture");
     const auto s = launch_chain(rt, stream, b, pdl);
     CUgraph graph = nullptr;
-    driver().check(cuStreamEndCapture(stream, &graph), "cuStreamEndCapture");
+    driver().check(g.end_capture(stream, &graph), "cuStreamEndCapture");
     ASSERT_TRUE(s.ok()) << s.message();
     const std::vector<int> want_types(2, pdl ? CU_GRAPH_DEPENDENCY_TYPE_PROGRAMMATIC : CU_GRAPH_DEPENDENCY_TYPE_DEFAULT);
-    EXPECT_EQ(edge_types(graph), want_types) << (pdl ? "pdl" : "plain");
+    EXPECT_EQ(edge_types(g, graph), want_types) << (pdl ? "pdl" : "plain");
     CUgraphExec exec = nullptr;
-    driver().check(cuGraphInstantiate(&exec, graph, 0), "cuGraphInstantiate");
-    driver().check(cuGraphLaunch(exec, stream), "cuGraphLaunch");
+    driver().check(g.instantiate(&exec, graph, 0), "cuGraphInstantiateWithFlags");
+    driver().check(g.launch(exec, stream), "cuGraphLaunch");
     driver().check(driver().stream_synchronize(stream), "cuStreamSynchronize");
     EXPECT_TRUE(same(b.dc.download(), b.want())) << (pdl ? "pdl" : "plain");
-    cuGraphExecDestroy(exec);
-    cuGraphDestroy(graph);
+    g.destroy_exec(exec);
+    g.destroy(graph);
   }
 }
 
