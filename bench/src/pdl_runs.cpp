@@ -40,7 +40,11 @@ namespace {
 constexpr std::pair<const char*, const char*> k_rows[] = {
     {"gap.before_target", "gap before target"},     {"overlap.before_target", "  overlap (negative gaps)"},
     {"gap.after_target", "gap after target"},       {"overlap.after_target", "  overlap (negative gaps)"},
-    {"iteration.duration", "iteration time (traced)"}, {"host.iteration", "iteration time (host clock)"},
+    {"kernel.duration", "target kernel time"},
+    // The GPU's own time per launch (untraced events): what PDL shortens. iteration.duration
+    // is the host's time to issue an iteration, host.iteration the same untraced.
+    {"gpu.time_per_launch_untraced", "GPU time per launch, untraced"},
+    {"host.iteration", "host time per iteration"},
 };
 
 // "n of m" overlapped, next to the median overlap: how often, and by how much.

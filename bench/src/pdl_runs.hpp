@@ -32,7 +32,8 @@ std::filesystem::path pdl_json_file(const std::filesystem::path& json, const pdl
 std::filesystem::path pdl_trace_dir(const std::filesystem::path& dir, const pdl_setting& p);
 
 // Per mode, one column per setting: gap before and after the target, the overlaps
-// (negative gaps: the kernels overlapped), traced and host iteration time.
+// (negative gaps: the kernels overlapped, how often and by how much), the target's
+// kernel time, the GPU time per launch (untraced) and the host time per iteration.
 void print_pdl_side_by_side(std::ostream& out, const std::vector<pdl_setting>& settings,
                             const std::vector<results>& runs);
 

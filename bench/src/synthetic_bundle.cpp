@@ -38,10 +38,11 @@ void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesyst
         std::ofstream(dir / rel, std::ios::binary) << bytes;
         json image = {{"arch", 90},          {"format", "cubin"},       {"path", rel},
                       {"sha256", tb::support::sha256::of(bytes)}, {"size", bytes.size()}, {"symbol", k.name},
-                      {"num_warps", v.num_warps}, {"num_ctas", 1}, {"cluster_dims", {1, 1, 1}},
+                      {"num_warps", v.num_warps}, {"num_ctas", v.num_ctas}, {"cluster_dims", {1, 1, 1}},
                       {"shared", 0},         {"global_scratch_size", 0}, {"global_scratch_align", 1},
                       {"profile_scratch_size", 0}, {"profile_scratch_align", 1},
-                      {"launch_cooperative_grid", false}, {"launch_pdl", false}, {"registers", 16},
+                      {"launch_cooperative_grid", v.launch_cooperative_grid}, {"launch_pdl", v.launch_pdl},
+                      {"registers", 16},
                       {"triton_hash", "synthetic"}};
         // and PTX for sm_80, which any newer device loads (the PTX modes take it)
         const std::string ptx_rel = fmt::format("images/{}/{}/{}/sm_80.ptx", k.name, v.name, sp.name);
@@ -59,6 +60,8 @@ void write_synthetic_bundle(const tb::scenario::scenario& s, const std::filesyst
                          {"images", {image, ptx_image}}});
       }
       variants.push_back({{"name", v.name}, {"num_warps", v.num_warps}, {"num_stages", v.num_stages},
+                          {"num_ctas", v.num_ctas}, {"launch_pdl", v.launch_pdl},
+                          {"launch_cooperative_grid", v.launch_cooperative_grid},
                           {"constexprs", json::object()}, {"specializations", specs}});
     }
     kernels.push_back({{"name", k.name}, {"source", k.source}, {"params", params}, {"variants", variants}});

@@ -75,6 +75,36 @@ TEST(Harness, WrongResultsFailEveryModeAndAreNeverTimed) {
   fs::remove_all(bundle);
 }
 
+// Issue 16: --pdl's scenarios through the harness on the fake driver. With PDL on, every
+// launch of every AOT mode (graph's capture and driver's bare launch included) is one
+// cuLaunchKernelEx with programmatic stream serialisation; as written (off), none is.
+TEST(Harness, PdlChainLaunchesWithTheAttributeOnlyWhenOn) {
+  const sc::scenario s = sc::load_scenario(scenarios / "pdl_chain");
+  const fs::path bundle = temp_dir("pdl_chain");
+  write_synthetic_bundle(s, bundle);
+  for (bool on : {false, true}) {
+    tb::test::fake_driver fake;
+    fake.install();
+    fake.make_current(0);
+    const results r = run_benchmark(sc::with_launch_pdl(s, on),
+                                    options_for(bundle, {mode::cubin_cached, mode::graph, mode::driver}));
+    ASSERT_EQ(r.kernels.size(), 3u);
+    for (const auto& k : r.kernels) {
+      EXPECT_EQ(k.variant, on ? "pdl" : "plain") << k.kernel;
+    }
+    const auto launches = fake.launches();
+    ASSERT_FALSE(launches.empty());
+    for (const auto& l : launches) {
+      EXPECT_EQ(l.ex, on);
+      ASSERT_EQ(l.attrs.size(), on ? 1u : 0u);
+      if (on) {
+        EXPECT_EQ(l.attrs[0].id, CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
+      }
+    }
+  }
+  fs::remove_all(bundle);
+}
+
 TEST(Harness, WithoutAReferenceTheModesRunUncheckedThroughEveryRound) {
   // vector_add under another name: the host reference is keyed by scenario and kernel.
   const fs::path dir = temp_dir("unreferenced");

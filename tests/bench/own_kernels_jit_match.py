@@ -2,6 +2,12 @@
 byte-identical to the AOT cubin the dispatcher chooses for it.
 
 Usage: own_kernels_jit_match.py SCENARIO_DIR BUNDLE_DIR [--arch 90] [--frontend compiler/python]
+                                [--variant NAME]
+
+--variant NAME runs every launch on the kernel's variant NAME instead of the launch's (the
+pdl variants of scenarios/pdl_chain, as --pdl on runs them). Each variant's launch
+attributes (num_ctas, launch_pdl, launch_cooperative_grid, from the manifest) go to the JIT
+as keyword arguments, as bench/jit_runner.py passes them.
 
 For each [[launch]]: the JIT's own binder (triton.runtime.jit.create_function_from_signature,
 the code `kernel[grid](...)` runs) specialises the launch's argument values (pointers as
@@ -99,9 +105,13 @@ def jit_cubin(fn, args, constexprs, variant, arch):
     return compiled.asm["cubin"], [t for t in signature.values() if t != "constexpr"]
 
 
-def check_launch(index, launch, doc, manifest, modules, bundle, arch):
+def check_launch(index, launch, doc, manifest, modules, bundle, arch, variant_name=None):
     kernel = next(k for k in manifest["kernels"] if k["name"] == launch["kernel"])
-    variant = next((v for v in kernel["variants"] if v["name"] == launch.get("variant")), kernel["variants"][0])
+    wanted = variant_name or launch.get("variant")
+    variant = next((v for v in kernel["variants"] if v["name"] == wanted), None if variant_name else kernel["variants"][0])
+    if variant is None:
+        print(f"launch {index} {launch['kernel']}: no variant '{variant_name}'")
+        return False
     names = {**doc.get("scalars", {}), **variant["constexprs"]}
     args = {name: argument(value, doc, names) for name, value in launch["args"].items()}
     spec = chosen_specialization(variant, args)
@@ -130,9 +140,10 @@ def run(opts):
     name = manifest["scenario"]
     modules = {k["source"]: load_kernel_module(str(opts.scenario / k["source"]), f"{name}/{k['source']}")
                for k in manifest["kernels"]}
-    results = [check_launch(i + 1, launch, doc, manifest, modules, opts.bundle, opts.arch)
+    results = [check_launch(i + 1, launch, doc, manifest, modules, opts.bundle, opts.arch, opts.variant)
                for i, launch in enumerate(doc.get("launch", []))]
-    print(f"{name}: {sum(results)} of {len(results)} launches byte-identical to the JIT's sm_{opts.arch} cubin")
+    on = f" (variant {opts.variant})" if opts.variant else ""
+    print(f"{name}{on}: {sum(results)} of {len(results)} launches byte-identical to the JIT's sm_{opts.arch} cubin")
     return results
 
 
@@ -141,6 +152,7 @@ def main():
     parser.add_argument("scenario", type=Path)
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--arch", type=int, default=90)
+    parser.add_argument("--variant", help="every launch on this variant of its kernel")
     parser.add_argument("--frontend", type=Path, default=Path(__file__).resolve().parents[2] / "compiler" / "python")
     opts = parser.parse_args()
     # A fresh Triton cache, so every JIT cubin is compiled here, never one triton-aot's

@@ -62,7 +62,7 @@ class OldState(unittest.TestCase):
         status, output = run_check("--requirements", str(SOURCE / "scripts" / "requirements.txt"))
         self.assertEqual(status, 1, output)
         files = sorted(line.split("check_dependencies: problem: ")[1].split(":")[0] for line in problems(output))
-        self.assertEqual(files, ["bench/jit_runner.py", "tests/compiler/jit_identity.py",
+        self.assertEqual(files, ["bench/jit_runner.py", "tests/bench/launch_attributes_gpu.py", "tests/compiler/jit_identity.py",
                                  "tests/profiler/jit_injection_gpu.py", "tests/profiler/kineto_crosscheck_gpu.py"],
                          output)
         self.assertTrue(all("import torch" in line and "scripts/requirements-gpu.txt" in line
