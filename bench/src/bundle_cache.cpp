@@ -19,13 +19,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* archs[] = {"sm_90", "sm_80"};
+// The archs triton-bench compiles a scenario for: sm_90 (the GPU machine) and sm_80, less
+// those the scenario's variants cannot run on (clusters and PDL: sm_90 and newer).
+std::vector<std::string> archs_of(const tb::scenario::scenario& s) {
+  std::vector<std::string> archs;
+  for (const int arch : {90, 80})
+    if (arch >= tb::scenario::min_arch(s)) archs.push_back(fmt::format("sm_{}", arch));
+  return archs;
+}
 
 // Everything that decides the bundle triton-aot makes from this scenario.
 std::string bundle_key(const tb::scenario::scenario& s, const bundle_request& request) {
   support::sha256 h;
   h.update("triton-bench-bundle-2\n");
-  for (const char* a : archs) h.update(std::string(a) + "\n");
+  for (const auto& a : archs_of(s)) h.update(a + "\n");
   h.update(support::version_line("triton-aot") + "\n" + request.python + "\n");
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(s.dir)) {
@@ -43,7 +50,7 @@ std::string bundle_key(const tb::scenario::scenario& s, const bundle_request& re
 
 void compile(const fs::path& aot, const tb::scenario::scenario& s, const fs::path& out, const bundle_request& request) {
   std::vector<std::string> argv{aot.string(), "compile", s.file.string(), "--out", out.string()};
-  for (const char* a : archs) argv.insert(argv.end(), {"--arch", a});
+  for (const auto& a : archs_of(s)) argv.insert(argv.end(), {"--arch", a});
   if (!request.python.empty()) argv.insert(argv.end(), {"--python", request.python});
   std::fflush(stdout);  // what was printed before comes first
   if (request.quiet) argv.emplace_back("--quiet");

@@ -207,7 +207,7 @@ image_record make_image(const job& j, const fs::path& entry, const char* format,
 // Clusters (num_ctas > 1) and programmatic dependent launch need sm_90 or newer; said
 // before Python starts, located at the variant.
 void check_launch_attributes_arch(const job& j) {
-  if (j.arch >= 90) return;
+  if (j.arch >= scenario::min_arch(*j.variant)) return;
   const char* what = j.variant->num_ctas > 1 ? "num_ctas > 1 (a cluster launch)"
                      : j.variant->launch_pdl  ? "launch_pdl (programmatic dependent launch)"
                                               : nullptr;

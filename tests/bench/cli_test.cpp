@@ -231,6 +231,23 @@ TEST(Cli, NoGpuAndAShippedScenarioWithoutARecordingCompilesItIntoTheCache) {
   EXPECT_TRUE(fs::is_empty(cwd));
 }
 
+// Found on the H200 (issue 16): triton-bench compiled every scenario for sm_90 and sm_80,
+// and triton-aot refuses sm_80 for PDL and cluster variants, so pdl_chain and cluster
+// could not be compiled at all. Their bundles are sm_90 only now.
+TEST(Cli, AScenarioOfSm90OnlyVariantsCompilesForSm90Only) {
+  for (const char* name : {"pdl_chain", "cluster"}) {
+    const fs::path cwd = scratch / (std::string("cwd-") + name), cache = scratch / "xdg-cache";
+    fs::remove_all(cwd);
+    fs::create_directories(cwd);
+    const outcome o = run(fmt::format("--scenario {}", name),
+                          fmt::format("{} XDG_CACHE_HOME='{}' sh -c 'cd \"{}\" && exec \"$0\" \"$@\"'", no_driver,
+                                      cache.string(), cwd.string()));
+    ASSERT_EQ(o.status, 0) << name << ": " << o.err;
+    EXPECT_EQ((o.out + o.err).find("sm_80"), std::string::npos) << o.out << o.err;
+    EXPECT_NE(o.out.find("sm_90"), std::string::npos) << o.out;
+  }
+}
+
 TEST(Cli, AnalyzeInEachFormat) {
   const std::string trace = std::string(TB_SOURCE_DIR) + "/tests/profiler/data/kineto_sample.json";
   const outcome j = run(fmt::format("analyze '{}' --format json", trace));

@@ -259,3 +259,19 @@ TEST(Scenario, ACharacterTheTomlLibraryMishandlesIsRefusedWithItsPlace) {
   }
   fs::remove_all(dir);
 }
+
+// One rule for the arch that clusters and PDL need (triton-aot's refusal and the archs
+// triton-bench compiles a scenario for both ask it).
+TEST(Scenario, MinArchIsSm90ForClustersAndPdlOnly) {
+  tb::scenario::variant v;
+  EXPECT_EQ(tb::scenario::min_arch(v), 0);
+  v.launch_cooperative_grid = true;
+  EXPECT_EQ(tb::scenario::min_arch(v), 0);
+  v.num_ctas = 2;
+  EXPECT_EQ(tb::scenario::min_arch(v), 90);
+  v.num_ctas = 1;
+  v.launch_pdl = true;
+  EXPECT_EQ(tb::scenario::min_arch(v), 90);
+  EXPECT_EQ(tb::scenario::min_arch(tb::scenario::load_scenario(TB_SCENARIOS_DIR "/pdl_chain/scenario.toml")), 90);
+  EXPECT_EQ(tb::scenario::min_arch(tb::scenario::load_scenario(TB_SCENARIOS_DIR "/sandwich/scenario.toml")), 0);
+}

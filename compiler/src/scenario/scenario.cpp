@@ -775,4 +775,13 @@ scenario with_launch_pdl(const scenario& s, bool on) {
   return out;
 }
 
+int min_arch(const variant& v) noexcept { return v.num_ctas > 1 || v.launch_pdl ? 90 : 0; }
+
+int min_arch(const scenario& s) noexcept {
+  int arch = 0;
+  for (const auto& k : s.kernels)
+    for (const auto& v : k.variants) arch = std::max(arch, min_arch(v));
+  return arch;
+}
+
 }  // namespace tb::scenario

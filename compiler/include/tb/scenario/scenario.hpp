@@ -142,6 +142,12 @@ std::filesystem::path resolve_scenario_file(const std::filesystem::path& path_or
 // at a launch that has no such twin.
 scenario with_launch_pdl(const scenario& s, bool on);
 
+// The oldest arch a variant compiles for: 90 for clusters (num_ctas > 1) and programmatic
+// dependent launch, else 0 (any). Of a scenario: the largest of its variants'. triton-aot
+// refuses an older --arch at the variant; triton-bench compiles only the archs it allows.
+int min_arch(const variant& v) noexcept;
+int min_arch(const scenario& s) noexcept;
+
 std::string to_string(const constexpr_value& value);
 
 // Size in bytes of one element of a buffer dtype (fp32: 4).
