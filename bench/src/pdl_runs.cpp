@@ -65,7 +65,7 @@ void print_pdl_side_by_side(std::ostream& out, const std::vector<pdl_setting>& s
   for (const auto& first : runs.front().modes) {
     out << fmt::format("  {}\n", first.label());
     out << fmt::format("    {:<30}", "");
-    for (const auto& p : settings) out << fmt::format("{:>26}", p.label());
+    for (const auto& p : settings) out << fmt::format("  {:>28}", p.label());
     out << '\n';
     for (const auto& [id, label] : k_rows) {
       out << fmt::format("    {:<30}", label);
@@ -79,7 +79,7 @@ void print_pdl_side_by_side(std::ostream& out, const std::vector<pdl_setting>& s
                                      ? overlap_cell(*m, name, name == "overlap.before_target" ? "gap.before_target"
                                                                                                 : "gap.after_target")
                                      : metric_cell(*m, name);
-        out << fmt::format("{:>26}", cell);
+        out << fmt::format("  {:>28}", cell);  // two spaces: a cell wider than 28 still stands apart
       }
       out << '\n';
     }

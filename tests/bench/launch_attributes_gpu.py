@@ -48,6 +48,11 @@ def median(doc, mode, metric):
     return float("nan"), 0
 
 
+def ns(value):
+    """A median for the log: None (no samples: the JSON's null) and NaN read as '-'."""
+    return "-" if value is None or value != value else f"{value:.0f} ns"
+
+
 def pdl_chain(args, tmp, env, failures):
     results = os.path.join(tmp, "pdl.json")
     rc = run([args.bench, "--scenario", "pdl_chain", "--pdl", "off,on", "--mode", "jit", "--mode", "cubin-cached",
@@ -70,8 +75,8 @@ def pdl_chain(args, tmp, env, failures):
             after, na = median(doc, mode, "gap.after_target")
             overlap, no = median(doc, mode, "overlap.before_target")
             iteration, _ = median(doc, mode, "iteration.duration")
-            print(f"pdl_chain {setting} {mode}: gap before target {before:.0f} ns (n {nb}), after {after:.0f} ns "
-                  f"(n {na}), overlapped before {no} times (median {overlap:.0f} ns), iteration {iteration:.0f} ns")
+            print(f"pdl_chain {setting} {mode}: gap before target {ns(before)} (n {nb}), after {ns(after)} "
+                  f"(n {na}), overlapped before {no} times (median {ns(overlap)}), iteration {ns(iteration)}")
             if nb == 0 or na == 0:
                 failures.append(f"pdl_chain {setting} {mode}: no traced gaps around target_kernel")
 

@@ -67,4 +67,17 @@ TEST(PdlRuns, SideBySideShowsNegativeGapsAndHowOftenTheyOverlapped) {
   EXPECT_NE(text.find("(2 of 3)"), std::string::npos) << text;   // on: 2 of the 3 overlapped
 }
 
+// Found on the H200: a cell as wide as the column ("1.120 us ±0.0% (600 of 600)") ran into
+// the one before it ("none of 6001.120 us"). Cells are separated whatever their width.
+TEST(PdlRuns, WideCellsStaySeparated) {
+  std::vector<results> runs(2);
+  runs[0].modes.push_back(graph_mode(std::vector<double>(600, 96), {}));
+  runs[1].modes.push_back(graph_mode(std::vector<double>(600, -1120), std::vector<double>(600, 1120)));
+  std::ostringstream out;
+  print_pdl_side_by_side(out, {{false, {}}, {true, {}}}, runs);
+  const std::string text = out.str();
+  EXPECT_EQ(text.find("none of 6001"), std::string::npos) << text;
+  EXPECT_NE(text.find("none of 600  "), std::string::npos) << text;
+}
+
 }  // namespace
