@@ -47,7 +47,7 @@ import time
 import traceback
 from pathlib import Path
 
-PLAN_SCHEMA, PLAN_VERSION = "triton-bench/jit-plan", 1
+PLAN_SCHEMA, PLAN_VERSION = "triton-bench/jit-plan", 2  # 2: launch attributes per launch
 DTYPES = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16", "fp64": "float64", "i8": "int8",
           "i16": "int16", "i32": "int32", "i64": "int64", "u8": "uint8", "i1": "bool", "u1": "bool",
           "u16": "uint16", "u32": "uint32", "u64": "uint64"}
@@ -124,6 +124,14 @@ def bind(plan, functions, tensors):
         kwargs = dict(launch["constexprs"])
         kwargs["num_warps"] = launch["num_warps"]
         kwargs["num_stages"] = launch["num_stages"]
+        # Launch attributes as Triton's own options: given only when set, so a plain
+        # kernel's call is unchanged.
+        if launch["num_ctas"] != 1:
+            kwargs["num_ctas"] = launch["num_ctas"]
+        if launch["launch_pdl"]:
+            kwargs["launch_pdl"] = True
+        if launch["launch_cooperative_grid"]:
+            kwargs["launch_cooperative_grid"] = True
         calls.append((functions[launch["kernel"]], tuple(launch["grid"]), args, kwargs))
     return calls
 

@@ -5,7 +5,8 @@
 # --mode all on vector_add as a user would type it, on sandwich, vector_add,
 # many_kernels and dynamic_shapes with cubin-cached repeated (the two medians should
 # agree within 2 %), a user's kernels from outside the prefix (--require-check), cold
-# starts, and the recording for bench/recorded/. triton-aot compiles the bundles here,
+# starts, pdl_chain with --pdl off,on and the cluster scenario (issue 16), and the
+# recording for bench/recorded/. triton-aot compiles the bundles here,
 # with the first python3 on PATH that has Triton (and torch, for the JIT side).
 # Results, traces and logs go to $OUT. TB_TIME_LIMIT=S shortens the four scenarios' runs.
 # TB_RECORDS_COMPARE=1 adds sandwich and vector_add with --traced-records all.
@@ -56,6 +57,13 @@ fi
 # against the JIT (--require-check: an unchecked mode fails the run).
 run own_kernels --scenario "$user_dir/own_kernels" --mode all --require-check --time-limit 5 \
   --json "$out/own_kernels.results.json" --trace "$out/traces/own_kernels"
+# Launch attributes (issue 16, sm_90+): pdl_chain with PDL off and on in one run (gaps
+# around the target and iteration time side by side; a negative gap is an overlap), and
+# the num_ctas = 2 cluster kernel in every mode, both checked against the JIT.
+run pdl_chain --scenario pdl_chain --pdl off,on --mode jit --mode cubin-cached --mode graph --mode driver \
+  --require-check --time-limit "${TB_TIME_LIMIT:-3}" --json "$out/pdl_chain.results.json" --trace "$out/traces/pdl_chain"
+run cluster --scenario cluster --mode all --require-check --time-limit "${TB_TIME_LIMIT:-3}" \
+  --json "$out/cluster.results.json" --trace "$out/traces/cluster"
 run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-rounds 0 --iterations 20 \
   --json "$out/cold_start.results.json"
 

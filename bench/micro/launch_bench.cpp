@@ -146,6 +146,44 @@ void BM_runtime_launch(benchmark::State& state, load_mode mode) {
   d.cuStreamSynchronize(g_fixture.stream);
 }
 BENCHMARK_CAPTURE(BM_runtime_launch, cubin_cached, load_mode::cubin_cached)->Arg(4)->Arg(22)->UseRealTime();
+
+// Issue 16: the same kernel with a launch attribute on its images (cubin-cached): one
+// cuLaunchKernelEx with programmatic stream serialisation, or a 2-CTA cluster. Next to
+// BM_runtime_launch/cubin_cached in the same run, what an attribute costs; the plain
+// row is the path every kernel without one keeps (sm_90+; skipped below).
+enum class attribute { pdl, cluster2 };
+void BM_runtime_launch_attribute(benchmark::State& state, attribute which) {
+  const auto& d = tb::test::driver();
+  const int nargs = static_cast<int>(state.range(0));
+  tb::test::gpu_kernel k(symbol_for(nargs), static_cast<std::uint32_t>(nargs));
+  for (auto& image : k.images) {
+    if (which == attribute::pdl) image.launch_pdl = true;
+    else image.num_ctas = 2;
+  }
+  k.sync();
+  tb::runtime::runtime rt(load_mode::cubin_cached);
+  if (tb::runtime::status s = rt.preload(k.binary); !s) {
+    state.SkipWithError(s.message().c_str());
+    return;
+  }
+  std::unique_ptr<args4> a4;
+  std::unique_ptr<args22> a22;
+  void** params = params_for(nargs, a4, a22);
+  int n = 0;
+  for (auto _ : state) {
+    if (const tb::runtime::status s = rt.launch(k.binary, {8, 1, 1}, g_fixture.stream, params); !s) {
+      state.SkipWithError(s.message().c_str());
+      break;
+    }
+    if (++n == g_fixture.sync_every) {
+      n = 0;
+      sync_untimed(state);
+    }
+  }
+  d.cuStreamSynchronize(g_fixture.stream);
+}
+BENCHMARK_CAPTURE(BM_runtime_launch_attribute, cubin_cached_pdl, attribute::pdl)->Arg(4)->UseRealTime();
+BENCHMARK_CAPTURE(BM_runtime_launch_attribute, cubin_cached_cluster2, attribute::cluster2)->Arg(4)->UseRealTime();
 BENCHMARK_CAPTURE(BM_runtime_launch, library, load_mode::library)->Arg(4)->Arg(22)->UseRealTime();
 BENCHMARK_CAPTURE(BM_runtime_launch, ptx_cached, load_mode::ptx_cached)->Arg(4)->UseRealTime();
 

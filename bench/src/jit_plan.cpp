@@ -43,6 +43,9 @@ jit_plan make_jit_plan(const sc::scenario& s, const fs::path& init_dir, const st
     pl.variant = v.name;
     pl.num_warps = v.num_warps;
     pl.num_stages = v.num_stages;
+    pl.num_ctas = v.num_ctas;
+    pl.launch_pdl = v.launch_pdl;
+    pl.launch_cooperative_grid = v.launch_cooperative_grid;
     for (const auto& [name, value] : v.constexprs) pl.constexprs[name] = constexpr_json(value);
     pl.grid = l.grid;
     for (const auto& a : l.args) {
@@ -82,8 +85,9 @@ json to_json(const jit_plan& p) {
       args.push_back(std::move(aj));
     }
     launches.push_back({{"kernel", l.kernel}, {"variant", l.variant}, {"num_warps", l.num_warps},
-                        {"num_stages", l.num_stages}, {"constexprs", l.constexprs}, {"grid", l.grid},
-                        {"args", args}, {"specialization", l.specialization}});
+                        {"num_stages", l.num_stages}, {"num_ctas", l.num_ctas}, {"launch_pdl", l.launch_pdl},
+                        {"launch_cooperative_grid", l.launch_cooperative_grid}, {"constexprs", l.constexprs},
+                        {"grid", l.grid}, {"args", args}, {"specialization", l.specialization}});
   }
   return {{"schema", jit_plan_schema}, {"version", jit_plan_version}, {"scenario", p.scenario},
           {"init_dir", p.init_dir.string()}, {"kernels", kernels}, {"buffers", buffers}, {"launches", launches}};
@@ -159,6 +163,9 @@ jit_plan jit_plan_from_json(const json& j) {
     pl.variant = reader::get<std::string>(l, at, "variant");
     pl.num_warps = reader::get<int>(l, at, "num_warps");
     pl.num_stages = reader::get<int>(l, at, "num_stages");
+    pl.num_ctas = reader::get<int>(l, at, "num_ctas");
+    pl.launch_pdl = reader::get<bool>(l, at, "launch_pdl");
+    pl.launch_cooperative_grid = reader::get<bool>(l, at, "launch_cooperative_grid");
     pl.constexprs = reader::get<json>(l, at, "constexprs");
     if (!pl.constexprs.is_object()) throw std::runtime_error(at + ".constexprs: not an object");
     pl.grid = reader::get<std::array<std::int64_t, 3>>(l, at, "grid");

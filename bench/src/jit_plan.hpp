@@ -20,7 +20,7 @@
 namespace tb::bench {
 
 inline constexpr std::string_view jit_plan_schema = "triton-bench/jit-plan";
-inline constexpr int jit_plan_version = 1;
+inline constexpr int jit_plan_version = 2;  // 2: launch attributes (num_ctas, launch_pdl, launch_cooperative_grid)
 
 struct jit_plan_kernel {
   std::string name;    // the @triton.jit function
@@ -47,6 +47,10 @@ struct jit_plan_launch {
   std::size_t kernel = 0;  // index into kernels
   std::string variant;
   int num_warps = 4, num_stages = 3;
+  // The variant's launch attributes: Triton's JIT gets them as the keyword arguments of
+  // the same names, so that it compiles and launches as the AOT side does.
+  int num_ctas = 1;
+  bool launch_pdl = false, launch_cooperative_grid = false;
   nlohmann::json constexprs = nlohmann::json::object();  // name -> int, float, bool or string
   std::array<std::int64_t, 3> grid{1, 1, 1};
   std::vector<jit_plan_arg> args;  // the runtime arguments, in the kernel's order

@@ -72,6 +72,12 @@ void consumer_kernel(host_launch& l) {
   for (std::int64_t i = 0; i < n; ++i) l.store("dst_ptr", i, std::max(f(l.load("src_ptr", i)) - 1.0f, 0.0f));
 }
 
+// cluster's scale_kernel (compiled with num_ctas = 2; the math does not see the cluster).
+void scale_kernel(host_launch& l) {
+  const auto n = l.integer("n_elements");
+  for (std::int64_t i = 0; i < n; ++i) l.store("dst_ptr", i, f(l.load("src_ptr", i)) * 3.0f - 0.5f);
+}
+
 void scale_shift_kernel(host_launch& l) {
   const auto n = l.integer("n_elements");
   const float scale = f(l.scalar("scale")), shift = f(l.scalar("shift"));
@@ -180,6 +186,12 @@ const std::vector<entry>& registry() {
         {"sandwich", "producer_kernel", &producer_kernel},
         {"sandwich", "target_kernel", &target_kernel},
         {"sandwich", "consumer_kernel", &consumer_kernel},
+        // pdl_chain is sandwich's math with gdc_wait/gdc_launch_dependents (its kernels.py).
+        {"pdl_chain", "producer_kernel", &producer_kernel},
+        {"pdl_chain", "target_kernel", &target_kernel},
+        {"pdl_chain", "consumer_kernel", &consumer_kernel},
+        {"cluster", "producer_kernel", &producer_kernel},
+        {"cluster", "scale_kernel", &scale_kernel},
         {"dynamic_shapes", "scale_shift_kernel", &scale_shift_kernel},
         {"scalar_args", "axpby_kernel", &axpby_kernel},
         {"softmax", "softmax_kernel", &softmax_kernel},

@@ -86,6 +86,8 @@ const std::vector<metric_label>& table_metrics() {
   static const std::vector<metric_label> rows = {
       {"gap.before_target", "gap before target"},
       {"gap.after_target", "gap after target"},
+      {"overlap.before_target", "overlap before target (gap < 0)"},
+      {"overlap.after_target", "overlap after target (gap < 0)"},
       {"gap.per_launch", "gap per launch, traced"},
       {"gap.untraced_mean", "gap per launch, untraced"},
       {"launch.dispatch_overhead", "dispatch overhead"},

@@ -18,7 +18,8 @@ std::optional<traced_records> parse_traced_records(std::string_view name) noexce
 }
 
 bool from_gpu_records(std::string_view id) noexcept {
-  return id.starts_with("kernel.") || id.starts_with("gap.") || id.starts_with("iteration.") || id.starts_with("gpu.");
+  return id.starts_with("kernel.") || id.starts_with("gap.") || id.starts_with("overlap.") || id.starts_with("iteration.") ||
+         id.starts_with("gpu.");
 }
 
 }  // namespace tb::bench

@@ -23,7 +23,7 @@ inline constexpr std::string_view traced_records_names = "all, gpu, split";
 // every kind, "gaps:<label>" for one that records the GPU's side only.
 inline constexpr std::string_view gpu_records_range_prefix = "gaps:";
 
-// Metrics of the trace that need no API record (kernel.*, gap.*, iteration.*, gpu.*):
+// Metrics of the trace that need no API record (kernel.*, gap.*, overlap.*, iteration.*, gpu.*):
 // with GPU-only batches, these come from them.
 bool from_gpu_records(std::string_view metric_id) noexcept;
 

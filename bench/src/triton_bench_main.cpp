@@ -14,6 +14,7 @@
 #include "report/console.hpp"
 #include "report/deliver.hpp"
 #include "results_json.hpp"
+#include "pdl_runs.hpp"
 #include "scenario_list.hpp"
 #include "scenario_search.hpp"
 
@@ -202,7 +203,7 @@ std::vector<std::string> measurement_options(const CLI::App& app) {
   std::vector<std::string> given;
   for (const char* name : {"--mode", "--iterations", "--rounds", "--traced-rounds", "--traced-records", "--time-limit",
                            "--host-timing", "--cpu", "--device", "--trace", "--json", "--cold-start", "--cold-start-repeats",
-                           "--require-check", "--test-launch-delay", "--record"})
+                           "--require-check", "--test-launch-delay", "--record", "--pdl"})
     if (app.count(name) > 0) given.emplace_back(name);
   return given;
 }
@@ -227,6 +228,39 @@ std::optional<std::string> option_problem(const CLI::App& app) {
   if (const auto dir = given("--trace"))
     if (auto problem = tb::bench::check_output_folder("--trace", *dir)) return problem;
   return std::nullopt;
+}
+
+// --pdl: one run per setting (the bundle holds every variant, so it serves them all), each
+// delivered as usual (JSON and traces per setting: pdl_json_file, pdl_trace_dir), then the
+// side-by-side table. --record is refused with --pdl (one results file per run).
+int run_pdl_settings(const std::vector<tb::bench::pdl_setting>& settings, tb::bench::run_options o,
+                     const tb::bench::gpu_probe& probe, const tb::bench::report::output_request& out,
+                     bool require_check, const tb::bench::report::console& console) {
+  using tb::bench::exit_code;
+  std::vector<tb::bench::results> runs;
+  const std::filesystem::path traces = o.trace_dir;
+  bool failed = false, unchecked = false;
+  for (const auto& p : settings) {
+    console.note(fmt::format("triton-bench: --pdl: {} (every launch on its launch_pdl = {} variant)", p.label(),
+                             p.on ? "true" : "false"));
+    o.trace_dir = tb::bench::pdl_trace_dir(traces, p);
+    tb::bench::results r = tb::bench::run_benchmark(p.scenario, o);
+    for (const auto& gpu : probe.gpus)
+      if (gpu.ordinal == o.device && r.gpu_name.empty()) r.gpu_name = gpu.name;
+    tb::bench::report::deliver(console, {out.format, tb::bench::pdl_json_file(out.json_file, p).string()}, r, {});
+    for (const auto& m : r.modes) {
+      failed = failed || m.status != "ok";
+      unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
+    }
+    runs.push_back(std::move(r));
+  }
+  tb::bench::print_pdl_side_by_side(console.out, settings, runs);
+  if (failed) return to_int(exit_code::mode_failed);
+  if (require_check && unchecked) {
+    console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
+    return to_int(exit_code::unchecked);
+  }
+  return to_int(exit_code::ok);
 }
 
 }  // namespace
@@ -297,6 +331,10 @@ int main(int argc, char** argv) {
                                      "beside this program's lib/, or $CUDA_INJECTION64_PATH)");
   app.add_option("--recorded", recorded, "folder of the recording shown without a GPU (default "
                                          "share/triton-bench/recorded beside this program)");
+  std::string pdl;
+  app.add_option("--pdl", pdl, "off, on or off,on: run the scenario with every launch on its kernel's variant with "
+                               "launch_pdl false / true (its twin), one run per setting, and show the gaps around the "
+                               "target and the iteration time side by side (scenario pdl_chain; docs/bench.md)");
   app.add_flag("--cold-start", cold_start, "also measure process start to first kernel completion per mode");
   app.add_option("--cold-start-repeats", cold_repeats, "fresh processes per cold-start mode (default 3)");
   bool require_check = false, no_jit_check = false;
@@ -442,6 +480,22 @@ only on a terminal, never when NO_COLOR is set.
     console.error(error.what());
     return to_int(exit_code::error);
   }
+  std::vector<tb::bench::pdl_setting> pdl_runs;
+  try {
+    if (!pdl.empty()) pdl_runs = tb::bench::pdl_settings(pdl, s);
+    if (!pdl.empty() && json_file == "-")
+      throw std::invalid_argument("--pdl with --json -: expected a file (one results file per setting: "
+                                  "NAME.pdl-off.json, NAME.pdl-on.json)");
+    if (!pdl.empty() && record.record)
+      throw std::invalid_argument("--pdl with --record: expected one of them (a PDL run has one results file per "
+                                  "setting; record those with `triton-bench record`)");
+  } catch (const std::invalid_argument& error) {
+    console.error(fmt::format("triton-bench: {}", error.what()));
+    return to_int(exit_code::bad_option);
+  } catch (const std::exception& error) {
+    console.error(error.what());
+    return to_int(exit_code::error);
+  }
   tb::bench::bundle_request bundle{bundle_dir, python, quiet};
   try {
     if (!cold_child_mode.empty()) {
@@ -511,6 +565,14 @@ only on a terminal, never when NO_COLOR is set.
     if (const auto problem = tb::bench::record_problem(record)) {  // before the run, not after it
       console.error(fmt::format("triton-bench: {}", *problem));
       return to_int(exit_code::bad_option);
+    }
+    if (!pdl_runs.empty()) {
+      if (tb::bench::is_device_set(device_spec)) {
+        console.error("triton-bench: --pdl: expected one --device (the settings are compared on one GPU)");
+        return to_int(exit_code::bad_option);
+      }
+      o.device = devices.front();
+      return run_pdl_settings(pdl_runs, o, probe, {format, json_file}, require_check, console);
     }
     const auto runs = measure_devices(s, o, devices, probe, trace_dir, console);
     if (tb::bench::is_device_set(device_spec)) tb::bench::report::deliver(console, {format, json_file}, runs);

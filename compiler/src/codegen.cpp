@@ -70,6 +70,9 @@ std::string describe_signature(const scenario::kernel& k) {
 
 std::string describe_variant(const scenario::variant& v) {
   std::string out = fmt::format("num_warps={} num_stages={}", v.num_warps, v.num_stages);
+  if (v.num_ctas > 1) out += fmt::format(" num_ctas={}", v.num_ctas);
+  if (v.launch_cooperative_grid) out += " launch_cooperative_grid=true";
+  if (v.launch_pdl) out += " launch_pdl=true";
   for (const auto& [name, value] : v.constexprs) out += fmt::format(" {}={}", name, scenario::to_string(value));
   return out;
 }
@@ -227,6 +230,9 @@ std::string manifest_json(const bundle& b) {
       variants.push_back({{"name", v.variant->name},
                           {"num_warps", v.variant->num_warps},
                           {"num_stages", v.variant->num_stages},
+                          {"num_ctas", v.variant->num_ctas},
+                          {"launch_pdl", v.variant->launch_pdl},
+                          {"launch_cooperative_grid", v.variant->launch_cooperative_grid},
                           {"constexprs", constexprs},
                           {"specializations", specs}});
     }

@@ -116,6 +116,9 @@ json job_request(const job& j, const scenario::scenario& s, const fs::path& out_
           {"arch", j.arch},
           {"num_warps", j.variant->num_warps},
           {"num_stages", j.variant->num_stages},
+          {"num_ctas", j.variant->num_ctas},
+          {"launch_pdl", j.variant->launch_pdl},
+          {"launch_cooperative_grid", j.variant->launch_cooperative_grid},
           {"out_dir", out_dir.string()}};
 }
 
@@ -199,6 +202,34 @@ image_record make_image(const job& j, const fs::path& entry, const char* format,
   image.launch_pdl = metadata.value("launch_pdl", false);
   image.triton_hash = metadata.value("hash", "");
   return image;
+}
+
+// Clusters (num_ctas > 1) and programmatic dependent launch need sm_90 or newer; said
+// before Python starts, located at the variant.
+void check_launch_attributes_arch(const job& j) {
+  if (j.arch >= 90) return;
+  const char* what = j.variant->num_ctas > 1 ? "num_ctas > 1 (a cluster launch)"
+                     : j.variant->launch_pdl  ? "launch_pdl (programmatic dependent launch)"
+                                              : nullptr;
+  if (what)
+    throw diagnostic_error(j.variant->where, fmt::format("variant '{}' of kernel '{}' sets {}, which needs sm_90 or "
+                                                         "newer; expected no arch below sm_90, found sm_{}",
+                                                         j.variant->name, j.kernel->name, what, j.arch));
+}
+
+// Triton must have compiled the launch attributes the variant asked for: the runtime
+// launches from what the image records.
+void check_launch_attributes(const job& j, const image_record& image) {
+  const scenario::variant& v = *j.variant;
+  if (image.num_ctas == static_cast<std::uint32_t>(v.num_ctas) && image.launch_pdl == v.launch_pdl &&
+      image.launch_cooperative_grid == v.launch_cooperative_grid)
+    return;
+  throw diagnostic_error(v.where, fmt::format("Triton's metadata for kernel '{}' (variant '{}', sm_{}) has num_ctas={} "
+                                              "launch_pdl={} launch_cooperative_grid={}; expected {} {} {} as the "
+                                              "variant sets",
+                                              j.kernel->name, v.name, j.arch, image.num_ctas, image.launch_pdl,
+                                              image.launch_cooperative_grid, v.num_ctas, v.launch_pdl,
+                                              v.launch_cooperative_grid));
 }
 
 // Step 2: the cubin must take exactly the parameters the launcher will pass.
@@ -381,6 +412,7 @@ compile_report compile_scenario(const compile_options& options) {
     for (const auto& v : k.variants)
       for (const auto& spec : k.specializations)
         for (int arch : archs) jobs.push_back({&k, &v, &spec, arch, {}, {}, std::to_string(jobs.size())});
+  for (const auto& j : jobs) check_launch_attributes_arch(j);
 
   auto assign_keys = [&] {
     for (auto& j : jobs) {
@@ -519,6 +551,7 @@ compile_report compile_scenario(const compile_options& options) {
           if (j.kernel != &k || j.variant != &v || j.spec != &spec) continue;
           const json metadata = json::parse(support::read_file(j.cache_entry / fmt::format("sm_{}.json", j.arch)));
           image_record cubin = make_image(j, j.cache_entry, "cubin", metadata);
+          check_launch_attributes(j, cubin);
           check_cubin(j, cubin);
           image_record ptx = make_image(j, j.cache_entry, "ptx", metadata);
           ptx.registers = cubin.registers;

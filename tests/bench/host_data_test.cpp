@@ -60,7 +60,8 @@ TEST(Reference, SandwichComputesTheChain) {
 }
 
 TEST(Reference, EveryShippedScenarioHasOne) {
-  for (const char* name : {"vector_add", "sandwich", "softmax", "many_kernels", "dynamic_shapes", "scalar_args", "matmul"})
+  for (const char* name : {"vector_add", "sandwich", "softmax", "many_kernels", "dynamic_shapes", "scalar_args", "matmul",
+                           "pdl_chain", "cluster"})
     EXPECT_TRUE(kernels_without_reference(sc::load_scenario(scenarios / name)).empty()) << name;
 }
 

@@ -42,7 +42,8 @@ TEST(JitPlan, ScalarArgsResolvesEveryValueAsTheAotSideLaunchesIt) {
 }
 
 TEST(JitPlan, JsonRoundTripIsLosslessForEveryShippedScenario) {
-  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args"}) {
+  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args",
+                           "pdl_chain", "cluster"}) {
     const auto s = tb::scenario::load_scenario(scenarios / name);
     const jit_plan p = make_jit_plan(s, "/x/init");
     const nlohmann::json j = to_json(p);
@@ -50,6 +51,27 @@ TEST(JitPlan, JsonRoundTripIsLosslessForEveryShippedScenario) {
     EXPECT_EQ(jit_plan_from_json(j), p) << name;
     EXPECT_EQ(jit_plan_from_json(nlohmann::json::parse(j.dump())), p) << name;  // through text
   }
+}
+
+// Issue 16: the JIT gets each launch's launch attributes, as the AOT side compiled them.
+TEST(JitPlan, CarriesTheLaunchAttributesOfEachLaunchesVariant) {
+  const auto s = tb::scenario::load_scenario(scenarios / "pdl_chain");
+  const jit_plan off = make_jit_plan(s, "/x");
+  const jit_plan on = make_jit_plan(tb::scenario::with_launch_pdl(s, true), "/x");
+  ASSERT_EQ(on.launches.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(off.launches[i].launch_pdl);
+    EXPECT_EQ(off.launches[i].variant, "plain");
+    EXPECT_TRUE(on.launches[i].launch_pdl);
+    EXPECT_EQ(on.launches[i].variant, "pdl");
+    EXPECT_EQ(on.launches[i].num_ctas, 1);
+  }
+  EXPECT_EQ(to_json(on)["launches"][1]["launch_pdl"], true);
+  const jit_plan cluster = make_jit_plan(tb::scenario::load_scenario(scenarios / "cluster"), "/x");
+  EXPECT_EQ(cluster.launches[0].num_ctas, 1);
+  EXPECT_EQ(cluster.launches[1].num_ctas, 2);
+  EXPECT_FALSE(cluster.launches[1].launch_cooperative_grid);
+  EXPECT_EQ(to_json(cluster)["launches"][1]["num_ctas"], 2);
 }
 
 TEST(JitPlan, BadPlansNameTheItem) {
@@ -71,6 +93,7 @@ TEST(JitPlan, BadPlansNameTheItem) {
   expect_error([](auto& j) { j["launches"][0].erase("grid"); }, "launches[0].grid: missing");
   expect_error([](auto& j) { j["launches"][0]["args"][3].erase("value"); }, "launches[0].args[3]");
   expect_error([](auto& j) { j["launches"][0]["kernel"] = 5; }, "launches[0].kernel");
+  expect_error([](auto& j) { j["launches"][0].erase("launch_pdl"); }, "launches[0].launch_pdl: missing");
 }
 
 TEST(JitPlan, WrittenAtomically) {

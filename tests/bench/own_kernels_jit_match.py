@@ -89,6 +89,9 @@ def jit_cubin(fn, args, constexprs, variant, arch):
     target = GPUTarget("cuda", arch, 32)
     backend = make_backend(target)
     kwargs = {**constexprs, "num_warps": variant["num_warps"], "num_stages": variant["num_stages"]}
+    for option, plain in (("num_ctas", 1), ("launch_pdl", False), ("launch_cooperative_grid", False)):
+        if variant.get(option, plain) != plain:
+            kwargs[option] = variant[option]
     binder = create_function_from_signature(fn.signature, fn.params, backend)
     bound, specialization, options = binder(**args, **kwargs)
     options, signature, constexprs, attrs = fn._pack_args(backend, kwargs, bound, specialization, options)

@@ -17,7 +17,8 @@ namespace sc = tb::scenario;
 const fs::path scenarios = TB_SCENARIOS_DIR;
 
 TEST(ScenarioRun, EveryShippedScenarioHasALaunchSequence) {
-  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args"}) {
+  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args",
+                           "pdl_chain", "cluster"}) {
     const auto s = sc::load_scenario(scenarios / name);
     EXPECT_FALSE(s.launches.empty()) << name;
     EXPECT_FALSE(s.buffers.empty()) << name;

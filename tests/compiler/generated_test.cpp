@@ -1,9 +1,11 @@
 // The generated launchers, compiled and linked from every shipped scenario: their
 // dispatchers choose as documented, and their embedded tables agree with the
 // manifest written beside them. No GPU needed.
+#include <cluster_kernels.hpp>
 #include <dynamic_shapes_kernels.hpp>
 #include <many_kernels_kernels.hpp>
 #include <matmul_kernels.hpp>
+#include <pdl_chain_kernels.hpp>
 #include <sandwich_kernels.hpp>
 #include <scalar_args_kernels.hpp>
 #include <softmax_kernels.hpp>
@@ -90,6 +92,8 @@ TEST(GeneratedTables, AgreeWithTheManifest) {
       {"many_kernels", "op_23_kernel", tb_aot::many_kernels::op_23_kernel_binaries()},
       {"dynamic_shapes", "scale_shift_kernel", tb_aot::dynamic_shapes::scale_shift_kernel_binaries()},
       {"scalar_args", "axpby_kernel", tb_aot::scalar_args::axpby_kernel_binaries()},
+      {"pdl_chain", "target_kernel", tb_aot::pdl_chain::target_kernel_binaries()},
+      {"cluster", "scale_kernel", tb_aot::cluster::scale_kernel_binaries()},
   };
   for (const auto& entry : all) {
     std::ifstream in(aot_dir / entry.scenario / "manifest.json");
@@ -115,6 +119,12 @@ TEST(GeneratedTables, AgreeWithTheManifest) {
           EXPECT_EQ(embedded.size, image["size"].get<std::size_t>());
           EXPECT_EQ(embedded.shared_bytes, image["shared"].get<std::uint32_t>());
           EXPECT_EQ(embedded.num_warps, image["num_warps"].get<std::uint32_t>());
+          // the launch attributes: per image, and as the variant asked for them
+          EXPECT_EQ(embedded.num_ctas, image["num_ctas"].get<std::uint32_t>()) << binary.name;
+          EXPECT_EQ(embedded.launch_pdl, image["launch_pdl"].get<bool>()) << binary.name;
+          EXPECT_EQ(embedded.launch_cooperative_grid, image["launch_cooperative_grid"].get<bool>()) << binary.name;
+          EXPECT_EQ(embedded.num_ctas, variant["num_ctas"].get<std::uint32_t>()) << binary.name;
+          EXPECT_EQ(embedded.launch_pdl, variant["launch_pdl"].get<bool>()) << binary.name;
           EXPECT_EQ(std::string(embedded.symbol), image["symbol"].get<std::string>());
           // the embedded bytes are the file's bytes
           std::ifstream file(aot_dir / entry.scenario / image["path"].get<std::string>(), std::ios::binary);

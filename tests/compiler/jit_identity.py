@@ -80,8 +80,12 @@ def main():
                             call.append(0.5)
                         else:
                             call.append({16: 1024, 1: 1}.get(hint, 1000))
+                    # The launch attributes too (issue 16): num_ctas changes the code.
+                    attributes = {k: variant[k] for k, plain in (("num_ctas", 1), ("launch_pdl", False),
+                                                                 ("launch_cooperative_grid", False))
+                                  if variant.get(k, plain) != plain}
                     compiled = fn[(1,)](*call, **variant["constexprs"], num_warps=variant["num_warps"],
-                                        num_stages=variant["num_stages"])
+                                        num_stages=variant["num_stages"], **attributes)
                     torch.cuda.synchronize()
                     jit_cubin = compiled.asm["cubin"]
                     aot_cubin = (bundle / image["path"]).read_bytes()

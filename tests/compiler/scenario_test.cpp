@@ -19,7 +19,8 @@ const fs::path scenarios = TB_SCENARIOS_DIR;
 const fs::path inputs = TB_TEST_INPUTS;
 
 TEST(Scenario, EveryShippedScenarioParses) {
-  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args"}) {
+  for (const char* name : {"vector_add", "sandwich", "softmax", "matmul", "many_kernels", "dynamic_shapes", "scalar_args",
+                           "pdl_chain", "cluster"}) {
     const auto s = load_scenario(scenarios / name / "scenario.toml");
     EXPECT_EQ(s.name, name);
     EXPECT_FALSE(s.kernels.empty()) << name;
@@ -75,6 +76,55 @@ TEST(Scenario, VariantConstexprsOverrideKernelDefaultsAndNamesAreDerived) {
   EXPECT_EQ(names, (std::vector<std::string>{"BLOCK_K", "BLOCK_M", "BLOCK_N", "GROUP_M"}));
   const auto sandwich = load_scenario(scenarios / "sandwich");
   EXPECT_EQ(sandwich.kernels.at(0).variants.at(0).name, "w4_s3");  // no name given, no own constexprs
+}
+
+// Launch attributes (issue 16): read from the variant, default off, and only a variant
+// that sets one gets it (the PDL scenario's `plain` twin stays plain).
+TEST(Scenario, LaunchAttributesAreReadPerVariant) {
+  const auto pdl = load_scenario(scenarios / "pdl_chain");
+  ASSERT_EQ(pdl.kernels.size(), 3u);
+  for (const auto& k : pdl.kernels) {
+    ASSERT_EQ(k.variants.size(), 2u) << k.name;
+    EXPECT_EQ(k.variants[0].name, "plain");
+    EXPECT_FALSE(k.variants[0].launch_pdl);
+    EXPECT_EQ(k.variants[1].name, "pdl");
+    EXPECT_TRUE(k.variants[1].launch_pdl);
+    EXPECT_EQ(k.variants[1].num_ctas, 1);
+    EXPECT_FALSE(k.variants[1].launch_cooperative_grid);
+  }
+  const auto cluster = load_scenario(scenarios / "cluster");
+  EXPECT_EQ(cluster.kernels.at(0).variants.at(0).num_ctas, 1);
+  EXPECT_EQ(cluster.kernels.at(1).variants.at(0).num_ctas, 2);
+  EXPECT_EQ(cluster.kernels.at(1).variants.at(0).name, "w4_s3_c2");  // derived names say so
+  EXPECT_FALSE(cluster.kernels.at(1).variants.at(0).launch_pdl);
+}
+
+// --pdl's rule: every launch moves to its kernel's launch_pdl twin, and a launch with no
+// twin is refused at the launch.
+TEST(Scenario, WithLaunchPdlMovesEveryLaunchToItsTwin) {
+  const auto s = load_scenario(scenarios / "pdl_chain");
+  const auto on = tb::scenario::with_launch_pdl(s, true);
+  ASSERT_EQ(on.launches.size(), 3u);
+  for (const auto& l : on.launches) {
+    EXPECT_EQ(on.kernels[l.kernel].variants[l.variant].name, "pdl");
+  }
+  const auto off = tb::scenario::with_launch_pdl(on, false);
+  for (const auto& l : off.launches) {
+    EXPECT_EQ(off.kernels[l.kernel].variants[l.variant].name, "plain");
+  }
+  EXPECT_EQ(off.launches[1].args.size(), s.launches[1].args.size());  // only the variant changes
+
+  const auto sandwich = load_scenario(scenarios / "sandwich");
+  EXPECT_EQ(tb::scenario::with_launch_pdl(sandwich, false).launches[0].variant, 0u);  // already off
+  try {
+    tb::scenario::with_launch_pdl(sandwich, true);
+    ADD_FAILURE() << "sandwich has no launch_pdl variants";
+  } catch (const diagnostic_error& e) {
+    EXPECT_EQ(e.message(), "[[launch]] of kernel 'producer_kernel' uses variant 'w4_s3', which has no twin with "
+                           "launch_pdl = true (the same num_warps, num_stages, num_ctas, launch_cooperative_grid and "
+                           "constexprs): expected one for PDL on");
+    EXPECT_GT(e.where().line, 0);
+  }
 }
 
 class ScenarioErrors : public ::testing::Test {
@@ -151,6 +201,17 @@ TEST_F(ScenarioErrors, VariantProblems) {
             "'n' is a runtime argument in the signature of 'add_kernel' and cannot also be a constexpr");
   EXPECT_EQ(error_of(head + "[[kernels.variants]]\nnum_warps = 4\n[[kernels.variants]]\nnum_warps = 4\n"),
             "kernel 'add_kernel' has two variants named 'w4_s3' (name them apart with name = \"...\")");
+}
+
+TEST_F(ScenarioErrors, LaunchAttributeProblems) {
+  const std::string head = std::string(good_kernel) + "signature = [\"n: i32\"]\n[[kernels.variants]]\n";
+  EXPECT_EQ(error_of(head + "num_ctas = 3\n"), "num_ctas must be a power of two from 1 to 16, found 3");
+  EXPECT_EQ(m_line, 8);
+  EXPECT_EQ(error_of(head + "num_ctas = 32\n"), "'num_ctas' in [[kernels.variants]] must be an integer from 1 to 16");
+  EXPECT_EQ(error_of(head + "launch_pdl = 1\n"), "'launch_pdl' in [[kernels.variants]] must be true or false");
+  EXPECT_EQ(error_of(head + "launch_cooperative_grid = \"yes\"\n"),
+            "'launch_cooperative_grid' in [[kernels.variants]] must be true or false");
+  EXPECT_EQ(error_of(head + "launch_pdl = true\nnum_ctas = 2\nlaunch_cooperative_grid = true\n"), "");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <stdexcept>
 
 using namespace tb::profiler;
@@ -33,7 +34,8 @@ TEST(analysis_families, lists_every_metric_once_in_the_documented_order) {
   const auto r = analyze(trace{});
   std::vector<std::string> ids;
   for (const auto& m : r.metrics) ids.push_back(m.name);
-  EXPECT_EQ(ids, (std::vector<std::string>{"kernel.duration", "gap.before_target", "gap.after_target", "gap.per_launch",
+  EXPECT_EQ(ids, (std::vector<std::string>{"kernel.duration", "gap.before_target", "gap.after_target",
+                                           "overlap.before_target", "overlap.after_target", "gap.per_launch",
                                            "launch.api_duration", "launch.latency", "launch.dispatch_overhead",
                                            "launch.dispatch_range_to_launch", "module.call_duration",
                                            "module.calls_per_iteration", "module.time_per_iteration",
@@ -76,6 +78,51 @@ TEST(analysis_families, gaps_on_one_stream) {
   EXPECT_EQ(r.streams[0].gap_before.stats.median, 5);
   EXPECT_EQ(r.streams[0].gap_after.stats.median, 6.5);
   EXPECT_EQ(metric_of(r, "gap.before_target").stats.median, 5);
+}
+
+// Programmatic dependent launch (issue 16): kernels overlap on one stream. A negative gap
+// is the measured overlap, kept as it is; overlap.* holds each overlap (-gap) and the
+// stream counts them; GPU busy merges the overlapping kernels.
+//   iteration 1 [0, 300):   p [0, 100)   t [80, 200)   c [190, 300)
+//   iteration 2 [300, 650): p [310, 400) t [405, 500)  c [470, 560)
+TEST(analysis_families, overlapping_kernels_on_one_stream_give_negative_gaps) {
+  test_support::trace_builder b;
+  b.range("iteration", 0, 300);
+  b.range("iteration", 300, 650);
+  b.kernel("p", 0, 100, 0);
+  b.kernel("t", 80, 200, 0);
+  b.kernel("c", 190, 300, 0);
+  b.kernel("p", 310, 400, 0);
+  b.kernel("t", 405, 500, 0);
+  b.kernel("c", 470, 560, 0);
+  const auto r = analyze_for(b.t, "t");
+  EXPECT_EQ(samples_of(r, "gap.before_target"), (samples{-20, 5}));    // 80 - 100, 405 - 400
+  EXPECT_EQ(samples_of(r, "gap.after_target"), (samples{-10, -30}));   // 190 - 200, 470 - 500
+  EXPECT_EQ(samples_of(r, "overlap.before_target"), (samples{20}));    // the 5 ns gap is no overlap
+  EXPECT_EQ(samples_of(r, "overlap.after_target"), (samples{10, 30}));
+  EXPECT_EQ(metric_of(r, "gap.after_target").stats.median, -20);
+  EXPECT_EQ(metric_of(r, "overlap.before_target").unit, metric_unit::nanoseconds);
+  ASSERT_EQ(r.streams.size(), 1u);
+  EXPECT_EQ(r.streams[0].overlapped_before, 1u);
+  EXPECT_EQ(r.streams[0].overlapped_after, 2u);
+  EXPECT_EQ(samples_of(r, "kernel.duration"), (samples{120, 95}));
+  EXPECT_EQ(samples_of(r, "iteration.duration"), (samples{300, 350}));
+  // (310 - 300) + (405 - 400) + (470 - 500) over 3 items
+  EXPECT_EQ(samples_of(r, "gap.per_launch"), (samples{-5}));
+  const samples& busy = samples_of(r, "gpu.busy_per_iteration");
+  ASSERT_EQ(busy.size(), 2u);
+  EXPECT_DOUBLE_EQ(busy[0], 100.0);             // [0, 300) covered once, not 330 ns
+  EXPECT_DOUBLE_EQ(busy[1], 100.0 * 245 / 350);  // [310, 400) + [405, 560)
+
+  std::ostringstream table;
+  print_analysis_table(table, r);
+  EXPECT_NE(table.str().find("the target overlapped the kernel before it 1 of 2 times, the kernel after it 2 of 2 "
+                             "times (negative gaps: measured overlaps)"),
+            std::string::npos)
+      << table.str();
+  std::ostringstream json;
+  write_analysis_json(json, r);
+  EXPECT_NE(json.str().find("\"overlapped_after_target\": 2"), std::string::npos) << json.str();
 }
 
 // Three items per iteration (kernel, copy, kernel on another stream: all GPU work counts);

@@ -7,7 +7,9 @@ JSON on stdout. Needs Triton, never a GPU or a CUDA driver: the target is passed
 Request:  {"jobs": [JOB, ...], "parallel": N}
 JOB:      {"id", "source_path", "scenario_dir", "canonical", "kernel", "params": [{"name","type"}],
            "constexprs": {name: value}, "hints": {name: 16|1}, "arch": 90,
-           "num_warps", "num_stages", "out_dir"}
+           "num_warps", "num_stages", "num_ctas", "launch_pdl", "launch_cooperative_grid", "out_dir"}
+          (num_ctas, launch_pdl, launch_cooperative_grid: Triton's compile options of the same
+          names, the launch attributes; absent means 1, false, false)
 Response: JSON lines on stdout: {"triton_version": "3.6.0"} first, then one RESULT a
           line as each job finishes (in completion order, so the driver can show progress).
           Before the jobs, {"importing": path} and {"imported": path} around the import
@@ -29,6 +31,15 @@ import time
 import traceback
 
 from tb_aot.loader import load_kernel_module, user_modules
+
+def _compile_options(job):
+    """Triton's options for one job: the variant's num_warps and num_stages and its launch
+    attributes (num_ctas, launch_pdl, launch_cooperative_grid), which Triton records in the
+    metadata that the runtime launches from."""
+    return {"num_warps": job["num_warps"], "num_stages": job["num_stages"],
+            "num_ctas": job.get("num_ctas", 1), "launch_pdl": bool(job.get("launch_pdl", False)),
+            "launch_cooperative_grid": bool(job.get("launch_cooperative_grid", False))}
+
 
 METADATA_FIELDS = (
     "name", "num_warps", "num_ctas", "num_stages", "cluster_dims", "shared",
@@ -233,7 +244,7 @@ def _compile(job):
     source = triton.compiler.ASTSource(fn=fn, signature=signature, constexprs=constexprs, attrs=attrs)
     try:
         compiled = triton.compile(source, target=GPUTarget("cuda", job["arch"], 32),
-                                  options={"num_warps": job["num_warps"], "num_stages": job["num_stages"]})
+                                  options=_compile_options(job))
     except triton.CompilationError as error:
         node = getattr(error, "node", None)
         line = col = None

@@ -113,6 +113,13 @@ class table_reader {
                              fmt::format("'{}' in {} must be an integer from 1 to {}", key, m_what, max));
     return static_cast<int>(*value);
   }
+  bool optional_bool(std::string_view key, bool fallback) const {
+    const toml::node* node = find(key);
+    if (!node) return fallback;
+    if (!node->is_boolean())
+      throw diagnostic_error(located(m_file, *node), fmt::format("'{}' in {} must be true or false", key, m_what));
+    return *node->value<bool>();
+  }
   const toml::array* optional_array(std::string_view key) const {
     const toml::node* node = find(key);
     if (!node) return nullptr;
@@ -246,8 +253,24 @@ specialization parse_specialization(const fs::path& file, const toml::node& node
   return s;
 }
 
+// num_ctas (CTAs per program, launched as a 1-D cluster: sm_90 and newer), launch_pdl
+// (programmatic dependent launch) and launch_cooperative_grid: Triton's compile options,
+// recorded in the bundle; the runtime launches with the matching attributes.
+void read_launch_attributes(const fs::path& file, const table_reader& vr, variant& v) {
+  v.num_ctas = vr.optional_positive_int("num_ctas", 1, 16);
+  if ((v.num_ctas & (v.num_ctas - 1)) != 0)
+    throw diagnostic_error(located(file, *vr.find("num_ctas")),
+                           fmt::format("num_ctas must be a power of two from 1 to 16, found {}", v.num_ctas));
+  v.launch_pdl = vr.optional_bool("launch_pdl", false);
+  v.launch_cooperative_grid = vr.optional_bool("launch_cooperative_grid", false);
+}
+
 std::string derived_variant_name(const variant& v, const constexpr_list& own) {
   std::string name = fmt::format("w{}_s{}", v.num_warps, v.num_stages);
+  // Launch attributes only when set, so that plain variants keep their names.
+  if (v.num_ctas > 1) name += fmt::format("_c{}", v.num_ctas);
+  if (v.launch_cooperative_grid) name += "_coop";
+  if (v.launch_pdl) name += "_pdl";
   for (const auto& [key, value] : own) {
     std::string text = to_string(value);
     for (char& c : text)
@@ -321,9 +344,11 @@ kernel parse_kernel(const fs::path& file, const fs::path& dir, const toml::table
     if (!node.is_table())
       throw diagnostic_error(located(file, node), "each [[kernels.variants]] entry must be a table");
     const table_reader vr(file, *node.as_table(), "[[kernels.variants]]",
-                          {"name", "num_warps", "num_stages", "constexprs"});
+                          {"name", "num_warps", "num_stages", "num_ctas", "launch_pdl",
+                           "launch_cooperative_grid", "constexprs"});
     variant v;
     v.where = vr.where();
+    read_launch_attributes(file, vr, v);
     v.num_warps = vr.optional_positive_int("num_warps", 4, 32);
     if ((v.num_warps & (v.num_warps - 1)) != 0)
       throw diagnostic_error(located(file, *vr.find("num_warps")),
@@ -722,6 +747,32 @@ std::string to_string(const constexpr_value& value) {
         else return fmt::format("{}", v);
       },
       value);
+}
+
+// The twin rule of --pdl: variants of one kernel that are the same compile
+// configuration but for launch_pdl.
+bool pdl_twins(const variant& a, const variant& b) {
+  return a.num_warps == b.num_warps && a.num_stages == b.num_stages && a.num_ctas == b.num_ctas &&
+         a.launch_cooperative_grid == b.launch_cooperative_grid && a.constexprs == b.constexprs;
+}
+
+scenario with_launch_pdl(const scenario& s, bool on) {
+  scenario out = s;
+  for (auto& l : out.launches) {
+    const kernel& k = out.kernels[l.kernel];
+    const variant& given = k.variants[l.variant];
+    if (given.launch_pdl == on) continue;
+    std::size_t twin = k.variants.size();
+    for (std::size_t v = 0; v < k.variants.size() && twin == k.variants.size(); ++v)
+      if (k.variants[v].launch_pdl == on && pdl_twins(k.variants[v], given)) twin = v;
+    if (twin == k.variants.size())
+      throw diagnostic_error(l.where, fmt::format("[[launch]] of kernel '{}' uses variant '{}', which has no twin "
+                                                  "with launch_pdl = {} (the same num_warps, num_stages, num_ctas, "
+                                                  "launch_cooperative_grid and constexprs): expected one for PDL {}",
+                                                  k.name, given.name, on, on ? "on" : "off"));
+    l.variant = twin;
+  }
+  return out;
 }
 
 }  // namespace tb::scenario

@@ -69,7 +69,7 @@ metric make_metric(std::string_view id, metric_unit unit, std::vector<double> sa
 
 // The metric families, in the order their metrics are listed (table, summary JSON, results).
 void kernel_times(const analysis_context& c, analysis_result& r);     // kernel.duration
-void gaps(const analysis_context& c, analysis_result& r);             // gap.before_target, gap.after_target, streams
+void gaps(const analysis_context& c, analysis_result& r);             // gap.*_target, overlap.*_target, streams
 void gaps_per_launch(const analysis_context& c, analysis_result& r);  // gap.per_launch
 void launch_api(const analysis_context& c, analysis_result& r);       // launch.api_duration, launch.latency
 void dispatch(const analysis_context& c, analysis_result& r);         // launch.dispatch_*

@@ -2,6 +2,12 @@
 // and the kernels just before and after it on the same stream; overall, every stream's
 // samples in stream order. gap.per_launch: the mean gap before each GPU work item of an
 // iteration's worth of them, the traced twin of triton-bench's untraced gap.
+//
+// Kernels may overlap on one stream (programmatic dependent launch lets a kernel start
+// before the one before it ends): a gap is then negative, the measured overlap, and is
+// kept as it is (never clamped or dropped). overlap.before_target / overlap.after_target
+// say so explicitly: one sample per overlapped target kernel, how long it overlapped its
+// neighbour (-gap, > 0); stream_gaps counts them.
 #include "analysis/context.hpp"
 
 namespace tb::profiler::detail {
@@ -22,6 +28,14 @@ stream_gaps stream_of(const trace& t, std::size_t track, std::size_t kernels) {
   return sg;
 }
 
+// The overlaps among `gaps`: -gap for every negative gap, in order.
+metric overlaps_of(const std::vector<double>& gaps, const char* name) {
+  metric m = make_metric(name, metric_unit::nanoseconds);
+  for (double g : gaps)
+    if (g < 0) m.samples.push_back(-g);
+  return m;
+}
+
 void measure_stream(const analysis_context& c, const std::vector<std::uint32_t>& list, stream_gaps& sg) {
   for (std::size_t j = 0; j < list.size(); ++j) {
     const event& k = c.at(list[j]);
@@ -30,6 +44,8 @@ void measure_stream(const analysis_context& c, const std::vector<std::uint32_t>&
     if (j > 0) sg.gap_before.samples.push_back(static_cast<double>(k.start_ns - c.at(list[j - 1]).end_ns));
     if (j + 1 < list.size()) sg.gap_after.samples.push_back(static_cast<double>(c.at(list[j + 1]).start_ns - k.end_ns));
   }
+  for (double g : sg.gap_before.samples) sg.overlapped_before += g < 0 ? 1 : 0;
+  for (double g : sg.gap_after.samples) sg.overlapped_after += g < 0 ? 1 : 0;
 }
 
 void append(std::vector<double>& to, const std::vector<double>& from) { to.insert(to.end(), from.begin(), from.end()); }
@@ -52,8 +68,12 @@ void gaps(const analysis_context& c, analysis_result& r) {
     append(before.samples, sg.gap_before.samples);
     append(after.samples, sg.gap_after.samples);
   }
+  metric overlap_before = overlaps_of(before.samples, "overlap.before_target");
+  metric overlap_after = overlaps_of(after.samples, "overlap.after_target");
   r.metrics.push_back(std::move(before));
   r.metrics.push_back(std::move(after));
+  r.metrics.push_back(std::move(overlap_before));
+  r.metrics.push_back(std::move(overlap_after));
 }
 
 // The GPU work items (kernels, copies, sets; every stream, by start) cut into groups of

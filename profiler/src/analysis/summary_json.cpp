@@ -73,7 +73,9 @@ json build(const analysis_result& r, std::string_view source) {
                        {"stream", s.stream_id},
                        {"target_kernels", s.target_kernels},
                        {"gap_before_target", summary_json(s.gap_before.stats)},
-                       {"gap_after_target", summary_json(s.gap_after.stats)}});
+                       {"gap_after_target", summary_json(s.gap_after.stats)},
+                       {"overlapped_before_target", s.overlapped_before},
+                       {"overlapped_after_target", s.overlapped_after}});
   }
   j["streams"] = std::move(streams);
   json apis = json::array();

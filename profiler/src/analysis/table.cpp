@@ -106,6 +106,13 @@ void print_analysis_table(std::ostream& out, const analysis_result& r) {
     }
     print_rows(out, rows);
   }
+  for (const auto& s : r.streams) {
+    if (s.overlapped_before == 0 && s.overlapped_after == 0) continue;
+    out << fmt::format("stream {}: the target overlapped the kernel before it {} of {} times, the kernel after it {} "
+                       "of {} times (negative gaps: measured overlaps)\n",
+                       s.stream_id, s.overlapped_before, s.gap_before.samples.size(), s.overlapped_after,
+                       s.gap_after.samples.size());
+  }
 
   if (r.module_calls > 0) {
     out << '\n';

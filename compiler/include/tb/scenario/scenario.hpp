@@ -39,6 +39,11 @@ struct variant {
   std::string name;   // given, or derived: "w4_s3_BLOCK_SIZE1024"
   int num_warps = 4;
   int num_stages = 3;
+  // Launch attributes (docs/scenario-format.md): Triton compile options that the runtime
+  // turns into cuLaunchKernelEx attributes; all at their defaults, a plain cuLaunchKernel.
+  int num_ctas = 1;                      // CTAs per program, a 1-D cluster (sm_90+)
+  bool launch_pdl = false;               // programmatic dependent launch
+  bool launch_cooperative_grid = false;  // cooperative launch (grid-wide sync)
   constexpr_list constexprs;  // the kernel's defaults overridden by the variant's own
   source_location where;
 };
@@ -129,6 +134,13 @@ scenario load_scenario(const std::filesystem::path& path_or_dir);
 
 // Accepts a scenario folder or its scenario.toml.
 std::filesystem::path resolve_scenario_file(const std::filesystem::path& path_or_dir);
+
+// The scenario with every [[launch]] on the variant of its kernel whose launch_pdl is
+// `on` and which is otherwise the same compile configuration (num_warps, num_stages,
+// num_ctas, launch_cooperative_grid, constexprs): triton-bench's --pdl off,on. A launch
+// whose variant already has that launch_pdl keeps it. Throws diagnostic_error located
+// at a launch that has no such twin.
+scenario with_launch_pdl(const scenario& s, bool on);
 
 std::string to_string(const constexpr_value& value);
 

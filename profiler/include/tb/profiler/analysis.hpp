@@ -50,8 +50,10 @@ struct stream_gaps {
   std::string track_name;
   std::int64_t stream_id = 0;     ///< the track's tid
   std::uint64_t target_kernels = 0;
-  metric gap_before;
-  metric gap_after;
+  metric gap_before;   ///< negative: the target started before the kernel before it ended
+  metric gap_after;    ///< negative: the next kernel started before the target ended
+  std::uint64_t overlapped_before = 0;  ///< gap_before samples < 0
+  std::uint64_t overlapped_after = 0;   ///< gap_after samples < 0
 };
 
 /// Calls of one module/library API.
@@ -74,7 +76,8 @@ struct analysis_result {
   std::uint64_t iterations = 0;
 
   /// Read one by id with find(). Listed (table, summary JSON) in this order: kernel.duration,
-  /// gap.before_target, gap.after_target, gap.per_launch, launch.api_duration, launch.latency,
+  /// gap.before_target, gap.after_target, overlap.before_target, overlap.after_target,
+  /// gap.per_launch, launch.api_duration, launch.latency,
   /// launch.dispatch_overhead, launch.dispatch_range_to_launch, module.call_duration,
   /// module.calls_per_iteration, module.time_per_iteration, iteration.duration,
   /// gpu.busy_per_iteration.
