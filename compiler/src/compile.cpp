@@ -38,7 +38,7 @@ using support::run_process;
 using support::sha256;
 
 // Bump when the frontend's output for the same inputs changes, so caches refill.
-constexpr std::string_view cache_format = "triton-aot-cache-3";
+constexpr std::string_view cache_format = "triton-aot-cache-4";
 constexpr int supported_archs[] = {75, 80, 86, 87, 89, 90, 100, 103, 120};
 
 struct job {
@@ -202,6 +202,42 @@ image_record make_image(const job& j, const fs::path& entry, const char* format,
   image.launch_pdl = metadata.value("launch_pdl", false);
   image.triton_hash = metadata.value("hash", "");
   return image;
+}
+
+// The file of one stage of an image in its cache entry: sm_N.<stage>.
+fs::path stage_file(const job& j, std::string_view stage) {
+  return j.cache_entry / fmt::format("sm_{}.{}", j.arch, stage);
+}
+
+// compile --keep-ir serves an entry only when it holds every stage (the one rule for
+// it): an entry without them is compiled again, never served as if it had them.
+bool has_ir_stages(const job& j) {
+  std::error_code ec;
+  return std::all_of(ir_stages.begin(), ir_stages.end(),
+                     [&](std::string_view stage) { return fs::is_regular_file(stage_file(j, stage), ec); });
+}
+
+// The stages of an image, read from its cache entry for the bundle; a stage Triton did
+// not keep is one located error.
+std::vector<ir_record> read_ir_stages(const job& j) {
+  std::vector<ir_record> out;
+  for (std::string_view stage : ir_stages) {
+    const fs::path file = stage_file(j, stage);
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+      throw diagnostic_error(j.kernel->where, fmt::format("--keep-ir: Triton kept no {} stage for kernel '{}' "
+                                                          "(variant '{}', {}, sm_{}); expected {}",
+                                                          stage, j.kernel->name, j.variant->name, j.spec->name,
+                                                          j.arch, file.string()));
+    ir_record r;
+    r.arch = j.arch;
+    r.stage = std::string(stage);
+    r.bytes = read_bytes(file);
+    r.sha256 = sha256::of(std::string_view(reinterpret_cast<const char*>(r.bytes.data()), r.bytes.size()));
+    r.path = fs::path("images") / j.kernel->name / j.variant->name / j.spec->name / fmt::format("sm_{}.{}", j.arch, stage);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 // Clusters (num_ctas > 1) and programmatic dependent launch need sm_90 or newer; said
@@ -420,7 +456,7 @@ compile_report compile_scenario(const compile_options& options) {
       j.cache_entry = cache / j.key.substr(0, 2) / j.key;
     }
   };
-  auto is_cached = [](const job& j) {
+  auto is_cached = [&options](const job& j) {
     const entry_check check = check_cache_entry(j.cache_entry, j.key);
     if (check.state == entry_state::corrupt) {
       fmt::print(stderr, "triton-aot: warning: discarding corrupt cache entry {}: {}; compiling it again\n",
@@ -428,7 +464,7 @@ compile_report compile_scenario(const compile_options& options) {
       std::error_code ec;
       fs::remove_all(j.cache_entry, ec);
     }
-    return check.state == entry_state::valid;
+    return check.state == entry_state::valid && (!options.keep_ir || has_ir_stages(j));
   };
   if (!report.triton_version.empty()) assign_keys();
 
@@ -484,6 +520,7 @@ compile_report compile_scenario(const compile_options& options) {
          // source files are named, so a cubin cached under another naming would leak in.
          {"TRITON_CACHE_DIR", (work / "triton-cache").string()},
          {"CUDA_VISIBLE_DEVICES", ""},
+         {"TRITON_STORE_BINARY_ONLY", "0"},  // every stage is kept, for --keep-ir
          {"PYTHONDONTWRITEBYTECODE", "1"},
          {"TB_AOT_PARENT_PID", std::to_string(::getpid())}},  // the frontend dies with this process
         request.dump(), [&](std::string_view line) {
@@ -540,7 +577,7 @@ compile_report compile_scenario(const compile_options& options) {
   if (const int signal = stop_signal(options)) throw compile_stopped(signal);
 
   // Assemble the bundle from the cache, checking every cubin.
-  bundle b{&s, report.triton_version, archs, {}};
+  bundle b{&s, report.triton_version, archs, {}, options.keep_ir};
   for (const auto& k : s.kernels) {
     kernel_record kr{&k, {}};
     for (const auto& v : k.variants) {
@@ -561,6 +598,8 @@ compile_report compile_scenario(const compile_options& options) {
           (cached ? report.cached : report.compiled)++;
           sr.images.push_back(std::move(cubin));
           sr.images.push_back(std::move(ptx));
+          if (options.keep_ir)
+            for (ir_record& r : read_ir_stages(j)) sr.ir.push_back(std::move(r));
         }
         vr.specializations.push_back(std::move(sr));
       }
@@ -576,6 +615,12 @@ compile_report compile_scenario(const compile_options& options) {
       for (const auto& sr : vr.specializations)
         for (const auto& image : sr.images)
           write_file(out / image.path, std::string_view(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size()));
+  for (const auto& kr : b.kernels)
+    for (const auto& vr : kr.variants)
+      for (const auto& sr : vr.specializations)
+        for (const auto& r : sr.ir)  // the ptx stage is the ptx image's file, already written
+          if (r.stage != "ptx")
+            write_file(out / r.path, std::string_view(reinterpret_cast<const char*>(r.bytes.data()), r.bytes.size()));
   write_file(out / "manifest.json", manifest_json(b));
   write_file(out / header_file_name(b), generated_header(b));
   write_file(out / source_file_name(b), generated_source(b));

@@ -41,6 +41,10 @@ def _compile_options(job):
             "launch_cooperative_grid": bool(job.get("launch_cooperative_grid", False))}
 
 
+# The stages before PTX that a cache entry keeps beside sm_N.{cubin,ptx,json}
+# (compiler/include/tb/compiler/bundle.hpp's ir_stages lists them with "ptx").
+IR_STAGES = ("ttir", "ttgir", "llir")
+
 METADATA_FIELDS = (
     "name", "num_warps", "num_ctas", "num_stages", "cluster_dims", "shared",
     "global_scratch_size", "global_scratch_align", "profile_scratch_size",
@@ -271,6 +275,13 @@ def _compile(job):
         f.write(compiled.asm["cubin"])
     with open(stem + ".ptx", "w", encoding="utf-8") as f:
         f.write(compiled.asm["ptx"])
+    # Triton's MLIR and LLVM stages, always kept in the cache entry: `compile --keep-ir`
+    # copies them into the bundle (a stage Triton did not keep is simply absent here, and
+    # the driver says so when --keep-ir asks for it).
+    for stage in IR_STAGES:
+        if stage in compiled.asm:
+            with open(f"{stem}.{stage}", "w", encoding="utf-8") as f:
+                f.write(compiled.asm[stage])
     with open(stem + ".json", "w", encoding="utf-8") as f:
         json.dump(metadata, f, indent=1, sort_keys=True)
     return {"metadata": metadata, "seconds": round(time.perf_counter() - started, 4)}

@@ -27,6 +27,7 @@ struct compile_options {
   std::function<void(std::string_view)> progress;  // one line per finished image, or empty
   int timeout_seconds = 600;        // per image: no image finished for this long stops the compile
   std::function<int()> stop_signal;  // a signal that asks the compile to stop (SIGINT, SIGTERM), or 0
+  bool keep_ir = false;             // --keep-ir: each image's .ttir .ttgir .llir (and .ptx) in the bundle
 };
 
 // Thrown when stop_signal() said to stop: everything the compile made is removed by then.
