@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <span>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -149,7 +150,8 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
   }
   source_location where = j.kernel->where;
   if (kind == "param_mismatch") where = j.kernel->signature_where;
-  if (kind.starts_with("constexpr")) where = j.variant->where;
+  if (kind.starts_with("constexpr") || kind == "ir_variant") where = j.variant->where;
+  if (kind == "ir_hints") where = j.spec->where;
   const std::string context = kind == "internal" || kind == "compile"
                                   ? fmt::format(" (kernel '{}', variant '{}', {}, sm_{})", j.kernel->name,
                                                 j.variant->name, j.spec->name, j.arch)
@@ -209,11 +211,19 @@ fs::path stage_file(const job& j, std::string_view stage) {
   return j.cache_entry / fmt::format("sm_{}.{}", j.arch, stage);
 }
 
+// The stages Triton produces for a kernel: all of ir_stages, but none before TTGIR for
+// a kernel compiled from a .ttgir file (its source is its first stage).
+std::span<const std::string_view> stages_of(const scenario::kernel& k) {
+  const std::span<const std::string_view> all(ir_stages);
+  return k.source_path.extension() == ".ttgir" ? all.subspan(1) : all;
+}
+
 // compile --keep-ir serves an entry only when it holds every stage (the one rule for
 // it): an entry without them is compiled again, never served as if it had them.
 bool has_ir_stages(const job& j) {
   std::error_code ec;
-  return std::all_of(ir_stages.begin(), ir_stages.end(),
+  const auto stages = stages_of(*j.kernel);
+  return std::all_of(stages.begin(), stages.end(),
                      [&](std::string_view stage) { return fs::is_regular_file(stage_file(j, stage), ec); });
 }
 
@@ -221,7 +231,7 @@ bool has_ir_stages(const job& j) {
 // not keep is one located error.
 std::vector<ir_record> read_ir_stages(const job& j) {
   std::vector<ir_record> out;
-  for (std::string_view stage : ir_stages) {
+  for (std::string_view stage : stages_of(*j.kernel)) {
     const fs::path file = stage_file(j, stage);
     std::error_code ec;
     if (!fs::is_regular_file(file, ec))

@@ -225,7 +225,9 @@ ir_stage_text read_ir_stage(const ir_query& q) {
   if (ir.empty())
     throw diagnostic_error({manifest_path}, fmt::format("{} has no stages: the bundle was compiled without --keep-ir "
                                                         "(expected a bundle from triton-aot compile --keep-ir)", item));
+  std::string present;
   for (const json& r : ir) {
+    if (r.value("arch", 0) == arch) present += fmt::format("{}{}", present.empty() ? "" : ", ", r.value("stage", ""));
     if (r.value("arch", 0) != arch || r.value("stage", "") != q.stage) continue;
     const fs::path file = q.bundle / r.value("path", "");
     std::string text = read_text(file);
@@ -234,8 +236,9 @@ ir_stage_text read_ir_stage(const ir_query& q) {
                                                  q.stage, item));
     return {file, std::move(text)};
   }
-  throw diagnostic_error({manifest_path}, fmt::format("{} has no {} stage (expected one of ttir, ttgir, llir, ptx)",
-                                                      item, q.stage));
+  throw diagnostic_error({manifest_path}, fmt::format("{} has no {} stage (expected one of {}; a kernel compiled from "
+                                                      "a .ttgir file has no ttir)",
+                                                      item, q.stage, present.empty() ? "none" : present));
 }
 
 ir_side open_ir_side(const fs::path& path) {
@@ -250,6 +253,10 @@ ir_side open_ir_side(const fs::path& path) {
       std::vector<fs::path> found;
       for (const auto& item : fs::directory_iterator(path, ec))
         if (item.path().extension() == fmt::format(".{}", stage)) found.push_back(item.path());
+      if (found.empty() && stage == "ttir") {  // Triton compiled it from a .ttgir file
+        side.files.emplace_back();
+        continue;
+      }
       if (found.size() != 1)
         throw diagnostic_error({path}, fmt::format("{} .{} file{} in this folder; expected exactly one, as in a folder of "
                                                    "Triton's cache (one kernel's NAME.ttir NAME.ttgir NAME.llir NAME.ptx)",
@@ -267,6 +274,10 @@ ir_side open_ir_side(const fs::path& path) {
   for (std::string_view stage : ir_stages) {
     fs::path file = stem;
     file += fmt::format(".{}", stage);
+    if (stage == "ttir" && !fs::is_regular_file(file, ec) && fs::is_regular_file(fs::path(stem) += ".ttgir", ec)) {
+      side.files.emplace_back();  // compiled from a .ttgir file: no TTIR
+      continue;
+    }
     if (!fs::is_regular_file(file, ec))
       throw diagnostic_error({path}, fmt::format("no {} stage (expected {}; a bundle keeps its stages when compiled "
                                                  "with --keep-ir)", stage, file.string()));
@@ -282,6 +293,11 @@ bool ir_diff::differs() const {
 ir_diff diff_ir(const ir_side& a, const ir_side& b, bool ignore_locations) {
   ir_diff out;
   for (std::size_t i = 0; i < ir_stages.size(); ++i) {
+    if (a.files[i].empty() || b.files[i].empty()) {  // a side compiled from TTGIR: nothing to compare
+      out.stages.push_back({std::string(ir_stages[i]), true, 0, 0, 0, a.files[i].empty() ? 'A' : 'B'});
+      if (a.files[i].empty() && b.files[i].empty()) out.stages.back().absent_in = '2';
+      continue;
+    }
     const std::vector<std::string> la = comparable_lines(read_text(a.files[i]), ignore_locations);
     const std::vector<std::string> lb = comparable_lines(read_text(b.files[i]), ignore_locations);
     stage_difference d{std::string(ir_stages[i]), la == lb, la.size(), lb.size(), 0};
@@ -300,7 +316,9 @@ std::string format_ir_diff(const ir_side& a, const ir_side& b, const ir_diff& di
   std::string out = fmt::format("A: {}\nB: {}\n", a.given.string(), b.given.string());
   std::string first;
   for (const auto& s : diff.stages) {
-    if (s.same) out += fmt::format("{:<6} same ({} lines)\n", s.stage, s.lines_a);
+    if (s.absent_in == '2') out += fmt::format("{:<6} in neither (both compiled from TTGIR)\n", s.stage);
+    else if (s.absent_in) out += fmt::format("{:<6} not compared: {} has none (compiled from TTGIR)\n", s.stage, s.absent_in);
+    else if (s.same) out += fmt::format("{:<6} same ({} lines)\n", s.stage, s.lines_a);
     else
       out += fmt::format("{:<6} differs ({} and {} lines; first difference at line {})\n", s.stage, s.lines_a,
                          s.lines_b, s.first_line);

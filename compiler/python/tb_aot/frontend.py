@@ -20,8 +20,12 @@ RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t, "imports": [path, 
        or {"id", "ok": false, "error": {"kind", "message", "file"?, "line"?, "col"?}}
 
 Error kinds the driver maps to locations in scenario.toml: missing_kernel, not_jit,
-param_mismatch, constexpr_missing, constexpr_unknown, constexpr_type. Kinds located in
-the Python file: syntax, import, compile.
+param_mismatch, constexpr_missing, constexpr_unknown, constexpr_type, ir_name (the
+kernel), ir_hints (the specialisation), ir_variant (the variant). Kinds located in the
+Python or IR file: syntax, import, compile, ir.
+
+A job whose source_path ends in .ttir or .ttgir is compiled from that IR file (Triton's
+IRSource): nothing is imported, and the checks are made against the IR's entry function.
 """
 import concurrent.futures
 import json
@@ -127,7 +131,7 @@ def _import_all(jobs, emit):
     the driver which file is importing: one that ends the process (os._exit, a crash)
     is then named."""
     for job in jobs:
-        if (job["source_path"], job["canonical"]) in _modules:
+        if _is_ir(job) or (job["source_path"], job["canonical"]) in _modules:
             continue
         emit({"importing": job["source_path"]})
         _modules[(job["source_path"], job["canonical"])] = _load(job)
@@ -219,11 +223,192 @@ def _ptxas_failure(error, job):
     return f"ptxas failed for sm_{job['arch']}: {first}"
 
 
+IR_SUFFIXES = (".ttir", ".ttgir")
+
+
+def _is_ir(job):
+    return job["source_path"].endswith(IR_SUFFIXES)
+
+
+class _StderrCapture:
+    """What MLIR prints on file descriptor 2 (its diagnostics) while parsing, kept."""
+
+    def __enter__(self):
+        import tempfile
+        sys.stderr.flush()
+        self._file = tempfile.TemporaryFile()
+        self._saved = os.dup(2)
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc):
+        sys.stderr.flush()
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        self.text = self._file.read().decode("utf-8", "replace")
+        self._file.close()
+        return False
+
+
+def _ir_error(text, job, fallback):
+    """A FrontendError from MLIR's diagnostics: at the IR file's line and column when
+    the first error is located there, else the IR file with the message and where MLIR
+    says it is (an op's own location)."""
+    import re
+    path = job["source_path"]
+    for line in text.splitlines():
+        match = re.match(r'\s*loc\("([^"]*)":(\d+):(\d+)\): error: (.*)', line)
+        if match and os.path.abspath(match.group(1)) == os.path.abspath(path):
+            return FrontendError("ir", f"invalid {_ir_kind(job)}: {match.group(4).strip()}", path,
+                                 int(match.group(2)), int(match.group(3)))
+        match = re.match(r"\s*(loc\(.*\)): error: (.*)", line)
+        if match:
+            return FrontendError("ir", f"invalid {_ir_kind(job)}: {match.group(2).strip()} (at {match.group(1)})", path)
+    return FrontendError("ir", f"invalid {_ir_kind(job)}: {fallback}", path)
+
+
+def _ir_kind(job):
+    return "TTGIR" if job["source_path"].endswith(".ttgir") else "TTIR"
+
+
+def _mlir_type(scenario_type):
+    """A scenario type as MLIR's signature names it: fp32 is f32, and integers are
+    signless (u32 is i32)."""
+    pointer = scenario_type.startswith("*")
+    base = scenario_type.lstrip("*")
+    if base in ("fp16", "fp32", "fp64"):
+        base = "f" + base[2:]
+    elif base.startswith("u") and base[1:].isdigit():
+        base = "i" + base[1:]
+    return ("*" if pointer else "") + base
+
+
+def _entry_arguments(text, name):
+    """The argument texts of `tt.func ... @name(...)`, split at top-level commas."""
+    import re
+    match = re.search(r"tt\.func\s+(?:public\s+|private\s+)?@" + re.escape(name) + r"\(", text)
+    if not match:
+        return None
+    depth, start, args, i = 0, match.end(), [], match.end()
+    quoted = False
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                quoted = False
+        elif c == '"':
+            quoted = True
+        elif c in "(<{[":
+            depth += 1
+        elif c in ")>}]":
+            if depth == 0:
+                if text[start:i].strip():
+                    args.append(text[start:i])
+                return args
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append(text[start:i])
+            start = i + 1
+        i += 1
+    return None
+
+
+def _check_ir(job, target):
+    """The IR file against the scenario: its entry function is the kernel, takes the
+    signature's arguments (those a ':1' specialisation folds excepted) with the
+    specialisation's tt.divisibility, and TTGIR was made for this arch and the
+    variant's num_warps and num_ctas."""
+    import re
+    from triton._C.libtriton import ir
+    from triton.compiler.compiler import IRSource, make_backend
+    path = job["source_path"]
+    context = ir.context()  # outlives src: the parsed module lives in it
+    try:
+        with _StderrCapture() as capture:
+            try:
+                src = IRSource(path, context, make_backend(target))
+                failure = None
+            except Exception as error:  # MLIR said why on stderr
+                failure = error
+    except OSError as error:
+        raise FrontendError("ir", f"cannot read the IR file: {error}", path)
+    if failure is not None:
+        raise _ir_error(capture.text, job, str(failure) or type(failure).__name__)
+    try:
+        _check_ir_source(job, src)
+    finally:
+        del src  # before the context
+
+
+def _check_ir_source(job, src):
+    import re
+    path = job["source_path"]
+    name = src.name.lstrip("@")
+    if name != job["kernel"]:
+        raise FrontendError("ir_name", f"the IR file's kernel is '{name}' (tt.func @{name} in {path}), expected "
+                            f"'{job['kernel']}', the kernel's name")
+    kept = [p for p in job["params"] if job["hints"].get(p["name"]) != 1]
+    declared = [_mlir_type(p["type"]) for p in kept]
+    found = [str(src.signature[i]) for i in sorted(src.signature)]
+    if declared != found:
+        raise FrontendError("param_mismatch", f"signature lists ({', '.join(p['name'] + ': ' + p['type'] for p in kept)})"
+                            f" but the IR file's @{name} takes ({', '.join(found) or 'nothing'})"
+                            + (" (arguments equal to 1 are folded)" if len(kept) != len(job["params"]) else ""))
+    text = src.src
+    args = _entry_arguments(text, name) or []
+    for param, arg in zip(kept, args):
+        in_ir = "tt.divisibility = 16" in arg
+        wanted = job["hints"].get(param["name"]) == 16
+        if in_ir != wanted:
+            raise FrontendError("ir_hints", f"'{param['name']}' is {'' if wanted else 'not '}hinted :16 here but the IR "
+                                f"file's argument {'has' if in_ir else 'has no'} tt.divisibility = 16; expected the "
+                                f"specialisation the IR was compiled for")
+    if path.endswith(".ttgir"):
+        arch = re.search(r'ttg\.target\s*=\s*"cuda:(\d+)"', text)
+        if arch and int(arch.group(1)) != job["arch"]:
+            raise FrontendError("ir", f"the TTGIR is for cuda:{arch.group(1)} (ttg.target), expected cuda:{job['arch']} "
+                                f"for sm_{job['arch']}: TTGIR is made for one arch (a .ttir file compiles for any)", path)
+        for key, option in (("ttg.num-warps", "num_warps"), ("ttg.num-ctas", "num_ctas")):
+            value = src.module.get_int_attr(key)
+            wanted = job.get(option, 1)
+            if value is not None and value != wanted:
+                raise FrontendError("ir_variant", f"the TTGIR has {key} = {value}, but variant sets {option} = {wanted}; "
+                                    f"expected the same (TTGIR fixes it)")
+
+
+def _compile_ir(job):
+    import triton
+    from triton.backends.compiler import GPUTarget
+    from triton.runtime.errors import PTXASError
+    target = GPUTarget("cuda", job["arch"], 32)
+    _check_ir(job, target)
+    with _StderrCapture() as capture:  # MLIR's diagnostics, to locate a failure
+        try:
+            compiled = triton.compile(job["source_path"], target=target, options=_compile_options(job))
+            failure = None
+        except PTXASError as error:
+            failure = FrontendError("compile", _ptxas_failure(error, job))
+        except Exception as error:
+            failure = error
+    sys.stderr.write(capture.text)
+    if isinstance(failure, FrontendError):
+        raise failure
+    if failure is not None:
+        raise _ir_error(capture.text, job, f"Triton could not compile it for sm_{job['arch']}: "
+                        f"{type(failure).__name__}: {str(failure).strip().splitlines()[-1] if str(failure).strip() else ''}")
+    return compiled
+
+
 def _compile(job):
     import triton
     from triton.backends.compiler import GPUTarget
     from triton.runtime.errors import PTXASError
     started = time.perf_counter()
+    if _is_ir(job):
+        return _store(job, _compile_ir(job), started)
     fn = _kernel(job)
     _check_signature(fn, job)
     signature = {}
@@ -263,6 +448,11 @@ def _compile(job):
     except Exception as error:
         raise FrontendError("compile", f"Triton could not compile '{fn.__name__}' for sm_{job['arch']}: "
                             f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}")
+    return _store(job, compiled, started)
+
+
+def _store(job, compiled, started):
+    """The compiled image's files in the job's out_dir, and its result."""
     metadata = {}
     for field in METADATA_FIELDS:
         value = getattr(compiled.metadata, field, None)

@@ -34,7 +34,7 @@ ir_stage_text read_ir_stage(const ir_query& query);
 // JIT's entry for a kernel: NAME.ttir NAME.ttgir NAME.llir NAME.ptx ...).
 struct ir_side {
   std::filesystem::path given;
-  std::vector<std::filesystem::path> files;  // one per ir_stages entry
+  std::vector<std::filesystem::path> files;  // one per ir_stages entry; an empty ttir for one compiled from TTGIR
 };
 
 // Throws diagnostic_error naming the path when it is neither, or lacks a stage.
@@ -45,6 +45,7 @@ struct stage_difference {
   bool same = true;
   std::size_t lines_a = 0, lines_b = 0;
   std::size_t first_line = 0;  // 1-based line of the first difference, 0 when same
+  char absent_in = 0;          // 'A' or 'B': that side has no such stage (compiled from TTGIR); '2': neither
 };
 
 struct ir_diff {
