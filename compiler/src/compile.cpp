@@ -485,6 +485,7 @@ compile_report compile_scenario(const compile_options& options) {
   sweep_leftovers(cache, {"tmp-"});  // what runs that were killed left
   std::map<std::string, json> metadata_by_id;
   std::map<std::string, double> seconds_by_id;
+  std::map<std::string, std::vector<std::pair<std::string, double>>> stages_by_id;
   if (!missing.empty()) {
     std::error_code ec;
     fs::create_directories(cache, ec);
@@ -553,6 +554,9 @@ compile_report compile_scenario(const compile_options& options) {
           if (!record.value("ok", false)) return;
           const job& j = jobs[std::stoul(record["id"].get<std::string>())];
           seconds_by_id[j.id] = record.value("seconds", 0.0);
+          for (const json& stage : record.value("stages", json::array()))
+            if (stage.is_array() && stage.size() == 2 && stage[0].is_string() && stage[1].is_number())
+              stages_by_id[j.id].emplace_back(stage[0].get<std::string>(), stage[1].get<double>());
           if (!report.triton_version.empty()) store(j, record);
           if (options.progress)
             options.progress(fmt::format("[{}/{}] {} {} {} sm_{} ({:.2f} s)", ++done, missing.size(), j.kernel->name,
@@ -604,7 +608,8 @@ compile_report compile_scenario(const compile_options& options) {
           ptx.registers = cubin.registers;
           ptx.static_shared = cubin.static_shared;
           const bool cached = !seconds_by_id.contains(j.id);
-          report.timings.push_back({k.name, v.name, spec.name, j.arch, cached ? 0.0 : seconds_by_id[j.id], cached});
+          report.timings.push_back({k.name, v.name, spec.name, j.arch, cached ? 0.0 : seconds_by_id[j.id], cached,
+                                    cached ? std::vector<std::pair<std::string, double>>{} : stages_by_id[j.id]});
           (cached ? report.cached : report.compiled)++;
           sr.images.push_back(std::move(cubin));
           sr.images.push_back(std::move(ptx));

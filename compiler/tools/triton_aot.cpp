@@ -47,8 +47,11 @@ void write_timings(const fs::path& path, const tb::compiler::compile_report& rep
     const auto& t = report.timings[i];
     out << (i ? ",\n  " : "\n  ")
         << fmt::format("{{\"kernel\": \"{}\", \"variant\": \"{}\", \"specialization\": \"{}\", \"arch\": {}, "
-                       "\"seconds\": {:.4f}, \"cached\": {}}}",
+                       "\"seconds\": {:.4f}, \"cached\": {}, \"stages\": {{",
                        t.kernel, t.variant, t.specialization, t.arch, t.seconds, t.cached ? "true" : "false");
+    for (std::size_t s = 0; s < t.stages.size(); ++s)
+      out << fmt::format("{}\"{}\": {:.6f}", s ? ", " : "", t.stages[s].first, t.stages[s].second);
+    out << "}}";
   }
   out << "\n]}\n";
   try {
@@ -252,7 +255,9 @@ int main(int argc, char** argv) {
   compile->add_option("--timeout", options.timeout_seconds,
                       "seconds Triton may take for one image (import and compile; default 600, 0: no limit)")
       ->check(CLI::Range(0, 2000000));
-  compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
+  compile->add_option("--timings", timings,
+                      "write each image's compile time as JSON (seconds; 0 for a cache hit), with Triton's stages: "
+                      "ir_initialization, ttir, ttgir, llir, ptx, cubin (ptxas), store_results (docs/compile-time.md)");
   compile->add_flag("--keep-ir", options.keep_ir,
                     "also keep each image's Triton stages in the bundle: sm_N.ttir, sm_N.ttgir, sm_N.llir beside "
                     "sm_N.cubin and sm_N.ptx, listed and hashed in manifest.json (\"ir\"), never embedded in the "

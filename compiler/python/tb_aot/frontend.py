@@ -14,7 +14,11 @@ Response: JSON lines on stdout: {"triton_version": "3.6.0"} first, then one RESU
           line as each job finishes (in completion order, so the driver can show progress).
           Before the jobs, {"importing": path} and {"imported": path} around the import
           of each kernel file (all imports happen first, in this process).
-RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t, "imports": [path, ...]}
+RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t, "imports": [path, ...],
+           "stages": [[name, seconds], ...]}
+          (stages: Triton's compile listener's times, in order: "ir_initialization" (building
+          or parsing the IR), each lowering "ttir" "ttgir" "llir" "ptx" "cubin" (ptxas),
+          "store_results" (Triton writing its cache); a .ttgir source has no "ttir")
           (imports: the Python files the kernel file imported from outside the standard
           library, site-packages and tb_aot; the driver keys its cache by them)
        or {"id", "ok": false, "error": {"kind", "message", "file"?, "line"?, "col"?}}
@@ -451,8 +455,30 @@ def _compile(job):
     return _store(job, compiled, started)
 
 
+_listened = []  # what Triton's compile listener heard, for the compile in progress
+
+
+def _listener(src, metadata, metadata_group, times, cache_hit):
+    """triton.knobs.compilation.listener: Triton calls it at the end of each compile with
+    its CompileTimes (microseconds)."""
+    _listened.append(times)
+
+
+def _stage_seconds():
+    """The last compile's stages as [[name, seconds], ...], or [] when none was heard."""
+    if not _listened:
+        return []
+    times = _listened[-1]
+    _listened.clear()
+    stages = [["ir_initialization", times.ir_initialization / 1e6]]
+    stages += [[name, us / 1e6] for name, us in times.lowering_stages]
+    stages.append(["store_results", times.store_results / 1e6])
+    return [[name, round(seconds, 6)] for name, seconds in stages]
+
+
 def _store(job, compiled, started):
     """The compiled image's files in the job's out_dir, and its result."""
+    stages = _stage_seconds()
     metadata = {}
     for field in METADATA_FIELDS:
         value = getattr(compiled.metadata, field, None)
@@ -474,7 +500,7 @@ def _store(job, compiled, started):
                 f.write(compiled.asm[stage])
     with open(stem + ".json", "w", encoding="utf-8") as f:
         json.dump(metadata, f, indent=1, sort_keys=True)
-    return {"metadata": metadata, "seconds": round(time.perf_counter() - started, 4)}
+    return {"metadata": metadata, "seconds": round(time.perf_counter() - started, 4), "stages": stages}
 
 
 def _run_job(job):
@@ -515,6 +541,8 @@ def main():
         protocol.write(json.dumps(record) + "\n")
         protocol.flush()
 
+    # Per-stage compile times (--timings): set before the workers fork, so each has it.
+    triton.knobs.compilation.listener = _listener
     emit({"triton_version": triton.__version__})
     _import_all(jobs, emit)
     if parallel == 1 or len(jobs) == 1:

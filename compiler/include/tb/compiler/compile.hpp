@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tb::compiler {
@@ -42,6 +43,9 @@ struct image_timing {
   int arch = 0;
   double seconds = 0;  // Triton's compile time; 0 for a cache hit
   bool cached = false;
+  // Triton's compile listener, in order: ir_initialization, each lowering (ttir, ttgir,
+  // llir, ptx, cubin = ptxas), store_results; empty for a cache hit.
+  std::vector<std::pair<std::string, double>> stages;
 };
 
 struct compile_report {
