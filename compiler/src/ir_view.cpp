@@ -93,7 +93,16 @@ std::vector<std::string> comparable_lines(const std::string& text, bool ignore_l
   std::vector<std::string> lines = split_lines(text);
   if (!ignore_locations) return lines;
   std::vector<std::string> out;
+  bool in_debug_section = false;  // PTX's DWARF: `.section .debug_* { ... }` encodes the paths
   for (std::string& line : lines) {
+    if (starts_trimmed(line, ".section") && line.find(".debug_") != std::string::npos) {
+      in_debug_section = true;
+      continue;
+    }
+    if (in_debug_section) {
+      if (starts_trimmed(line, "}")) in_debug_section = false;
+      continue;
+    }
     if (starts_trimmed(line, "#loc") || starts_trimmed(line, ".loc") || starts_trimmed(line, ".file") ||
         (starts_trimmed(line, "!") && line.find("!DI") != std::string::npos))
       continue;

@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
   diff_ir->add_option("b", diff_b, "the second image")->required();
   diff_ir->add_flag("--ignore-locations", ignore_locations,
                     "leave source locations out of the comparison (MLIR loc(...) and #loc lines, LLVM !dbg and !DI "
-                    "metadata, PTX .loc and .file lines)");
+                    "metadata, PTX .loc and .file lines and .debug_* sections)");
 
   std::string inspect_file, expect;
   auto* inspect = app.add_subcommand(

@@ -55,7 +55,8 @@ struct ir_diff {
 };
 
 // Compares every stage of `a` and `b`. With `ignore_locations`, MLIR location
-// attributes (`loc(...)`, `#locN = ...` lines) and LLVM/PTX debug-location lines are
+// attributes (`loc(...)`, `#locN = ...` lines), LLVM/PTX debug-location lines and PTX's
+// DWARF `.section .debug_*` blocks are
 // left out of the comparison, so AOT and JIT builds of one kernel from different paths
 // compare equal when only their source paths differ.
 ir_diff diff_ir(const ir_side& a, const ir_side& b, bool ignore_locations);
