@@ -13,8 +13,10 @@ trap 'rm -rf "$work"' EXIT
 jobs=$(nproc)
 for scenario in "$root"/scenarios/*/; do
   name=$(basename "$scenario")
+  archs=(--arch sm_90 --arch sm_80)
+  case $name in pdl_chain|cluster) archs=(--arch sm_90) ;; esac  # launch attributes need sm_90 (as tests/compiler)
   for run in cold warm; do
-    "$aot" compile "$scenario" --out "$work/out/$name" --arch sm_90 --arch sm_80 --cache-dir "$work/cache" \
+    "$aot" compile "$scenario" --out "$work/out/$name" "${archs[@]}" --cache-dir "$work/cache" \
       --jobs "$jobs" --quiet --timings "$work/$name.$run.json"
   done
 done
@@ -36,4 +38,17 @@ for cold_file in sorted(work.glob("*.cold.json")):
               f"{cold['seconds']:.2f} | {warm['seconds']:.3f} | {warm['python_started']} |" if first else
               f"| | {kernel} | {len(times)} | {statistics.median(times):.3f} | | | |")
 print(f"\n{jobs} parallel compile jobs; cold = empty cache, warm = same inputs again.")
+
+# Where Triton spends an image's compile (its compile listener, --timings "stages"):
+# median seconds per stage over the scenario's cold images.
+order = ["ir_initialization", "ttir", "ttgir", "llir", "ptx", "cubin", "store_results"]
+print("\n| scenario | images | " + " | ".join("cubin (ptxas)" if s == "cubin" else s for s in order) + " |")
+print("|---|---|" + "---|" * len(order))
+for cold_file in sorted(work.glob("*.cold.json")):
+    name = cold_file.name[:-len(".cold.json")]
+    images = [i for i in json.loads(cold_file.read_text())["images"] if i.get("stages")]
+    if not images:
+        continue
+    cells = [f"{statistics.median(i['stages'].get(s, 0.0) for i in images):.4f}" for s in order]
+    print(f"| {name} | {len(images)} | " + " | ".join(cells) + " |")
 PY

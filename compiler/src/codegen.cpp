@@ -225,7 +225,18 @@ std::string manifest_json(const bundle& b) {
                             {"registers", i.registers},
                             {"triton_hash", i.triton_hash}});
         }
-        specs.push_back({{"name", s.spec->name}, {"hints", hints}, {"kernel_params", s.kernel_params}, {"images", images}});
+        json ir = json::array();
+        for (const auto& r : s.ir)
+          ir.push_back({{"arch", r.arch},
+                        {"stage", r.stage},
+                        {"path", r.path.generic_string()},
+                        {"sha256", r.sha256},
+                        {"size", r.bytes.size()}});
+        specs.push_back({{"name", s.spec->name},
+                         {"hints", hints},
+                         {"kernel_params", s.kernel_params},
+                         {"images", images},
+                         {"ir", ir}});
       }
       variants.push_back({{"name", v.variant->name},
                           {"num_warps", v.variant->num_warps},
@@ -243,6 +254,7 @@ std::string manifest_json(const bundle& b) {
                          {"scenario", b.scenario->name},
                          {"triton_version", b.triton_version},
                          {"archs", b.archs},
+                         {"keep_ir", b.keep_ir},
                          {"kernels", kernels}};
   return manifest.dump(1) + "\n";
 }

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <span>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -38,7 +39,7 @@ using support::run_process;
 using support::sha256;
 
 // Bump when the frontend's output for the same inputs changes, so caches refill.
-constexpr std::string_view cache_format = "triton-aot-cache-3";
+constexpr std::string_view cache_format = "triton-aot-cache-4";
 constexpr int supported_archs[] = {75, 80, 86, 87, 89, 90, 100, 103, 120};
 
 struct job {
@@ -149,7 +150,8 @@ std::string job_key(const job& j, const scenario::scenario& s, const std::string
   }
   source_location where = j.kernel->where;
   if (kind == "param_mismatch") where = j.kernel->signature_where;
-  if (kind.starts_with("constexpr")) where = j.variant->where;
+  if (kind.starts_with("constexpr") || kind == "ir_variant") where = j.variant->where;
+  if (kind == "ir_hints") where = j.spec->where;
   const std::string context = kind == "internal" || kind == "compile"
                                   ? fmt::format(" (kernel '{}', variant '{}', {}, sm_{})", j.kernel->name,
                                                 j.variant->name, j.spec->name, j.arch)
@@ -202,6 +204,50 @@ image_record make_image(const job& j, const fs::path& entry, const char* format,
   image.launch_pdl = metadata.value("launch_pdl", false);
   image.triton_hash = metadata.value("hash", "");
   return image;
+}
+
+// The file of one stage of an image in its cache entry: sm_N.<stage>.
+fs::path stage_file(const job& j, std::string_view stage) {
+  return j.cache_entry / fmt::format("sm_{}.{}", j.arch, stage);
+}
+
+// The stages Triton produces for a kernel: all of ir_stages, but none before TTGIR for
+// a kernel compiled from a .ttgir file (its source is its first stage).
+std::span<const std::string_view> stages_of(const scenario::kernel& k) {
+  const std::span<const std::string_view> all(ir_stages);
+  return k.source_path.extension() == ".ttgir" ? all.subspan(1) : all;
+}
+
+// compile --keep-ir serves an entry only when it holds every stage (the one rule for
+// it): an entry without them is compiled again, never served as if it had them.
+bool has_ir_stages(const job& j) {
+  std::error_code ec;
+  const auto stages = stages_of(*j.kernel);
+  return std::all_of(stages.begin(), stages.end(),
+                     [&](std::string_view stage) { return fs::is_regular_file(stage_file(j, stage), ec); });
+}
+
+// The stages of an image, read from its cache entry for the bundle; a stage Triton did
+// not keep is one located error.
+std::vector<ir_record> read_ir_stages(const job& j) {
+  std::vector<ir_record> out;
+  for (std::string_view stage : stages_of(*j.kernel)) {
+    const fs::path file = stage_file(j, stage);
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+      throw diagnostic_error(j.kernel->where, fmt::format("--keep-ir: Triton kept no {} stage for kernel '{}' "
+                                                          "(variant '{}', {}, sm_{}); expected {}",
+                                                          stage, j.kernel->name, j.variant->name, j.spec->name,
+                                                          j.arch, file.string()));
+    ir_record r;
+    r.arch = j.arch;
+    r.stage = std::string(stage);
+    r.bytes = read_bytes(file);
+    r.sha256 = sha256::of(std::string_view(reinterpret_cast<const char*>(r.bytes.data()), r.bytes.size()));
+    r.path = fs::path("images") / j.kernel->name / j.variant->name / j.spec->name / fmt::format("sm_{}.{}", j.arch, stage);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 // Clusters (num_ctas > 1) and programmatic dependent launch need sm_90 or newer; said
@@ -420,7 +466,7 @@ compile_report compile_scenario(const compile_options& options) {
       j.cache_entry = cache / j.key.substr(0, 2) / j.key;
     }
   };
-  auto is_cached = [](const job& j) {
+  auto is_cached = [&options](const job& j) {
     const entry_check check = check_cache_entry(j.cache_entry, j.key);
     if (check.state == entry_state::corrupt) {
       fmt::print(stderr, "triton-aot: warning: discarding corrupt cache entry {}: {}; compiling it again\n",
@@ -428,7 +474,7 @@ compile_report compile_scenario(const compile_options& options) {
       std::error_code ec;
       fs::remove_all(j.cache_entry, ec);
     }
-    return check.state == entry_state::valid;
+    return check.state == entry_state::valid && (!options.keep_ir || has_ir_stages(j));
   };
   if (!report.triton_version.empty()) assign_keys();
 
@@ -439,6 +485,7 @@ compile_report compile_scenario(const compile_options& options) {
   sweep_leftovers(cache, {"tmp-"});  // what runs that were killed left
   std::map<std::string, json> metadata_by_id;
   std::map<std::string, double> seconds_by_id;
+  std::map<std::string, std::vector<std::pair<std::string, double>>> stages_by_id;
   if (!missing.empty()) {
     std::error_code ec;
     fs::create_directories(cache, ec);
@@ -484,6 +531,7 @@ compile_report compile_scenario(const compile_options& options) {
          // source files are named, so a cubin cached under another naming would leak in.
          {"TRITON_CACHE_DIR", (work / "triton-cache").string()},
          {"CUDA_VISIBLE_DEVICES", ""},
+         {"TRITON_STORE_BINARY_ONLY", "0"},  // every stage is kept, for --keep-ir
          {"PYTHONDONTWRITEBYTECODE", "1"},
          {"TB_AOT_PARENT_PID", std::to_string(::getpid())}},  // the frontend dies with this process
         request.dump(), [&](std::string_view line) {
@@ -506,6 +554,9 @@ compile_report compile_scenario(const compile_options& options) {
           if (!record.value("ok", false)) return;
           const job& j = jobs[std::stoul(record["id"].get<std::string>())];
           seconds_by_id[j.id] = record.value("seconds", 0.0);
+          for (const json& stage : record.value("stages", json::array()))
+            if (stage.is_array() && stage.size() == 2 && stage[0].is_string() && stage[1].is_number())
+              stages_by_id[j.id].emplace_back(stage[0].get<std::string>(), stage[1].get<double>());
           if (!report.triton_version.empty()) store(j, record);
           if (options.progress)
             options.progress(fmt::format("[{}/{}] {} {} {} sm_{} ({:.2f} s)", ++done, missing.size(), j.kernel->name,
@@ -540,7 +591,7 @@ compile_report compile_scenario(const compile_options& options) {
   if (const int signal = stop_signal(options)) throw compile_stopped(signal);
 
   // Assemble the bundle from the cache, checking every cubin.
-  bundle b{&s, report.triton_version, archs, {}};
+  bundle b{&s, report.triton_version, archs, {}, options.keep_ir};
   for (const auto& k : s.kernels) {
     kernel_record kr{&k, {}};
     for (const auto& v : k.variants) {
@@ -557,10 +608,13 @@ compile_report compile_scenario(const compile_options& options) {
           ptx.registers = cubin.registers;
           ptx.static_shared = cubin.static_shared;
           const bool cached = !seconds_by_id.contains(j.id);
-          report.timings.push_back({k.name, v.name, spec.name, j.arch, cached ? 0.0 : seconds_by_id[j.id], cached});
+          report.timings.push_back({k.name, v.name, spec.name, j.arch, cached ? 0.0 : seconds_by_id[j.id], cached,
+                                    cached ? std::vector<std::pair<std::string, double>>{} : stages_by_id[j.id]});
           (cached ? report.cached : report.compiled)++;
           sr.images.push_back(std::move(cubin));
           sr.images.push_back(std::move(ptx));
+          if (options.keep_ir)
+            for (ir_record& r : read_ir_stages(j)) sr.ir.push_back(std::move(r));
         }
         vr.specializations.push_back(std::move(sr));
       }
@@ -576,6 +630,12 @@ compile_report compile_scenario(const compile_options& options) {
       for (const auto& sr : vr.specializations)
         for (const auto& image : sr.images)
           write_file(out / image.path, std::string_view(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size()));
+  for (const auto& kr : b.kernels)
+    for (const auto& vr : kr.variants)
+      for (const auto& sr : vr.specializations)
+        for (const auto& r : sr.ir)  // the ptx stage is the ptx image's file, already written
+          if (r.stage != "ptx")
+            write_file(out / r.path, std::string_view(reinterpret_cast<const char*>(r.bytes.data()), r.bytes.size()));
   write_file(out / "manifest.json", manifest_json(b));
   write_file(out / header_file_name(b), generated_header(b));
   write_file(out / source_file_name(b), generated_source(b));

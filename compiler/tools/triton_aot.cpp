@@ -3,6 +3,8 @@
 #include <tb/compiler/compile.hpp>
 #include <tb/compiler/cubin.hpp>
 #include <tb/compiler/init.hpp>
+#include <tb/compiler/ir_view.hpp>
+#include <tb/compiler/bundle.hpp>
 #include <tb/scenario/diagnostic.hpp>
 #include <tb/compiler/python_env.hpp>
 #include <tb/scenario/types.hpp>
@@ -45,8 +47,11 @@ void write_timings(const fs::path& path, const tb::compiler::compile_report& rep
     const auto& t = report.timings[i];
     out << (i ? ",\n  " : "\n  ")
         << fmt::format("{{\"kernel\": \"{}\", \"variant\": \"{}\", \"specialization\": \"{}\", \"arch\": {}, "
-                       "\"seconds\": {:.4f}, \"cached\": {}}}",
+                       "\"seconds\": {:.4f}, \"cached\": {}, \"stages\": {{",
                        t.kernel, t.variant, t.specialization, t.arch, t.seconds, t.cached ? "true" : "false");
+    for (std::size_t s = 0; s < t.stages.size(); ++s)
+      out << fmt::format("{}\"{}\": {:.6f}", s ? ", " : "", t.stages[s].first, t.stages[s].second);
+    out << "}}";
   }
   out << "\n]}\n";
   try {
@@ -168,6 +173,24 @@ int run_init(const tb::compiler::init_options& options) {
   return 0;
 }
 
+int run_ir(const tb::compiler::ir_query& query, const std::string& arch) {
+  tb::compiler::ir_query q = query;
+  if (!arch.empty()) q.arch = tb::compiler::parse_arch(arch, "--arch");
+  const auto stage = tb::compiler::read_ir_stage(q);
+  fmt::print("{}", stage.text);
+  return 0;
+}
+
+constexpr int kStagesDiffer = 3;  // diff-ir: the two images' stages differ
+
+int run_diff_ir(const fs::path& a, const fs::path& b, bool ignore_locations) {
+  const auto side_a = tb::compiler::open_ir_side(a);
+  const auto side_b = tb::compiler::open_ir_side(b);
+  const auto diff = tb::compiler::diff_ir(side_a, side_b, ignore_locations);
+  fmt::print("{}", tb::compiler::format_ir_diff(side_a, side_b, diff));
+  return diff.differs() ? kStagesDiffer : 0;
+}
+
 // --version: what was built, and what a compile would run with now.
 std::string version_text() {
   std::string text = tb::support::version_line("triton-aot");
@@ -191,14 +214,15 @@ int main(int argc, char** argv) {
       "C++ launchers.\n\n"
       "  triton-aot compile scenarios/vector_add --out build/aot/vector_add --arch sm_90 --arch sm_80\n"
       "  triton-aot inspect build/aot/vector_add/images/add_kernel/b1024/generic/sm_90.cubin\n"
-      "  triton-aot init my_kernels/kernels.py   # a scenario.toml to start from\n\n"
+      "  triton-aot init my_kernels/kernels.py   # a scenario.toml to start from\n"
+      "  triton-aot ir build/aot/vector_add add_kernel --stage ttgir   # one of Triton's stages (compile --keep-ir)\n\n"
       "A scenario is a folder with scenario.toml naming Triton kernels, their signatures and variants "
       "(docs/scenario-format.md); the bundle it becomes is described in docs/aot-bundle.md.",
       "triton-aot"};
   app.require_subcommand(0, 1);  // none is a usage error below, after an unknown option was named
   app.footer(
       "Exit status: 0 ok; 1 error (a scenario, kernel, cubin or file error, in one line); 2 bad option or "
-      "subcommand (one line names it); 128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM), after "
+      "subcommand (one line names it); 3 diff-ir: the stages differ; 128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM), after "
       "removing what it had started to write.");
   app.set_version_flag("--version", [] { return version_text(); }, "Print the version, commit, CUDA toolkit and the "
                                                                    "Python and Triton triton-aot would compile with");
@@ -231,7 +255,56 @@ int main(int argc, char** argv) {
   compile->add_option("--timeout", options.timeout_seconds,
                       "seconds Triton may take for one image (import and compile; default 600, 0: no limit)")
       ->check(CLI::Range(0, 2000000));
-  compile->add_option("--timings", timings, "write each image's compile time (seconds; 0 for a cache hit) as JSON");
+  compile->add_option("--timings", timings,
+                      "write each image's compile time as JSON (seconds; 0 for a cache hit), with Triton's stages: "
+                      "ir_initialization, ttir, ttgir, llir, ptx, cubin (ptxas), store_results (docs/compile-time.md)");
+  compile->add_flag("--keep-ir", options.keep_ir,
+                    "also keep each image's Triton stages in the bundle: sm_N.ttir, sm_N.ttgir, sm_N.llir beside "
+                    "sm_N.cubin and sm_N.ptx, listed and hashed in manifest.json (\"ir\"), never embedded in the "
+                    "launchers; read them with triton-aot ir and diff-ir");
+
+  tb::compiler::ir_query ir_query;
+  std::string ir_arch;
+  auto* ir = app.add_subcommand(
+      "ir", "Print one of Triton's stages (ttir, ttgir, llir, ptx) of one image of a bundle compiled with --keep-ir. "
+            "Without --variant, --spec or --arch: the kernel's first variant, its first (most specialised) "
+            "specialisation, the bundle's first arch, as manifest.json lists them.");
+  ir->footer(
+      "Examples:\n"
+      "  triton-aot compile scenarios/vector_add --out aot/vector_add --arch sm_90 --keep-ir\n"
+      "  triton-aot ir aot/vector_add add_kernel                      # TTGIR (the default stage)\n"
+      "  triton-aot ir aot/vector_add add_kernel --stage ttir --spec generic --arch sm_90\n"
+      "  triton-aot ir aot/softmax softmax_kernel --variant cols4096 --stage llir | less\n\n"
+      "Errors (exit 1, one line): no bundle, an unknown kernel, variant, specialisation or arch (the line lists "
+      "those there are), a bundle compiled without --keep-ir, a stage file that differs from its SHA-256.");
+  ir->add_option("bundle", ir_query.bundle, "the bundle folder (triton-aot compile --keep-ir --out)")->required();
+  ir->add_option("kernel", ir_query.kernel, "the kernel's name")->required();
+  ir->add_option("--variant", ir_query.variant, "the variant's name (default: the first)");
+  ir->add_option("--spec", ir_query.spec, "the specialisation's name, e.g. generic (default: the first)");
+  ir->add_option("--arch", ir_arch, "the arch, e.g. sm_90 (default: the bundle's first)");
+  ir->add_option("--stage", ir_query.stage, "ttir, ttgir (default), llir or ptx")
+      ->check(CLI::IsMember({"ttir", "ttgir", "llir", "ptx"}));
+
+  fs::path diff_a, diff_b;
+  bool ignore_locations = false;
+  auto* diff_ir = app.add_subcommand(
+      "diff-ir", "Compare Triton's stages (ttir, ttgir, llir, ptx) of two images, stage by stage in lowering order, "
+                 "and show the first differing stage's difference as a unified-diff hunk. An image is one of a "
+                 "bundle compiled with --keep-ir, named by its path without extension (or any of its files), or a "
+                 "folder of Triton's own cache (the JIT's entry for one kernel, ~/.triton/cache/HASH).");
+  diff_ir->footer(
+      "Examples:\n"
+      "  triton-aot diff-ir aot/softmax/images/softmax_kernel/cols1024/generic/sm_90 \\\n"
+      "                     aot/softmax/images/softmax_kernel/cols4096/generic/sm_90     # two variants\n"
+      "  triton-aot diff-ir --ignore-locations aot/vector_add/images/add_kernel/b1024/generic/sm_90.cubin \\\n"
+      "                     ~/.triton/cache/<hash>                                  # AOT against the JIT\n\n"
+      "Exit status: 0 no stage differs; 3 a stage differs; 1 error (one line: a path that is no image, a "
+      "missing stage); 2 bad option.");
+  diff_ir->add_option("a", diff_a, "the first image")->required();
+  diff_ir->add_option("b", diff_b, "the second image")->required();
+  diff_ir->add_flag("--ignore-locations", ignore_locations,
+                    "leave source locations out of the comparison (MLIR loc(...) and #loc lines, LLVM !dbg and !DI "
+                    "metadata, PTX .loc and .file lines and .debug_* sections)");
 
   std::string inspect_file, expect;
   auto* inspect = app.add_subcommand(
@@ -269,8 +342,8 @@ int main(int argc, char** argv) {
     const int rc = app.exit(error);  // prints the message, or the help or version
     return rc == 0 ? 0 : kBadOption;  // one status for every usage error
   }
-  if (!*compile && !*init && !*inspect) {
-    fmt::print(stderr, "triton-aot: no subcommand: give compile, inspect or init (triton-aot --help)\n");
+  if (!*compile && !*init && !*inspect && !*ir && !*diff_ir) {
+    fmt::print(stderr, "triton-aot: no subcommand: give compile, inspect, init, ir or diff-ir (triton-aot --help)\n");
     return kBadOption;
   }
   try {
@@ -281,6 +354,8 @@ int main(int argc, char** argv) {
       return run_compile(options, quiet, timings);
     }
     if (*init) return run_init(init_options);
+    if (*ir) return run_ir(ir_query, ir_arch);
+    if (*diff_ir) return run_diff_ir(diff_a, diff_b, ignore_locations);
     return run_inspect(inspect_file, expect);
   } catch (const tb::compiler::compile_stopped& stopped) {
     fmt::print(stderr, "triton-aot: stopped by {}: removed what this run had started to write (images finished "

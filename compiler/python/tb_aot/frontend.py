@@ -14,14 +14,22 @@ Response: JSON lines on stdout: {"triton_version": "3.6.0"} first, then one RESU
           line as each job finishes (in completion order, so the driver can show progress).
           Before the jobs, {"importing": path} and {"imported": path} around the import
           of each kernel file (all imports happen first, in this process).
-RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t, "imports": [path, ...]}
+RESULT:   {"id", "ok": true, "metadata": {...}, "seconds": t, "imports": [path, ...],
+           "stages": [[name, seconds], ...]}
+          (stages: Triton's compile listener's times, in order: "ir_initialization" (building
+          or parsing the IR), each lowering "ttir" "ttgir" "llir" "ptx" "cubin" (ptxas),
+          "store_results" (Triton writing its cache); a .ttgir source has no "ttir")
           (imports: the Python files the kernel file imported from outside the standard
           library, site-packages and tb_aot; the driver keys its cache by them)
        or {"id", "ok": false, "error": {"kind", "message", "file"?, "line"?, "col"?}}
 
 Error kinds the driver maps to locations in scenario.toml: missing_kernel, not_jit,
-param_mismatch, constexpr_missing, constexpr_unknown, constexpr_type. Kinds located in
-the Python file: syntax, import, compile.
+param_mismatch, constexpr_missing, constexpr_unknown, constexpr_type, ir_name (the
+kernel), ir_hints (the specialisation), ir_variant (the variant). Kinds located in the
+Python or IR file: syntax, import, compile, ir.
+
+A job whose source_path ends in .ttir or .ttgir is compiled from that IR file (Triton's
+IRSource): nothing is imported, and the checks are made against the IR's entry function.
 """
 import concurrent.futures
 import json
@@ -40,6 +48,10 @@ def _compile_options(job):
             "num_ctas": job.get("num_ctas", 1), "launch_pdl": bool(job.get("launch_pdl", False)),
             "launch_cooperative_grid": bool(job.get("launch_cooperative_grid", False))}
 
+
+# The stages before PTX that a cache entry keeps beside sm_N.{cubin,ptx,json}
+# (compiler/include/tb/compiler/bundle.hpp's ir_stages lists them with "ptx").
+IR_STAGES = ("ttir", "ttgir", "llir")
 
 METADATA_FIELDS = (
     "name", "num_warps", "num_ctas", "num_stages", "cluster_dims", "shared",
@@ -123,7 +135,7 @@ def _import_all(jobs, emit):
     the driver which file is importing: one that ends the process (os._exit, a crash)
     is then named."""
     for job in jobs:
-        if (job["source_path"], job["canonical"]) in _modules:
+        if _is_ir(job) or (job["source_path"], job["canonical"]) in _modules:
             continue
         emit({"importing": job["source_path"]})
         _modules[(job["source_path"], job["canonical"])] = _load(job)
@@ -215,11 +227,192 @@ def _ptxas_failure(error, job):
     return f"ptxas failed for sm_{job['arch']}: {first}"
 
 
+IR_SUFFIXES = (".ttir", ".ttgir")
+
+
+def _is_ir(job):
+    return job["source_path"].endswith(IR_SUFFIXES)
+
+
+class _StderrCapture:
+    """What MLIR prints on file descriptor 2 (its diagnostics) while parsing, kept."""
+
+    def __enter__(self):
+        import tempfile
+        sys.stderr.flush()
+        self._file = tempfile.TemporaryFile()
+        self._saved = os.dup(2)
+        os.dup2(self._file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc):
+        sys.stderr.flush()
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.seek(0)
+        self.text = self._file.read().decode("utf-8", "replace")
+        self._file.close()
+        return False
+
+
+def _ir_error(text, job, fallback):
+    """A FrontendError from MLIR's diagnostics: at the IR file's line and column when
+    the first error is located there, else the IR file with the message and where MLIR
+    says it is (an op's own location)."""
+    import re
+    path = job["source_path"]
+    for line in text.splitlines():
+        match = re.match(r'\s*loc\("([^"]*)":(\d+):(\d+)\): error: (.*)', line)
+        if match and os.path.abspath(match.group(1)) == os.path.abspath(path):
+            return FrontendError("ir", f"invalid {_ir_kind(job)}: {match.group(4).strip()}", path,
+                                 int(match.group(2)), int(match.group(3)))
+        match = re.match(r"\s*(loc\(.*\)): error: (.*)", line)
+        if match:
+            return FrontendError("ir", f"invalid {_ir_kind(job)}: {match.group(2).strip()} (at {match.group(1)})", path)
+    return FrontendError("ir", f"invalid {_ir_kind(job)}: {fallback}", path)
+
+
+def _ir_kind(job):
+    return "TTGIR" if job["source_path"].endswith(".ttgir") else "TTIR"
+
+
+def _mlir_type(scenario_type):
+    """A scenario type as MLIR's signature names it: fp32 is f32, and integers are
+    signless (u32 is i32)."""
+    pointer = scenario_type.startswith("*")
+    base = scenario_type.lstrip("*")
+    if base in ("fp16", "fp32", "fp64"):
+        base = "f" + base[2:]
+    elif base.startswith("u") and base[1:].isdigit():
+        base = "i" + base[1:]
+    return ("*" if pointer else "") + base
+
+
+def _entry_arguments(text, name):
+    """The argument texts of `tt.func ... @name(...)`, split at top-level commas."""
+    import re
+    match = re.search(r"tt\.func\s+(?:public\s+|private\s+)?@" + re.escape(name) + r"\(", text)
+    if not match:
+        return None
+    depth, start, args, i = 0, match.end(), [], match.end()
+    quoted = False
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                quoted = False
+        elif c == '"':
+            quoted = True
+        elif c in "(<{[":
+            depth += 1
+        elif c in ")>}]":
+            if depth == 0:
+                if text[start:i].strip():
+                    args.append(text[start:i])
+                return args
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append(text[start:i])
+            start = i + 1
+        i += 1
+    return None
+
+
+def _check_ir(job, target):
+    """The IR file against the scenario: its entry function is the kernel, takes the
+    signature's arguments (those a ':1' specialisation folds excepted) with the
+    specialisation's tt.divisibility, and TTGIR was made for this arch and the
+    variant's num_warps and num_ctas."""
+    import re
+    from triton._C.libtriton import ir
+    from triton.compiler.compiler import IRSource, make_backend
+    path = job["source_path"]
+    context = ir.context()  # outlives src: the parsed module lives in it
+    try:
+        with _StderrCapture() as capture:
+            try:
+                src = IRSource(path, context, make_backend(target))
+                failure = None
+            except Exception as error:  # MLIR said why on stderr
+                failure = error
+    except OSError as error:
+        raise FrontendError("ir", f"cannot read the IR file: {error}", path)
+    if failure is not None:
+        raise _ir_error(capture.text, job, str(failure) or type(failure).__name__)
+    try:
+        _check_ir_source(job, src)
+    finally:
+        del src  # before the context
+
+
+def _check_ir_source(job, src):
+    import re
+    path = job["source_path"]
+    name = src.name.lstrip("@")
+    if name != job["kernel"]:
+        raise FrontendError("ir_name", f"the IR file's kernel is '{name}' (tt.func @{name} in {path}), expected "
+                            f"'{job['kernel']}', the kernel's name")
+    kept = [p for p in job["params"] if job["hints"].get(p["name"]) != 1]
+    declared = [_mlir_type(p["type"]) for p in kept]
+    found = [str(src.signature[i]) for i in sorted(src.signature)]
+    if declared != found:
+        raise FrontendError("param_mismatch", f"signature lists ({', '.join(p['name'] + ': ' + p['type'] for p in kept)})"
+                            f" but the IR file's @{name} takes ({', '.join(found) or 'nothing'})"
+                            + (" (arguments equal to 1 are folded)" if len(kept) != len(job["params"]) else ""))
+    text = src.src
+    args = _entry_arguments(text, name) or []
+    for param, arg in zip(kept, args):
+        in_ir = "tt.divisibility = 16" in arg
+        wanted = job["hints"].get(param["name"]) == 16
+        if in_ir != wanted:
+            raise FrontendError("ir_hints", f"'{param['name']}' is {'' if wanted else 'not '}hinted :16 here but the IR "
+                                f"file's argument {'has' if in_ir else 'has no'} tt.divisibility = 16; expected the "
+                                f"specialisation the IR was compiled for")
+    if path.endswith(".ttgir"):
+        arch = re.search(r'ttg\.target\s*=\s*"cuda:(\d+)"', text)
+        if arch and int(arch.group(1)) != job["arch"]:
+            raise FrontendError("ir", f"the TTGIR is for cuda:{arch.group(1)} (ttg.target), expected cuda:{job['arch']} "
+                                f"for sm_{job['arch']}: TTGIR is made for one arch (a .ttir file compiles for any)", path)
+        for key, option in (("ttg.num-warps", "num_warps"), ("ttg.num-ctas", "num_ctas")):
+            value = src.module.get_int_attr(key)
+            wanted = job.get(option, 1)
+            if value is not None and value != wanted:
+                raise FrontendError("ir_variant", f"the TTGIR has {key} = {value}, but variant sets {option} = {wanted}; "
+                                    f"expected the same (TTGIR fixes it)")
+
+
+def _compile_ir(job):
+    import triton
+    from triton.backends.compiler import GPUTarget
+    from triton.runtime.errors import PTXASError
+    target = GPUTarget("cuda", job["arch"], 32)
+    _check_ir(job, target)
+    with _StderrCapture() as capture:  # MLIR's diagnostics, to locate a failure
+        try:
+            compiled = triton.compile(job["source_path"], target=target, options=_compile_options(job))
+            failure = None
+        except PTXASError as error:
+            failure = FrontendError("compile", _ptxas_failure(error, job))
+        except Exception as error:
+            failure = error
+    sys.stderr.write(capture.text)
+    if isinstance(failure, FrontendError):
+        raise failure
+    if failure is not None:
+        raise _ir_error(capture.text, job, f"Triton could not compile it for sm_{job['arch']}: "
+                        f"{type(failure).__name__}: {str(failure).strip().splitlines()[-1] if str(failure).strip() else ''}")
+    return compiled
+
+
 def _compile(job):
     import triton
     from triton.backends.compiler import GPUTarget
     from triton.runtime.errors import PTXASError
     started = time.perf_counter()
+    if _is_ir(job):
+        return _store(job, _compile_ir(job), started)
     fn = _kernel(job)
     _check_signature(fn, job)
     signature = {}
@@ -259,6 +452,33 @@ def _compile(job):
     except Exception as error:
         raise FrontendError("compile", f"Triton could not compile '{fn.__name__}' for sm_{job['arch']}: "
                             f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}")
+    return _store(job, compiled, started)
+
+
+_listened = []  # what Triton's compile listener heard, for the compile in progress
+
+
+def _listener(src, metadata, metadata_group, times, cache_hit):
+    """triton.knobs.compilation.listener: Triton calls it at the end of each compile with
+    its CompileTimes (microseconds)."""
+    _listened.append(times)
+
+
+def _stage_seconds():
+    """The last compile's stages as [[name, seconds], ...], or [] when none was heard."""
+    if not _listened:
+        return []
+    times = _listened[-1]
+    _listened.clear()
+    stages = [["ir_initialization", times.ir_initialization / 1e6]]
+    stages += [[name, us / 1e6] for name, us in times.lowering_stages]
+    stages.append(["store_results", times.store_results / 1e6])
+    return [[name, round(seconds, 6)] for name, seconds in stages]
+
+
+def _store(job, compiled, started):
+    """The compiled image's files in the job's out_dir, and its result."""
+    stages = _stage_seconds()
     metadata = {}
     for field in METADATA_FIELDS:
         value = getattr(compiled.metadata, field, None)
@@ -271,9 +491,16 @@ def _compile(job):
         f.write(compiled.asm["cubin"])
     with open(stem + ".ptx", "w", encoding="utf-8") as f:
         f.write(compiled.asm["ptx"])
+    # Triton's MLIR and LLVM stages, always kept in the cache entry: `compile --keep-ir`
+    # copies them into the bundle (a stage Triton did not keep is simply absent here, and
+    # the driver says so when --keep-ir asks for it).
+    for stage in IR_STAGES:
+        if stage in compiled.asm:
+            with open(f"{stem}.{stage}", "w", encoding="utf-8") as f:
+                f.write(compiled.asm[stage])
     with open(stem + ".json", "w", encoding="utf-8") as f:
         json.dump(metadata, f, indent=1, sort_keys=True)
-    return {"metadata": metadata, "seconds": round(time.perf_counter() - started, 4)}
+    return {"metadata": metadata, "seconds": round(time.perf_counter() - started, 4), "stages": stages}
 
 
 def _run_job(job):
@@ -314,6 +541,8 @@ def main():
         protocol.write(json.dumps(record) + "\n")
         protocol.flush()
 
+    # Per-stage compile times (--timings): set before the workers fork, so each has it.
+    triton.knobs.compilation.listener = _listener
     emit({"triton_version": triton.__version__})
     _import_all(jobs, emit)
     if parallel == 1 or len(jobs) == 1:

@@ -328,8 +328,14 @@ kernel parse_kernel(const fs::path& file, const fs::path& dir, const toml::table
     full.name = specialization_name(k.params, full.hints);
     const bool has_hints = !full.hints.empty();
     k.specializations.push_back(std::move(full));
-    if (has_hints) k.specializations.push_back({.name = "generic", .hints = {}, .where = k.signature_where});
+    // An IR file was compiled for one specialisation: no generic fallback beside it.
+    if (has_hints && !k.from_ir()) k.specializations.push_back({.name = "generic", .hints = {}, .where = k.signature_where});
   }
+  if (k.from_ir() && k.specializations.size() != 1)
+    throw diagnostic_error(located(file, *reader.find("specializations")),
+                           fmt::format("kernel '{}' is compiled from the IR file '{}', which holds one specialisation "
+                                       "(its arguments' tt.divisibility); expected one in 'specializations', found {}",
+                                       k.name, k.source, k.specializations.size()));
   std::stable_sort(k.specializations.begin(), k.specializations.end(),
                    [](const specialization& a, const specialization& b) { return a.hints.size() > b.hints.size(); });
 

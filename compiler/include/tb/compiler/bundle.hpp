@@ -4,12 +4,29 @@
 
 #include <tb/scenario/scenario.hpp>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tb::compiler {
+
+// Triton's stages of one image, in the order Triton lowers them, as `compile --keep-ir`
+// keeps them beside the cubin (images/K/V/S/sm_N.<stage>) and `triton-aot ir` and
+// `diff-ir` read them. The cubin is the last stage and stays an image.
+inline constexpr std::array<std::string_view, 4> ir_stages = {"ttir", "ttgir", "llir", "ptx"};
+
+// One kept stage of one image (compile --keep-ir): listed in the manifest's "ir", never
+// embedded in the generated launchers.
+struct ir_record {
+  int arch = 0;
+  std::string stage;            // one of ir_stages
+  std::filesystem::path path;   // relative to the bundle folder
+  std::string sha256;
+  std::vector<unsigned char> bytes;
+};
 
 struct image_record {
   int arch = 0;
@@ -35,6 +52,7 @@ struct specialization_record {
   const scenario::specialization* spec = nullptr;
   std::vector<std::size_t> kernel_params;  // indices of the params the compiled kernel takes
   std::vector<image_record> images;        // per arch: cubin then ptx
+  std::vector<ir_record> ir;               // per arch, in ir_stages order; empty without --keep-ir
 };
 
 struct variant_record {
@@ -52,6 +70,7 @@ struct bundle {
   std::string triton_version;
   std::vector<int> archs;
   std::vector<kernel_record> kernels;
+  bool keep_ir = false;  // compile --keep-ir: every image's stages are in the bundle
 };
 
 std::string manifest_json(const bundle& b);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tb::compiler {
@@ -27,6 +28,7 @@ struct compile_options {
   std::function<void(std::string_view)> progress;  // one line per finished image, or empty
   int timeout_seconds = 600;        // per image: no image finished for this long stops the compile
   std::function<int()> stop_signal;  // a signal that asks the compile to stop (SIGINT, SIGTERM), or 0
+  bool keep_ir = false;             // --keep-ir: each image's .ttir .ttgir .llir (and .ptx) in the bundle
 };
 
 // Thrown when stop_signal() said to stop: everything the compile made is removed by then.
@@ -41,6 +43,9 @@ struct image_timing {
   int arch = 0;
   double seconds = 0;  // Triton's compile time; 0 for a cache hit
   bool cached = false;
+  // Triton's compile listener, in order: ir_initialization, each lowering (ttir, ttgir,
+  // llir, ptx, cubin = ptxas), store_results; empty for a cache hit.
+  std::vector<std::pair<std::string, double>> stages;
 };
 
 struct compile_report {

@@ -57,6 +57,9 @@ struct kernel {
   std::vector<variant> variants;
   source_location where;
   source_location signature_where;
+  // Compiled from Triton IR (source ending in .ttir or .ttgir, Triton's IR source path)
+  // instead of a Python function: one specialisation, the IR's (docs/scenario-format.md).
+  bool from_ir() const { return source_path.extension() == ".ttir" || source_path.extension() == ".ttgir"; }
 };
 
 // ---- What the harness runs (docs/scenario-format.md, "Running a scenario") ----
