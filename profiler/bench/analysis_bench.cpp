@@ -7,7 +7,7 @@
 #include <tb/profiler/trace_reader.hpp>
 #include <tb/profiler/trace_writer.hpp>
 
-#include "baseline/baseline_reader.hpp"
+#include "baseline_reader.hpp"
 #include "synthetic_trace.hpp"
 
 #include <benchmark/benchmark.h>
