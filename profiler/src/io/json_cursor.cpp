@@ -43,6 +43,10 @@ std::string describe(std::string_view expected, std::string_view context) {
 }
 }  // namespace
 
+void json_cursor::fail_in(std::size_t offset, std::string_view expected, std::string_view context) const {
+  fail(offset, describe(expected, context));
+}
+
 void json_cursor::fail(std::size_t offset, std::string_view expected) const {
   std::string message(expected);
   if (offset >= m_text.size()) {
@@ -51,68 +55,11 @@ void json_cursor::fail(std::size_t offset, std::string_view expected) const {
   throw trace_error(std::string(m_source), offset, std::move(message));
 }
 
-json_type json_cursor::next_type(std::string_view context) {
-  switch (peek()) {
-    case '{': return json_type::object;
-    case '[': return json_type::array;
-    case '"': return json_type::string;
-    case 't':
-    case 'f': return json_type::boolean;
-    case 'n': return json_type::null;
-    case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9': return json_type::number;
-    default: fail(m_pos, describe("expected a JSON value", context));
-  }
-}
 
-void json_cursor::expect(char c, std::string_view what) {
-  if (peek() != c || m_pos >= m_text.size()) fail(m_pos, std::string("expected ") + std::string(what));
-  ++m_pos;
-}
 
-void json_cursor::begin_object(std::string_view context) {
-  if (peek() != '{') fail(m_pos, describe("expected '{'", context));
-  ++m_pos;
-}
 
-bool json_cursor::next_member(std::string_view& key, std::string& scratch, bool& first) {
-  const char c = peek();
-  if (c == '}' && m_pos < m_text.size()) {
-    ++m_pos;
-    return false;
-  }
-  if (!first) {
-    if (c != ',') fail(m_pos, "expected ',' or '}' after an object member");
-    ++m_pos;
-    if (peek() != '"') fail(m_pos, "expected a member name string after ','");
-  } else if (c != '"') {
-    fail(m_pos, "expected a member name string or '}'");
-  }
-  first = false;
-  key = read_string(scratch, "");
-  expect(':', "':' after a member name");
-  return true;
-}
 
-void json_cursor::begin_array(std::string_view context) {
-  if (peek() != '[') fail(m_pos, describe("expected '['", context));
-  ++m_pos;
-}
 
-bool json_cursor::next_element(bool& first) {
-  const char c = peek();
-  if (c == ']' && m_pos < m_text.size()) {
-    ++m_pos;
-    return false;
-  }
-  if (!first) {
-    if (c != ',') fail(m_pos, "expected ',' or ']' after an array element");
-    ++m_pos;
-  }
-  first = false;
-  return true;
-}
 
 unsigned json_cursor::read_hex4() {
   unsigned v = 0;
@@ -205,71 +152,8 @@ void json_cursor::scan_string_body(std::string* out) {
   }
 }
 
-namespace {
-constexpr std::uint64_t ones = 0x0101010101010101ULL;
-constexpr std::uint64_t highs = 0x8080808080808080ULL;
-// The high bit of each byte of `w` that is '"', '\\' or below 0x20 (the ones a string body
-// stops at), with false positives only above the lowest such byte: exact for the first.
-inline std::uint64_t string_stops(std::uint64_t w) noexcept {
-  const std::uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-  return (((q - ones) & ~q) | ((b - ones) & ~b) | (w - ones * 0x20)) & ~w & highs;
-}
-}  // namespace
 
-std::string_view json_cursor::read_string(std::string& scratch, std::string_view context) {
-  if (peek() != '"') fail(m_pos, describe("expected a string", context));
-  ++m_pos;
-  const std::size_t begin = m_pos;
-  // Fast path: no escapes; 8 bytes at a time while 8 are left.
-  while (m_pos + 8 <= m_text.size()) {
-    std::uint64_t w;
-    std::memcpy(&w, m_text.data() + m_pos, sizeof w);
-    const std::uint64_t stops = string_stops(w);
-    if (stops == 0) {
-      m_pos += 8;
-      continue;
-    }
-    m_pos += static_cast<std::size_t>(__builtin_ctzll(stops)) / 8;
-    break;
-  }
-  while (m_pos < m_text.size()) {
-    const auto c = static_cast<unsigned char>(m_text[m_pos]);
-    if (c == '"') {
-      ++m_pos;
-      return m_text.substr(begin, m_pos - 1 - begin);
-    }
-    if (c == '\\' || c < 0x20) break;
-    ++m_pos;
-  }
-  scratch.assign(m_text.substr(begin, m_pos - begin));
-  scan_string_body(&scratch);
-  return scratch;
-}
 
-std::string_view json_cursor::read_number(std::string_view context) {
-  skip_ws();
-  const std::size_t begin = m_pos;
-  auto digit = [&] { return m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9'; };
-  if (m_pos < m_text.size() && m_text[m_pos] == '-') ++m_pos;
-  if (!digit()) fail(m_pos, describe("expected a number", context));
-  if (m_text[m_pos] == '0') {
-    ++m_pos;
-  } else {
-    while (digit()) ++m_pos;
-  }
-  if (m_pos < m_text.size() && m_text[m_pos] == '.') {
-    ++m_pos;
-    if (!digit()) fail(m_pos, "expected a digit after '.'");
-    while (digit()) ++m_pos;
-  }
-  if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
-    ++m_pos;
-    if (m_pos < m_text.size() && (m_text[m_pos] == '+' || m_text[m_pos] == '-')) ++m_pos;
-    if (!digit()) fail(m_pos, "expected a digit in the exponent");
-    while (digit()) ++m_pos;
-  }
-  return m_text.substr(begin, m_pos - begin);
-}
 
 std::int64_t json_cursor::read_int64(std::string_view context) {
   skip_ws();
@@ -360,38 +244,5 @@ bool is_json_number(std::string_view t) noexcept {
   return i == t.size();
 }
 
-std::optional<std::int64_t> parse_json_int64(std::string_view token) noexcept {
-  if (token.empty()) return std::nullopt;
-  bool negative = false;
-  std::size_t i = 0;
-  if (token[0] == '-') {
-    negative = true;
-    i = 1;
-  }
-  if (i >= token.size()) return std::nullopt;
-  std::uint64_t v = 0;
-  if (token.size() - i <= 18) {  // cannot overflow int64
-    for (; i < token.size(); ++i) {
-      const char c = token[i];
-      if (c < '0' || c > '9') return std::nullopt;
-      v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
-  }
-  for (; i < token.size(); ++i) {
-    const char c = token[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  constexpr auto max_positive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  if (negative) {
-    if (v > max_positive + 1) return std::nullopt;
-    return v == max_positive + 1 ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
-  }
-  if (v > max_positive) return std::nullopt;
-  return static_cast<std::int64_t>(v);
-}
 
 }  // namespace tb::profiler::detail
