@@ -5,7 +5,8 @@
 // 1. open: a synthetic trace of N events (N/2 kernels on 4 streams + N/2 cuLaunchKernel
 //    calls on one thread + NVTX iterations) is written to a temporary Chrome JSON file
 //    with the profiler's writer, then opened as the viewer opens it (read + index),
-//    median of R runs.
+//    median of R runs; then read R times with the reader before issue 18 item 3
+//    (profiler/bench/baseline), for the ratio in one run.
 // 2. redraw: frames rendered offscreen into a QImage (level-of-detail preprocessing +
 //    painting, exactly what TimelineView::paintEvent does) for: fit all, a zoom-in
 //    sequence around varying cursor positions down to single kernels, a pan sequence
@@ -15,6 +16,8 @@
 #include "models/synthetictrace.hpp"
 #include "models/timelinelayout.hpp"
 #include "widgets/timelinepainter.hpp"
+
+#include "baseline_reader.hpp"
 
 #include <tb/profiler/trace_reader.hpp>
 #include <tb/profiler/trace_writer.hpp>
@@ -148,6 +151,16 @@ int main(int argc, char** argv) {
     std::printf("open     %zu events (%.0f MB file): median %.0f ms (read %.0f ms + index %.0f ms), %d runs\n",
                 doc->eventCount(), static_cast<double>(bytes) / 1e6, stats(open).median, stats(read).median,
                 stats(open).median - stats(read).median, repeats);
+    // The reader before issue 18 item 3 (profiler/bench/baseline), same file, same run.
+    std::vector<double> baselineRead;
+    for (int r = 0; r < repeats; ++r) {
+      const auto t0 = Clock::now();
+      const auto n = tb_bench_baseline::read_file(path);
+      baselineRead.push_back(msSince(t0));
+      if (n != doc->eventCount()) std::printf("baseline reader: %zu events, not %zu\n", n, doc->eventCount());
+    }
+    std::printf("         baseline reader (before #18): read median %.0f ms, %.1fx today's\n", stats(baselineRead).median,
+                stats(baselineRead).median / stats(read).median);
     std::filesystem::remove(path);
     redraws("1M", doc, image);
   }
