@@ -97,6 +97,12 @@ void append_utf8(std::string& out, unsigned cp) {
 }
 }  // namespace
 
+std::string_view json_cursor::read_string_slow(std::string& scratch, std::size_t begin) {
+  scratch.assign(m_text.substr(begin, m_pos - begin));
+  scan_string_body(&scratch);
+  return scratch;
+}
+
 // Scans a string body after the opening quote up to and including the closing quote.
 // When `out` is non-null the decoded content is appended to it.
 void json_cursor::scan_string_body(std::string* out) {

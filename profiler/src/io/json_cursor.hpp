@@ -63,13 +63,19 @@ class json_cursor {
   std::int64_t read_int64(std::string_view context);
 
  private:
+  // The loops below work on locals: a store to m_pos (a size_t) could alias m_text's length.
   void skip_ws() noexcept {
-    while (m_pos < m_text.size()) {
-      const char c = m_text[m_pos];
+    const char* const p = m_text.data();
+    const std::size_t n = m_text.size();
+    std::size_t i = m_pos;
+    while (i < n) {
+      const char c = p[i];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
-      ++m_pos;
+      ++i;
     }
+    m_pos = i;
   }
+  std::string_view read_string_slow(std::string& scratch, std::size_t begin);  // at the first '\\' or control byte
   void skip_value_at_depth(std::string_view context, int depth);
   void scan_string_body(std::string* out);  // after the opening quote
   unsigned read_hex4();
@@ -162,57 +168,68 @@ inline bool json_cursor::next_element(bool& first) {
 
 inline std::string_view json_cursor::read_string(std::string& scratch, std::string_view context) {
   if (peek() != '"') fail_in(m_pos, "expected a string", context);
-  ++m_pos;
-  const std::size_t begin = m_pos;
+  const char* const p = m_text.data();
+  const std::size_t n = m_text.size();
+  const std::size_t begin = m_pos + 1;
+  std::size_t i = begin;
   // Fast path: no escapes; 8 bytes at a time while 8 are left.
-  while (m_pos + 8 <= m_text.size()) {
-    std::uint64_t w;
-    std::memcpy(&w, m_text.data() + m_pos, sizeof w);
-    const std::uint64_t stops = json_cursor_detail::string_stops(w);
-    if (stops == 0) {
-      m_pos += 8;
-      continue;
+  for (;;) {
+    if (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, sizeof w);
+      const std::uint64_t stops = json_cursor_detail::string_stops(w);
+      if (stops == 0) {
+        i += 8;
+        continue;
+      }
+      i += static_cast<std::size_t>(__builtin_ctzll(stops)) / 8;
+    } else {
+      while (i < n && p[i] != '"' && p[i] != '\\' && static_cast<unsigned char>(p[i]) >= 0x20) ++i;
     }
-    m_pos += static_cast<std::size_t>(__builtin_ctzll(stops)) / 8;
     break;
   }
-  while (m_pos < m_text.size()) {
-    const auto c = static_cast<unsigned char>(m_text[m_pos]);
-    if (c == '"') {
-      ++m_pos;
-      return m_text.substr(begin, m_pos - 1 - begin);
-    }
-    if (c == '\\' || c < 0x20) break;
-    ++m_pos;
+  if (i < n && p[i] == '"') {
+    m_pos = i + 1;
+    return std::string_view(p + begin, i - begin);
   }
-  scratch.assign(m_text.substr(begin, m_pos - begin));
-  scan_string_body(&scratch);
-  return scratch;
+  m_pos = i;
+  return read_string_slow(scratch, begin);
 }
 
 inline std::string_view json_cursor::read_number(std::string_view context) {
   skip_ws();
+  const char* const p = m_text.data();
+  const std::size_t n = m_text.size();
   const std::size_t begin = m_pos;
-  auto digit = [&] { return m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9'; };
-  if (m_pos < m_text.size() && m_text[m_pos] == '-') ++m_pos;
-  if (!digit()) fail_in(m_pos, "expected a number", context);
-  if (m_text[m_pos] == '0') {
-    ++m_pos;
+  std::size_t i = begin;
+  auto digit = [&] { return i < n && p[i] >= '0' && p[i] <= '9'; };
+  auto fail_at = [&](std::string_view expected) {
+    m_pos = i;
+    fail(i, expected);
+  };
+  if (i < n && p[i] == '-') ++i;
+  if (!digit()) {
+    m_pos = i;
+    fail_in(i, "expected a number", context);
+  }
+  if (p[i] == '0') {
+    ++i;
   } else {
-    while (digit()) ++m_pos;
+    while (digit()) ++i;
   }
-  if (m_pos < m_text.size() && m_text[m_pos] == '.') {
-    ++m_pos;
-    if (!digit()) fail(m_pos, "expected a digit after '.'");
-    while (digit()) ++m_pos;
+  if (i < n && p[i] == '.') {
+    ++i;
+    if (!digit()) fail_at("expected a digit after '.'");
+    while (digit()) ++i;
   }
-  if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
-    ++m_pos;
-    if (m_pos < m_text.size() && (m_text[m_pos] == '+' || m_text[m_pos] == '-')) ++m_pos;
-    if (!digit()) fail(m_pos, "expected a digit in the exponent");
-    while (digit()) ++m_pos;
+  if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+    ++i;
+    if (i < n && (p[i] == '+' || p[i] == '-')) ++i;
+    if (!digit()) fail_at("expected a digit in the exponent");
+    while (digit()) ++i;
   }
-  return m_text.substr(begin, m_pos - begin);
+  m_pos = i;
+  return std::string_view(p + begin, i - begin);
 }
 
 inline std::optional<std::int64_t> parse_json_int64(std::string_view token) noexcept {
