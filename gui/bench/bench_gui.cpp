@@ -5,7 +5,8 @@
 // 1. open: a synthetic trace of N events (N/2 kernels on 4 streams + N/2 cuLaunchKernel
 //    calls on one thread + NVTX iterations) is written to a temporary Chrome JSON file
 //    with the profiler's writer, then opened as the viewer opens it (read + index),
-//    median of R runs.
+//    median of R runs; each run also reads it with the reader before issue 18 item 3
+//    (profiler/bench/baseline), for the ratio in one run.
 // 2. redraw: frames rendered offscreen into a QImage (level-of-detail preprocessing +
 //    painting, exactly what TimelineView::paintEvent does) for: fit all, a zoom-in
 //    sequence around varying cursor positions down to single kernels, a pan sequence
@@ -15,6 +16,8 @@
 #include "models/synthetictrace.hpp"
 #include "models/timelinelayout.hpp"
 #include "widgets/timelinepainter.hpp"
+
+#include "baseline_reader.hpp"
 
 #include <tb/profiler/trace_reader.hpp>
 #include <tb/profiler/trace_writer.hpp>
@@ -137,6 +140,10 @@ int main(int argc, char** argv) {
     const auto bytes = std::filesystem::file_size(path);
     std::vector<double> open, read;
     TraceDocumentPtr doc;
+    // Each run also reads the file with the reader before issue 18 item 3
+    // (profiler/bench/baseline): interleaved, so that a change of load hits both alike.
+    std::vector<double> baselineRead;
+    std::size_t baselineEvents = 0;
     for (int r = 0; r < repeats; ++r) {
       doc.reset();
       auto t0 = Clock::now();
@@ -144,10 +151,18 @@ int main(int argc, char** argv) {
       read.push_back(msSince(t0));
       doc = TraceDocument::build(std::move(t), QString::fromStdString(path.string()));
       open.push_back(msSince(t0));
+      t0 = Clock::now();
+      baselineEvents = tb_bench_baseline::read_file(path);
+      baselineRead.push_back(msSince(t0));
     }
     std::printf("open     %zu events (%.0f MB file): median %.0f ms (read %.0f ms + index %.0f ms), %d runs\n",
                 doc->eventCount(), static_cast<double>(bytes) / 1e6, stats(open).median, stats(read).median,
                 stats(open).median - stats(read).median, repeats);
+    if (baselineEvents != doc->eventCount()) {
+      std::printf("baseline reader: %zu events, not %zu\n", baselineEvents, doc->eventCount());
+    }
+    std::printf("         baseline reader (before #18): read median %.0f ms, %.1fx today's\n", stats(baselineRead).median,
+                stats(baselineRead).median / stats(read).median);
     std::filesystem::remove(path);
     redraws("1M", doc, image);
   }

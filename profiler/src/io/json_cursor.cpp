@@ -1,5 +1,7 @@
 #include "io/json_cursor.hpp"
 
+#include <bit>
+#include <cstring>
 #include <limits>
 
 namespace tb::profiler {
@@ -41,6 +43,10 @@ std::string describe(std::string_view expected, std::string_view context) {
 }
 }  // namespace
 
+void json_cursor::fail_in(std::size_t offset, std::string_view expected, std::string_view context) const {
+  fail(offset, describe(expected, context));
+}
+
 void json_cursor::fail(std::size_t offset, std::string_view expected) const {
   std::string message(expected);
   if (offset >= m_text.size()) {
@@ -49,68 +55,11 @@ void json_cursor::fail(std::size_t offset, std::string_view expected) const {
   throw trace_error(std::string(m_source), offset, std::move(message));
 }
 
-json_type json_cursor::next_type(std::string_view context) {
-  switch (peek()) {
-    case '{': return json_type::object;
-    case '[': return json_type::array;
-    case '"': return json_type::string;
-    case 't':
-    case 'f': return json_type::boolean;
-    case 'n': return json_type::null;
-    case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9': return json_type::number;
-    default: fail(m_pos, describe("expected a JSON value", context));
-  }
-}
 
-void json_cursor::expect(char c, std::string_view what) {
-  if (peek() != c || m_pos >= m_text.size()) fail(m_pos, std::string("expected ") + std::string(what));
-  ++m_pos;
-}
 
-void json_cursor::begin_object(std::string_view context) {
-  if (peek() != '{') fail(m_pos, describe("expected '{'", context));
-  ++m_pos;
-}
 
-bool json_cursor::next_member(std::string_view& key, std::string& scratch, bool& first) {
-  const char c = peek();
-  if (c == '}' && m_pos < m_text.size()) {
-    ++m_pos;
-    return false;
-  }
-  if (!first) {
-    if (c != ',') fail(m_pos, "expected ',' or '}' after an object member");
-    ++m_pos;
-    if (peek() != '"') fail(m_pos, "expected a member name string after ','");
-  } else if (c != '"') {
-    fail(m_pos, "expected a member name string or '}'");
-  }
-  first = false;
-  key = read_string(scratch, "");
-  expect(':', "':' after a member name");
-  return true;
-}
 
-void json_cursor::begin_array(std::string_view context) {
-  if (peek() != '[') fail(m_pos, describe("expected '['", context));
-  ++m_pos;
-}
 
-bool json_cursor::next_element(bool& first) {
-  const char c = peek();
-  if (c == ']' && m_pos < m_text.size()) {
-    ++m_pos;
-    return false;
-  }
-  if (!first) {
-    if (c != ',') fail(m_pos, "expected ',' or ']' after an array element");
-    ++m_pos;
-  }
-  first = false;
-  return true;
-}
 
 unsigned json_cursor::read_hex4() {
   unsigned v = 0;
@@ -147,6 +96,12 @@ void append_utf8(std::string& out, unsigned cp) {
   }
 }
 }  // namespace
+
+std::string_view json_cursor::read_string_slow(std::string& scratch, std::size_t begin) {
+  scratch.assign(m_text.substr(begin, m_pos - begin));
+  scan_string_body(&scratch);
+  return scratch;
+}
 
 // Scans a string body after the opening quote up to and including the closing quote.
 // When `out` is non-null the decoded content is appended to it.
@@ -203,49 +158,8 @@ void json_cursor::scan_string_body(std::string* out) {
   }
 }
 
-std::string_view json_cursor::read_string(std::string& scratch, std::string_view context) {
-  if (peek() != '"') fail(m_pos, describe("expected a string", context));
-  ++m_pos;
-  const std::size_t begin = m_pos;
-  // Fast path: no escapes.
-  while (m_pos < m_text.size()) {
-    const auto c = static_cast<unsigned char>(m_text[m_pos]);
-    if (c == '"') {
-      ++m_pos;
-      return m_text.substr(begin, m_pos - 1 - begin);
-    }
-    if (c == '\\' || c < 0x20) break;
-    ++m_pos;
-  }
-  scratch.assign(m_text.substr(begin, m_pos - begin));
-  scan_string_body(&scratch);
-  return scratch;
-}
 
-std::string_view json_cursor::read_number(std::string_view context) {
-  skip_ws();
-  const std::size_t begin = m_pos;
-  auto digit = [&] { return m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9'; };
-  if (m_pos < m_text.size() && m_text[m_pos] == '-') ++m_pos;
-  if (!digit()) fail(m_pos, describe("expected a number", context));
-  if (m_text[m_pos] == '0') {
-    ++m_pos;
-  } else {
-    while (digit()) ++m_pos;
-  }
-  if (m_pos < m_text.size() && m_text[m_pos] == '.') {
-    ++m_pos;
-    if (!digit()) fail(m_pos, "expected a digit after '.'");
-    while (digit()) ++m_pos;
-  }
-  if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
-    ++m_pos;
-    if (m_pos < m_text.size() && (m_text[m_pos] == '+' || m_text[m_pos] == '-')) ++m_pos;
-    if (!digit()) fail(m_pos, "expected a digit in the exponent");
-    while (digit()) ++m_pos;
-  }
-  return m_text.substr(begin, m_pos - begin);
-}
+
 
 std::int64_t json_cursor::read_int64(std::string_view context) {
   skip_ws();
@@ -336,30 +250,5 @@ bool is_json_number(std::string_view t) noexcept {
   return i == t.size();
 }
 
-std::optional<std::int64_t> parse_json_int64(std::string_view token) noexcept {
-  if (token.empty()) return std::nullopt;
-  bool negative = false;
-  std::size_t i = 0;
-  if (token[0] == '-') {
-    negative = true;
-    i = 1;
-  }
-  if (i >= token.size()) return std::nullopt;
-  std::uint64_t v = 0;
-  for (; i < token.size(); ++i) {
-    const char c = token[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  constexpr auto max_positive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  if (negative) {
-    if (v > max_positive + 1) return std::nullopt;
-    return v == max_positive + 1 ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(v);
-  }
-  if (v > max_positive) return std::nullopt;
-  return static_cast<std::int64_t>(v);
-}
 
 }  // namespace tb::profiler::detail

@@ -1,5 +1,8 @@
 #include "io/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace tb::profiler::detail {
 
 namespace {
@@ -33,14 +36,23 @@ std::size_t sequence_length(std::string_view text, std::size_t i) noexcept {
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept {
   std::size_t i = 0;
-  while (i < text.size()) {
+  const std::size_t n = text.size();
+  while (i < n) {
+    // ASCII runs (nearly all of a trace) 32 bytes at a time: no byte with its top bit set.
+    while (i + 32 <= n) {
+      std::uint64_t w[4];
+      std::memcpy(w, text.data() + i, sizeof w);
+      if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL) != 0) break;
+      i += 32;
+    }
+    if (i >= n) break;
     if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    const std::size_t n = sequence_length(text, i);
-    if (n == 0) return i;
-    i += n;
+    const std::size_t length = sequence_length(text, i);
+    if (length == 0) return i;
+    i += length;
   }
   return std::nullopt;
 }
