@@ -54,6 +54,12 @@ def main():
         modules = {}
         for kernel in manifest["kernels"]:
             source = kernel["source"]
+            if source.endswith((".ttir", ".ttgir")):
+                # Shipped as Triton IR (issue 17): the JIT compiles Python functions; the IR
+                # kernel's cubin is checked against the Python compile's by ir_source.test and
+                # its outputs against the Python-sourced kernel's by compiler.ir_source_gpu.
+                skipped.append(f"{scenario}/{kernel['name']}: IR source {source}, no Python function for the JIT")
+                continue
             if source not in modules:
                 modules[source] = load_kernel_module(str(args.scenarios / scenario / source), f"{scenario}/{source}")
             fn = getattr(modules[source], kernel["name"])
