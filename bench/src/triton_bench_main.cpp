@@ -176,6 +176,32 @@ int analyze_command(const analyze_request& request, const tb::bench::report::con
   }
 }
 
+// The probed GPU's name on results whose trace gave none.
+void name_gpu(tb::bench::results& r, const tb::bench::gpu_probe& probe, int device) {
+  for (const auto& gpu : probe.gpus)
+    if (gpu.ordinal == device && r.gpu_name.empty()) r.gpu_name = gpu.name;
+}
+
+// A measurement's exit status: a mode that failed (3), else with --require-check a mode
+// whose outputs nothing checked (4), else 0.
+int measured_status(const std::vector<tb::bench::results>& runs, bool require_check,
+                    const tb::bench::report::console& console) {
+  using tb::bench::exit_code;
+  bool failed = false, unchecked = false;
+  for (const auto& r : runs) {
+    for (const auto& m : r.modes) {
+      failed = failed || m.status != "ok";
+      unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
+    }
+  }
+  if (failed) return to_int(exit_code::mode_failed);
+  if (require_check && unchecked) {
+    console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
+    return to_int(exit_code::unchecked);
+  }
+  return to_int(exit_code::ok);
+}
+
 // Each device of `devices` in turn, as a whole run; several devices write their traces
 // into DIR/gpuN so that no device's trace replaces another's.
 std::vector<tb::bench::results> measure_devices(const tb::scenario::scenario& s, tb::bench::run_options o,
@@ -191,7 +217,7 @@ std::vector<tb::bench::results> measure_devices(const tb::scenario::scenario& s,
     o.device = device;
     if (devices.size() > 1 && !trace_dir.empty()) o.trace_dir = fs::path(trace_dir) / fmt::format("gpu{}", device);
     tb::bench::results r = tb::bench::run_benchmark(s, o);
-    if (gpu != probe.gpus.end() && r.gpu_name.empty()) r.gpu_name = gpu->name;
+    name_gpu(r, probe, device);
     runs.push_back(std::move(r));
   }
   return runs;
@@ -236,31 +262,19 @@ std::optional<std::string> option_problem(const CLI::App& app) {
 int run_pdl_settings(const std::vector<tb::bench::pdl_setting>& settings, tb::bench::run_options o,
                      const tb::bench::gpu_probe& probe, const tb::bench::report::output_request& out,
                      bool require_check, const tb::bench::report::console& console) {
-  using tb::bench::exit_code;
   std::vector<tb::bench::results> runs;
   const std::filesystem::path traces = o.trace_dir;
-  bool failed = false, unchecked = false;
   for (const auto& p : settings) {
     console.note(fmt::format("triton-bench: --pdl: {} (every launch on its launch_pdl = {} variant)", p.label(),
                              p.on ? "true" : "false"));
     o.trace_dir = tb::bench::pdl_trace_dir(traces, p);
     tb::bench::results r = tb::bench::run_benchmark(p.scenario, o);
-    for (const auto& gpu : probe.gpus)
-      if (gpu.ordinal == o.device && r.gpu_name.empty()) r.gpu_name = gpu.name;
+    name_gpu(r, probe, o.device);
     tb::bench::report::deliver(console, {out.format, tb::bench::pdl_json_file(out.json_file, p).string()}, r, {});
-    for (const auto& m : r.modes) {
-      failed = failed || m.status != "ok";
-      unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
-    }
     runs.push_back(std::move(r));
   }
   tb::bench::print_pdl_side_by_side(console.out, settings, runs);
-  if (failed) return to_int(exit_code::mode_failed);
-  if (require_check && unchecked) {
-    console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
-    return to_int(exit_code::unchecked);
-  }
-  return to_int(exit_code::ok);
+  return measured_status(runs, require_check, console);
 }
 
 }  // namespace
@@ -577,22 +591,13 @@ only on a terminal, never when NO_COLOR is set.
     const auto runs = measure_devices(s, o, devices, probe, trace_dir, console);
     if (tb::bench::is_device_set(device_spec)) tb::bench::report::deliver(console, {format, json_file}, runs);
     else tb::bench::report::deliver(console, {format, json_file}, runs.front(), {});
-    bool failed = false, unchecked = false;
-    for (const auto& r : runs) {
-      for (const auto& m : r.modes) {
-        failed = failed || m.status != "ok";
-        unchecked = unchecked || m.check.kind == tb::bench::check_kind::unchecked;
-      }
-    }
+    const bool failed = std::any_of(runs.begin(), runs.end(), [](const auto& r) {
+      return std::any_of(r.modes.begin(), r.modes.end(), [](const auto& m) { return m.status != "ok"; });
+    });
     if (record.record)
       for (const auto& r : runs)  // each device's run is a run of the database
         if (const int rc = tb::bench::record_run(r, record, console, !failed); rc != 0) return rc;
-    if (failed) return to_int(exit_code::mode_failed);
-    if (require_check && unchecked) {
-      console.error("triton-bench: --require-check: some modes' outputs were not checked (see the check lines)");
-      return to_int(exit_code::unchecked);
-    }
-    return to_int(exit_code::ok);
+    return measured_status(runs, require_check, console);
   } catch (const std::exception& e) {
     console.error(fmt::format("triton-bench: {}", e.what()));
     return to_int(exit_code::error);

@@ -253,12 +253,10 @@ std::vector<ir_record> read_ir_stages(const job& j) {
 // Clusters (num_ctas > 1) and programmatic dependent launch need sm_90 or newer; said
 // before Python starts, located at the variant.
 void check_launch_attributes_arch(const job& j) {
-  if (j.arch >= scenario::min_arch(*j.variant)) return;
-  const char* what = j.variant->num_ctas > 1 ? "num_ctas > 1 (a cluster launch)"
-                     : j.variant->launch_pdl  ? "launch_pdl (programmatic dependent launch)"
-                                              : nullptr;
-  if (what)
-    throw diagnostic_error(j.variant->where, fmt::format("variant '{}' of kernel '{}' sets {}, which needs sm_90 or "
+  if (j.arch >= scenario::min_arch(*j.variant)) return;  // below it, one of the two is set
+  const char* what =
+      j.variant->num_ctas > 1 ? "num_ctas > 1 (a cluster launch)" : "launch_pdl (programmatic dependent launch)";
+  throw diagnostic_error(j.variant->where, fmt::format("variant '{}' of kernel '{}' sets {}, which needs sm_90 or "
                                                          "newer; expected no arch below sm_90, found sm_{}",
                                                          j.variant->name, j.kernel->name, what, j.arch));
 }
@@ -627,15 +625,13 @@ compile_report compile_scenario(const compile_options& options) {
   const fs::path out = staging.path();
   for (const auto& kr : b.kernels)
     for (const auto& vr : kr.variants)
-      for (const auto& sr : vr.specializations)
+      for (const auto& sr : vr.specializations) {
         for (const auto& image : sr.images)
           write_file(out / image.path, std::string_view(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size()));
-  for (const auto& kr : b.kernels)
-    for (const auto& vr : kr.variants)
-      for (const auto& sr : vr.specializations)
-        for (const auto& r : sr.ir)  // the ptx stage is the ptx image's file, already written
+        for (const auto& r : sr.ir)  // the ptx stage is the ptx image's file, written above
           if (r.stage != "ptx")
             write_file(out / r.path, std::string_view(reinterpret_cast<const char*>(r.bytes.data()), r.bytes.size()));
+      }
   write_file(out / "manifest.json", manifest_json(b));
   write_file(out / header_file_name(b), generated_header(b));
   write_file(out / source_file_name(b), generated_source(b));

@@ -146,12 +146,6 @@ std::optional<std::pair<double, double>> iterationsSpan(const QCommandLineParser
   return iterationSpan(doc, kn.value(0).toInt(), std::max(1, kn.value(1, text("1")).toInt()));
 }
 
-/// --fit-iterations K:N as (first, count).
-std::optional<std::pair<double, double>> fittedSpan(const QCommandLineParser& parser, const Options& o,
-                                                    const tb::gui::TraceDocument& doc) {
-  return iterationsSpan(parser, o.fit, doc);
-}
-
 /// --range-iterations and --mark-kernel: the per-kernel table's range and clicked row.
 void applyKernelTable(tb::gui::MainWindow& window, const QCommandLineParser& parser, const Options& o) {
   if (const auto span = iterationsSpan(parser, o.rangeIterations, *window.currentDocument())) window.timeline()->setRange(span);
@@ -201,14 +195,14 @@ void applyView(tb::gui::MainWindow& window, const QCommandLineParser& parser, co
   window.setCurrentDocument(0);
   if (parser.isSet(o.align)) applyAlignment(window, parser, o);
   QApplication::processEvents();
-  if (const auto span = fittedSpan(parser, o, *window.currentDocument())) {
+  if (const auto span = iterationsSpan(parser, o.fit, *window.currentDocument())) {
     window.timeline()->fitRange(span->first, span->second);
     // Compare view: the aligned k-th iteration of the first trace and the same width.
     const double width = span->second - span->first;
     window.compare()->timeline()->fitRange(-0.02 * width, 0.98 * width);
   }
   if (parser.isSet(o.select)) {
-    const auto span = fittedSpan(parser, o, *window.currentDocument());
+    const auto span = iterationsSpan(parser, o.fit, *window.currentDocument());
     window.setSearchText(parser.value(o.select));
     const auto event = eventToSelect(*window.currentDocument(), parser.value(o.select), span ? span->first : 0.0);
     window.timeline()->selectEvent({0, event}, !span);  // keeps the fitted range

@@ -230,6 +230,12 @@ def _ptxas_failure(error, job):
 IR_SUFFIXES = (".ttir", ".ttgir")
 
 
+def _last_line(error):
+    """'TypeName: the last line of its message' (Triton's messages end with the reason)."""
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[-1] if text else ''}"
+
+
 def _is_ir(job):
     return job["source_path"].endswith(IR_SUFFIXES)
 
@@ -325,7 +331,6 @@ def _check_ir(job, target):
     signature's arguments (those a ':1' specialisation folds excepted) with the
     specialisation's tt.divisibility, and TTGIR was made for this arch and the
     variant's num_warps and num_ctas."""
-    import re
     from triton._C.libtriton import ir
     from triton.compiler.compiler import IRSource, make_backend
     path = job["source_path"]
@@ -401,8 +406,7 @@ def _compile_ir(job):
     if isinstance(failure, FrontendError):
         raise failure
     if failure is not None:
-        raise _ir_error(capture.text, job, f"Triton could not compile it for sm_{job['arch']}: "
-                        f"{type(failure).__name__}: {str(failure).strip().splitlines()[-1] if str(failure).strip() else ''}")
+        raise _ir_error(capture.text, job, f"Triton could not compile it for sm_{job['arch']}: {_last_line(failure)}")
     return compiled
 
 
@@ -451,7 +455,7 @@ def _compile(job):
         raise FrontendError("compile", _ptxas_failure(error, job))
     except Exception as error:
         raise FrontendError("compile", f"Triton could not compile '{fn.__name__}' for sm_{job['arch']}: "
-                            f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}")
+                            f"{_last_line(error)}")
     return _store(job, compiled, started)
 
 

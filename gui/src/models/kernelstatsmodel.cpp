@@ -45,8 +45,6 @@ void KernelStatsModel::compute(TraceDocumentPtr doc, std::optional<std::pair<dou
       options.begin_ns = begin;
       options.end_ns = end;
     }
-    m_beginNs = begin;
-    m_endNs = end;
     m_rows = prof::per_kernel_stats(doc->trace(), options);
     m_range = prof::compute_range_stats(doc->trace(), begin, end);
   }
@@ -63,7 +61,7 @@ std::vector<EventIndex> KernelStatsModel::kernelsOf(int row) const {
   for (EventIndex i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
     if (e.kind != prof::event_kind::kernel || e.name != *name || (m_byStream && e.track != r.track)) continue;
-    if (m_hasRange && (e.start_ns < m_beginNs || e.start_ns >= m_endNs)) continue;
+    if (m_hasRange && (e.start_ns < m_range.begin_ns || e.start_ns >= m_range.end_ns)) continue;
     found.push_back(i);
   }
   std::stable_sort(found.begin(), found.end(), [&](EventIndex a, EventIndex b) { return events[a].start_ns < events[b].start_ns; });

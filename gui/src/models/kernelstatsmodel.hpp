@@ -53,7 +53,6 @@ class KernelStatsModel : public QAbstractTableModel {
   QString tooltip(const tb::profiler::kernel_stats_row& row) const;
 
   TraceDocumentPtr m_doc;
-  std::int64_t m_beginNs = 0, m_endNs = 0;  ///< the window, trace times; m_endNs exclusive when hasRange
   std::vector<tb::profiler::kernel_stats_row> m_rows;
   tb::profiler::range_stats m_range;
   bool m_hasRange = false;

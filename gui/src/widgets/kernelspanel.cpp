@@ -65,6 +65,7 @@ void KernelsPanel::setDocument(TraceDocumentPtr doc) {
 
 void KernelsPanel::setRange(std::optional<std::pair<double, double>> range) {
   if (range && range->first == range->second) range.reset();
+  if (range == m_range) return;  // the timeline echoes a range the panel itself cleared
   m_range = range;
   recompute();
 }
