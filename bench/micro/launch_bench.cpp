@@ -7,7 +7,8 @@
 //   tb_bench_runtime_launch --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
 //
 // Without a GPU it prints "skipped: no CUDA driver/GPU: <reason>" and exits 0.
-#include "generated_launcher_bench.hpp"
+#include "interleaved.hpp"
+#include "launch_paths_bench.hpp"
 #include "test_kernels.hpp"
 
 #include <tb/runtime/runtime.hpp>
@@ -187,94 +188,9 @@ BENCHMARK_CAPTURE(BM_runtime_launch_attribute, cubin_cached_cluster2, attribute:
 BENCHMARK_CAPTURE(BM_runtime_launch, library, load_mode::library)->Arg(4)->Arg(22)->UseRealTime();
 BENCHMARK_CAPTURE(BM_runtime_launch, ptx_cached, load_mode::ptx_cached)->Arg(4)->UseRealTime();
 
-// A/B in one loop: blocks of `sync_every` raw launches and of runtime::launch
-// (cubin-cached) alternate, each block timed alone, so that drift of the machine
-// hits both sides alike. Counters: median ns per launch of each side, and the median
-// of the per-pair differences (runtime - raw), which is the number the <= 50 ns goal
-// is about; ctx_query_ns is what a raw loop pays for adding the one extra driver call
-// the runtime makes (cuCtxGetCurrent); library_delta_ns is library mode minus raw.
-// The iteration time itself is one pair of blocks (raw and cubin-cached).
-void BM_ab_raw_vs_runtime(benchmark::State& state) {
-  const auto& d = tb::test::driver();
-  const int nargs = static_cast<int>(state.range(0));
-  tb::test::gpu_kernel k(symbol_for(nargs), static_cast<std::uint32_t>(nargs));
-  CUmodule module = nullptr;
-  CUfunction function = nullptr;
-  if (d.cuModuleLoadData(&module, k.images[0].data) != CUDA_SUCCESS ||
-      d.cuModuleGetFunction(&function, module, k.images[0].symbol) != CUDA_SUCCESS) {
-    state.SkipWithError("loading the sm_90 cubin failed (not an sm_90 device?)");
-    return;
-  }
-  tb::runtime::runtime rt(load_mode::cubin_cached);
-  tb::runtime::runtime lib(load_mode::library);
-  if (!rt.preload(k.binary).ok() || !lib.preload(k.binary).ok()) {
-    state.SkipWithError("preload failed");
-    return;
-  }
-  std::unique_ptr<args4> raw4, rt4, lib4;
-  std::unique_ptr<args22> raw22, rt22, lib22;
-  void** raw_params = params_for(nargs, raw4, raw22);
-  void** rt_params = params_for(nargs, rt4, rt22);
-  void** lib_params = params_for(nargs, lib4, lib22);
-  const int block = g_fixture.sync_every;
-  std::vector<double> raw_ns, rt_ns, delta_ns, ctx_ns, lib_delta_ns;
-  bool ok = true;
-  for (auto _ : state) {
-    // Third side, untimed by the benchmark: raw launches each preceded by the one
-    // extra driver call the runtime makes (cuCtxGetCurrent), to split the delta.
-    const auto c0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < block; ++i) {
-      CUcontext current = nullptr;
-      ok &= d.cuCtxGetCurrent(&current) == CUDA_SUCCESS;
-      benchmark::DoNotOptimize(current);
-      ok &= d.cuLaunchKernel(function, 8, 1, 1, 128, 1, 1, 0, g_fixture.stream, raw_params, nullptr) == CUDA_SUCCESS;
-    }
-    const auto c1 = std::chrono::steady_clock::now();
-    d.cuStreamSynchronize(g_fixture.stream);
-    // Fourth side, also untimed: library mode (a CUkernel, no context query).
-    const auto l0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < block; ++i) {
-      ok &= lib.launch(k.binary, {8, 1, 1}, g_fixture.stream, lib_params).ok();
-    }
-    const auto l1 = std::chrono::steady_clock::now();
-    d.cuStreamSynchronize(g_fixture.stream);
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < block; ++i) {
-      ok &= d.cuLaunchKernel(function, 8, 1, 1, 128, 1, 1, 0, g_fixture.stream, raw_params, nullptr) == CUDA_SUCCESS;
-    }
-    const auto t1 = std::chrono::steady_clock::now();
-    d.cuStreamSynchronize(g_fixture.stream);
-    const auto t2 = std::chrono::steady_clock::now();
-    for (int i = 0; i < block; ++i) {
-      ok &= rt.launch(k.binary, {8, 1, 1}, g_fixture.stream, rt_params).ok();
-    }
-    const auto t3 = std::chrono::steady_clock::now();
-    d.cuStreamSynchronize(g_fixture.stream);
-    const double a = std::chrono::duration<double, std::nano>(t1 - t0).count() / block;
-    const double b = std::chrono::duration<double, std::nano>(t3 - t2).count() / block;
-    raw_ns.push_back(a);
-    rt_ns.push_back(b);
-    delta_ns.push_back(b - a);
-    ctx_ns.push_back(std::chrono::duration<double, std::nano>(c1 - c0).count() / block - a);
-    lib_delta_ns.push_back(std::chrono::duration<double, std::nano>(l1 - l0).count() / block - a);
-    state.SetIterationTime(std::chrono::duration<double>((t1 - t0) + (t3 - t2)).count());
-  }
-  d.cuModuleUnload(module);
-  if (!ok) {
-    state.SkipWithError("a launch failed");
-    return;
-  }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-  };
-  state.counters["raw_ns"] = median(raw_ns);
-  state.counters["runtime_ns"] = median(rt_ns);
-  state.counters["delta_ns"] = median(delta_ns);
-  state.counters["ctx_query_ns"] = median(ctx_ns);  // raw + cuCtxGetCurrent, minus raw
-  state.counters["library_delta_ns"] = median(lib_delta_ns);  // runtime library mode, minus raw
-}
-BENCHMARK(BM_ab_raw_vs_runtime)->Arg(4)->Arg(22)->UseManualTime()->MinTime(1.0);
+// The interleaved race of every launch path on the same Triton kernels (goal: each
+// within a few ns of raw cuLaunchKernel, resolved by its confidence interval) is in
+// launch_paths_bench.cpp.
 
 // Per-call modes, for the seed story's table (each launch loads, syncs and unloads).
 void BM_runtime_launch_per_call(benchmark::State& state, load_mode mode) {
@@ -322,7 +238,10 @@ int main(int argc, char** argv) {
     std::printf("skipped: no CUDA driver/GPU: %s\n", why.c_str());
     return 0;
   }
-  tb::bench::register_generated_launcher_benchmarks(g_fixture);
+  // One CPU for the whole run: a migration between the blocks of a round is drift
+  // the interleaving cannot cancel.
+  if (const int cpu = tb::bench::pin_to_current_cpu(); cpu >= 0) std::printf("pinned to CPU %d\n", cpu);
+  tb::bench::register_launch_paths_benchmarks(g_fixture);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
     return 1;

@@ -2,6 +2,18 @@
 // stream, untraced and traced (CONCURRENT_KERNEL + DRIVER, and every kind). The reported
 // time is wall-clock us per launch; the stream is synchronized every 1024 launches with
 // the timer paused, so the queue never fills. Without a GPU it prints the reason and exits 0.
+//
+// Those four benchmarks run one after the other, so the machine's drift between them is
+// as large as the effect (issue 18). BM_tracing_interleaved is the measurement of the goal
+// (tracing adds at most 1.0 us per launch with kernel + driver records, none dropped):
+// ONE tracer runs throughout, and blocks of 100 launches with its activity kinds off and
+// on alternate in rotated order (interleaved.hpp), the kinds switched untimed before each
+// block (tracer::record) and the stream synchronized untimed after it. So "off" is the
+// cost of a launch with CUPTI attached but recording nothing (what the untraced benchmark
+// after a traced one measures, too), and each side's difference to it is what its records
+// cost, with a 95 % interval. Its argument is the CUPTI buffer size in MiB.
+#include "interleaved.hpp"
+
 #include <tb/profiler/tracer.hpp>
 
 #include <benchmark/benchmark.h>
@@ -113,6 +125,78 @@ void BM_launch_traced_kernel_driver(benchmark::State& state) {
 }
 void BM_launch_traced_all(benchmark::State& state) { traced(state, tb::profiler::tracer_kinds{}); }
 
+// Sides of BM_tracing_interleaved: which activity kinds each block records.
+std::vector<tb::bench::interleaved_side> tracing_sides(tb::profiler::tracer& t, bool& ok) {
+  auto loop = [&ok](int calls) {
+    for (int k = 0; k < calls; ++k)
+      ok &= g_gpu.launch(g_gpu.function, 1, 1, 1, 32, 1, 1, 0, g_gpu.stream, nullptr, nullptr) == CUDA_SUCCESS;
+    return ok;
+  };
+  tb::profiler::tracer_kinds off;
+  off.kernel = off.driver_api = off.runtime_api = off.memcpy = off.memset = off.synchronization = off.nvtx =
+      off.overhead = false;
+  tb::profiler::tracer_kinds kernel = off;
+  kernel.kernel = true;
+  std::vector<tb::bench::interleaved_side> sides;
+  for (const auto& [name, kinds] : {std::pair{"off", off}, std::pair{"kernel", kernel},
+                                    std::pair{"kernel+driver", tb::profiler::parse_tracer_kinds("kernel,driver")},
+                                    std::pair{"all", tb::profiler::tracer_kinds{}}}) {
+    sides.push_back({name, loop, [&t, k = kinds] { t.record(k); }});
+  }
+  return sides;
+}
+
+void BM_tracing_interleaved(benchmark::State& state) {
+  tb::profiler::tracer_options o;
+  o.buffer_bytes = static_cast<std::size_t>(state.range(0)) << 20;
+  tb::profiler::tracer t(o);
+  try {
+    t.start();
+  } catch (const tb::profiler::tracer_error& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  bool ok = true;
+  const auto sides = tracing_sides(t, ok);
+  tb::bench::interleaved_options io;
+  io.block = 100;
+  io.rounds = 400;
+  io.between = [] { g_gpu.stream_synchronize(g_gpu.stream); };
+  tb::bench::interleaved_result r;
+  for (auto _ : state) r = tb::bench::run_interleaved(sides, io);
+  t.stop();
+  const auto trace = t.take_trace();
+  if (!r.ok || !ok) {
+    state.SkipWithError("a launch failed");
+    return;
+  }
+  std::size_t kernels = 0;
+  for (const auto& e : trace.events()) kernels += e.kind == tb::profiler::event_kind::kernel;
+  std::fprintf(stderr, "tracing, CUPTI buffers of %lld MiB (us per launch; difference to off: median [95%% CI] of %zu rounds)\n",
+               static_cast<long long>(state.range(0)), r.ns_per_call[0].size());
+  for (std::size_t k = 0; k < r.names.size(); ++k) {
+    const auto& s = r.per_side[k];
+    state.counters[r.names[k] + "_us"] = s.median / 1e3;
+    if (k == 0) {
+      std::fprintf(stderr, "  %-14s %7.3f\n", r.names[k].c_str(), s.median / 1e3);
+      continue;
+    }
+    const auto& d = r.minus_baseline[k];
+    state.counters[r.names[k] + "_minus_off_us"] = d.median / 1e3;
+    state.counters[r.names[k] + "_minus_off_ci_low_us"] = d.ci_low / 1e3;
+    state.counters[r.names[k] + "_minus_off_ci_high_us"] = d.ci_high / 1e3;
+    std::fprintf(stderr, "  %-14s %7.3f  %+.3f [%+.3f, %+.3f]\n", r.names[k].c_str(), s.median / 1e3, d.median / 1e3,
+                 d.ci_low / 1e3, d.ci_high / 1e3);
+  }
+  // Every side but off records kernels: (sides - 1) x (rounds + warm-up) x block launches.
+  const double expected = static_cast<double>((r.names.size() - 1) * (io.rounds + io.warmup_rounds) * io.block);
+  state.counters["kernel_records"] = static_cast<double>(kernels);
+  state.counters["kernel_records_expected"] = expected;
+  state.counters["dropped"] = static_cast<double>(trace.metadata().dropped_records);
+  std::fprintf(stderr, "  kernel records %zu of %.0f expected, %llu dropped\n", kernels, expected,
+               static_cast<unsigned long long>(trace.metadata().dropped_records));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,6 +214,14 @@ int main(int argc, char** argv) {
                                                   : benchmark::RegisterBenchmark(name, BM_launch_traced_kernel_driver);
     b->Unit(benchmark::kMicrosecond)->UseRealTime()->Iterations(100'000)->Repetitions(3);
   }
+  benchmark::RegisterBenchmark("BM_tracing_interleaved", BM_tracing_interleaved)
+      ->Arg(8)
+      ->Arg(1)
+      ->Unit(benchmark::kMicrosecond)
+      ->UseRealTime()
+      ->Iterations(1)
+      ->Repetitions(1);  // its rounds are the repetitions
+  if (const int cpu = tb::bench::pin_to_current_cpu(); cpu >= 0) std::printf("pinned to CPU %d\n", cpu);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -1,4 +1,4 @@
-// Shared between launch_bench.cpp and the generated-launcher variant.
+// Shared between launch_bench.cpp and launch_paths_bench.cpp (every launch path, interleaved).
 #pragma once
 
 #include "driver_api.hpp"
@@ -12,6 +12,6 @@ struct launch_fixture {
   int sync_every = 256;         // launches between stream synchronizations (untimed)
 };
 
-void register_generated_launcher_benchmarks(const launch_fixture& fixture);
+void register_launch_paths_benchmarks(const launch_fixture& fixture);
 
 }  // namespace tb::bench
