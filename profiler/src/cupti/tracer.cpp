@@ -1,9 +1,11 @@
 // The CUPTI activity tracer. Buffers of options.buffer_bytes are handed to CUPTI on
-// request; completed buffers are converted on CUPTI's thread (never on the launch path)
-// and recycled. CUPTI's buffer callbacks are process-wide C functions, so the collected
+// request from a pool (buffer_pool.hpp: its own lock, buffers touched ahead of time);
+// completed buffers are converted on CUPTI's thread (never on the launch path) under the
+// collector's lock, which a buffer request never takes, and recycled. CUPTI's buffer callbacks are process-wide C functions, so the collected
 // state is a process-wide singleton owned by at most one running tracer.
 #include <tb/profiler/tracer.hpp>
 
+#include "buffer_pool.hpp"
 #include "record_converter.hpp"
 #include "trace_labels.hpp"
 
@@ -54,8 +56,7 @@ std::string callback_name(CUpti_CallbackDomain domain, CUpti_CallbackId cbid) {
 struct collector {
   std::mutex mutex;
   std::unique_ptr<cupti::record_converter> converter;
-  std::size_t buffer_bytes = std::size_t{8} << 20;
-  std::vector<std::uint8_t*> pool;
+  cupti::buffer_pool pool;  // not under `mutex`: it has its own
   std::uint64_t dropped = 0;
   std::uint64_t buffers = 0;
   bool os_thread_ids = false;  // CUPTI's thread ids are gettid's, not pthread_self's
@@ -68,32 +69,23 @@ collector& state() {
 }
 
 void CUPTIAPI buffer_requested(uint8_t** buffer, size_t* size, size_t* max_records) {
-  auto& s = state();
-  std::uint8_t* b = nullptr;
-  std::size_t bytes;
-  {
-    std::lock_guard lock(s.mutex);
-    bytes = s.buffer_bytes;
-    if (!s.pool.empty()) {
-      b = s.pool.back();
-      s.pool.pop_back();
-    }
-  }
-  if (b == nullptr) b = static_cast<std::uint8_t*>(std::aligned_alloc(8, bytes));
-  *buffer = b;
-  *size = b ? bytes : 0;
+  const cupti::activity_buffer b = state().pool.acquire();
+  *buffer = b.data;
+  *size = b.bytes;
   *max_records = 0;
 }
 
-void CUPTIAPI buffer_completed(CUcontext context, uint32_t stream, uint8_t* buffer, size_t /*size*/, size_t valid) {
+void CUPTIAPI buffer_completed(CUcontext context, uint32_t stream, uint8_t* buffer, size_t size, size_t valid) {
   auto& s = state();
   std::size_t dropped = 0;
   cuptiActivityGetNumDroppedRecords(context, stream, &dropped);
-  std::lock_guard lock(s.mutex);
-  s.dropped += dropped;
-  ++s.buffers;
-  if (s.converter && valid > 0) s.converter->add_buffer(buffer, valid, &cuptiActivityGetNextRecord);
-  if (buffer) s.pool.push_back(buffer);
+  {
+    std::lock_guard lock(s.mutex);
+    s.dropped += dropped;
+    ++s.buffers;
+    if (s.converter && valid > 0) s.converter->add_buffer(buffer, valid, &cuptiActivityGetNextRecord);
+  }
+  s.pool.release(buffer, size);
 }
 
 void CUPTIAPI ignore_callback(void*, CUpti_CallbackDomain, CUpti_CallbackId, const void*) {}
@@ -262,9 +254,11 @@ void tracer::start() {
       throw tracer_error("another tb::profiler::tracer is already running in this process", 0);
     }
     s.owner = this;
-    s.buffer_bytes = m_options.buffer_bytes;
     if (!s.converter) s.converter = std::make_unique<cupti::record_converter>(&callback_name);
   }
+  // Two buffers ready before the first record: one CUPTI fills while the other waits.
+  s.pool.set_size(m_options.buffer_bytes);
+  s.pool.reserve(2);
   auto release_owner = [&] {
     std::lock_guard lock(s.mutex);
     s.owner = nullptr;
