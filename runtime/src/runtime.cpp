@@ -1,7 +1,26 @@
 // The runtime: per-call and cached loading, launching, scratch arenas.
 //
 // Hot path (cached modes, warm): cuCtxGetCurrent, one lock-free table lookup, one
-// cuLaunchKernel/cuLaunchKernelEx. No lock, no allocation, no other driver call.
+// cuLaunchKernel/cuLaunchKernelEx. No lock, no allocation, no other driver call. A plain
+// kernel (no scratch, no launch attribute: most) takes the shortest form of it: the
+// grid as given, the scratch slots pointed at static zeros, cuLaunchKernel, and no
+// status built unless it fails (issue 18).
+//
+// Warmest path: a thread's launch cache (thread_slot below). After a plain kernel was
+// launched once through the path above, the thread keeps, per kernel, the CUfunction it
+// launched, its shape and the driver, and launches that with no context query and no
+// table lookup: the one driver call, as Triton's compile.py launcher makes. That this is
+// safe rests on what the driver does with a CUfunction of another context, measured by
+// bench/micro/context_probe.cpp on an H200 (driver 580): a launch runs in the stream's
+// context (the current one for the null, legacy and per-thread streams) and fails with
+// CUDA_ERROR_INVALID_HANDLE when the function is not of that context. So a cached
+// function launches where its context's stream says, or fails; on any failure the thread
+// forgets it and the launch goes the full way above (which reports a real error), and
+// from then on checks the current context before it launches that kernel (a thread that
+// switches contexts pays the query, never a refused launch per switch). A
+// stale function is never launched: entries carry the runtime's stamp, renewed whenever
+// the runtime unloads anything, and process-unique (a new runtime at a freed one's
+// address has a new stamp). docs/runtime.md, "The launch path".
 // Everything else (loading, device queries, arena growth, error text) is the slow
 // path, under m_mutex.
 #include "driver_api.hpp"
@@ -77,13 +96,42 @@ struct launch_shape {
   CUlaunchAttribute attrs[4] = {};
   unsigned num_attrs = 0;              // > 0: cuLaunchKernelEx
   bool needs_scratch = false;
+  bool plain = false;                  // no scratch, no attribute: the grid is the CTA grid
 };
+
+// What a plain kernel's two scratch slots point at: null pointers, never written.
+CUdeviceptr g_no_scratch[2] = {0, 0};
+
+// Stamps of runtimes: unique for the process's lifetime (see the thread cache).
+std::atomic<std::uint64_t> g_next_stamp{1};
+
+// One kernel in a thread's launch cache: everything its launch needs, in one cache line.
+struct alignas(64) thread_slot {
+  std::uint64_t stamp = 0;      // the owner's stamp when filled (unique to it and its unloads)
+  std::uint64_t owner = 0;      // the owner's id (unique to it for the process's lifetime)
+  const kernel_binary* kernel = nullptr;
+  const driver_table* driver = nullptr;
+  CUfunction function = nullptr;
+  unsigned block_x = 0;
+  unsigned shared_bytes = 0;
+  std::uint32_t num_params = 0;
+  CUcontext context = nullptr;  // where `function` belongs
+  bool verify = false;          // check the current context first (the thread switches contexts)
+};
+constexpr std::size_t k_thread_slots = 64;  // direct-mapped by kernel address
+thread_local thread_slot t_slots[k_thread_slots];
+
+thread_slot& slot_for(const kernel_binary* kernel) noexcept {
+  const auto x = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(kernel)) * 0x9E3779B97F4A7C15ull;
+  return t_slots[x >> 58];  // the top 6 bits: 64 slots
+}
 
 // One kernel loaded on one context (cached modes). Immutable once published.
 struct loaded_kernel {
   const kernel_binary* kernel = nullptr;  // key
   CUcontext context = nullptr;            // key
   CUfunction function = nullptr;          // in library mode, the CUkernel cast to CUfunction
+  CUfunction context_function = nullptr;  // of `context` (library: cuKernelGetFunction); null on the context-free entry
   CUmodule module = nullptr;              // null in library mode
   const kernel_image* image = nullptr;
   const context_info* info = nullptr;
@@ -238,6 +286,8 @@ class runtime_impl {
   // through the driver, otherwise it died with the context.
   status drop_context_locked(const driver_table& d, CUcontext context, bool unload);
   bool forget_if_recreated(const driver_table& d, CUcontext context);
+  status relaunch_if_recreated(const driver_table& d, const kernel_binary& kernel, CUcontext context, status failed,
+                               launch_grid grid, CUstream stream, void** params);
   // Library mode: whether a CUkernel may be launched with no context query at all
   // (decided once: driver >= 12.3, which loads a library into a context lazily even
   // inside graph capture, and every device of one arch, so one image fits all).
@@ -275,8 +325,15 @@ class runtime_impl {
                         const kernel_binary& kernel, const kernel_image* image,
                         const context_info* info) const;
 
+  // Fills the calling thread's launch cache with `e` (a plain kernel just launched).
+  void remember(const driver_table& d, const kernel_binary& kernel, const loaded_kernel& e, std::uint64_t stamp) noexcept;
+  // Invalidates every thread's cached launches of this runtime (caller holds m_mutex).
+  void renew_stamp() noexcept { m_stamp.store(g_next_stamp.fetch_add(1), std::memory_order_release); }
+
   const load_mode m_mode;
   const runtime_options m_options;
+  const std::uint64_t m_id = g_next_stamp.fetch_add(1);
+  std::atomic<std::uint64_t> m_stamp{g_next_stamp.fetch_add(1)};
   std::atomic<const driver_table*> m_driver{nullptr};
   kernel_table m_kernels;
 
@@ -480,6 +537,7 @@ status runtime_impl::shape_for(const kernel_binary& kernel, const kernel_image& 
     a.value.programmaticStreamSerializationAllowed = 1;
   }
   s.needs_scratch = image.global_scratch_size > 0 || image.profile_scratch_size > 0;
+  s.plain = s.num_attrs == 0 && !s.needs_scratch;
   out = s;
   return {};
 }
@@ -595,6 +653,7 @@ bool runtime_impl::publish_context_free(const driver_table& d, const loaded_kern
   }
   auto global = std::make_unique<loaded_kernel>(e);
   global->context = nullptr;
+  global->context_function = nullptr;
   global->info = nullptr;
   m_kernels.insert(global.get());
   m_loaded.push_back(std::move(global));
@@ -659,6 +718,7 @@ status runtime_impl::load_cached(const driver_table& d, const kernel_binary& ker
         }
       }
       e->function = reinterpret_cast<CUfunction>(handle);  // the driver accepts a CUkernel here
+      e->context_function = in_context;
       if (!e->shape.needs_scratch && library_context_free(d)) {
         publish_context_free(d, *e, handle);
       }
@@ -673,6 +733,7 @@ status runtime_impl::load_cached(const driver_table& d, const kernel_binary& ker
                            kernel, &image, info);
       } else {
         s = prepare_function(d, kernel, image, *info, e->shape, e->function);
+        e->context_function = e->function;
       }
       if (!s) {
         d.cuModuleUnload(e->module);
@@ -871,48 +932,106 @@ status runtime_impl::launch_per_call(const driver_table& d, const kernel_binary&
 status runtime_impl::launch(const kernel_binary& kernel, launch_grid grid, CUstream stream,
                             void** params) {
   const driver_table* d = m_driver.load(std::memory_order_acquire);
-  if (d == nullptr) {
+  if (d == nullptr) [[unlikely]] {
     if (status s = driver(d); !s) {
       return s;
     }
   }
-  if (grid.x == 0 || grid.y == 0 || grid.z == 0) {
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0) [[unlikely]] {
     return {};  // nothing to run, as Triton's launcher does
   }
-  if (params == nullptr) {
+  if (params == nullptr) [[unlikely]] {
     return status::error("params is null; it needs num_params + 2 slots" + where(kernel, nullptr, nullptr));
   }
-  if (m_mode == load_mode::library) {
-    // Context-free entry (see publish_context_free): the CUkernel runs in whatever
-    // context is current, so this launch is the only driver call.
-    if (const loaded_kernel* g = m_kernels.find(&kernel, nullptr)) {
-      return launch_shaped(*d, kernel, *g->image, nullptr, g->shape, g->function, nullptr, grid, stream, params);
+  const std::uint64_t stamp = m_stamp.load(std::memory_order_acquire);
+  if (thread_slot& t = slot_for(&kernel); t.stamp == stamp && t.kernel == &kernel) [[likely]] {
+    CUcontext now = nullptr;
+    if (!t.verify || (t.driver->cuCtxGetCurrent(&now) == CUDA_SUCCESS && now == t.context)) {
+      params[t.num_params] = &g_no_scratch[0];
+      params[t.num_params + 1] = &g_no_scratch[1];
+      if (t.driver->cuLaunchKernel(t.function, grid.x, grid.y, grid.z, t.block_x, 1, 1, t.shared_bytes, stream,
+                                   params, nullptr) == CUDA_SUCCESS) [[likely]] {
+        return {};
+      }
+      // Another context's function, or a real failure: the full way says which. This
+      // thread has met this kernel in another context: from now on it checks first.
+      t.verify = true;
     }
+    t.stamp = 0;  // no runtime has stamp 0
   }
+  loaded_kernel* e = nullptr;
   CUcontext context = nullptr;
-  if (CUresult r = d->cuCtxGetCurrent(&context); r != CUDA_SUCCESS || context == nullptr) {
+  if (CUresult r = d->cuCtxGetCurrent(&context); r != CUDA_SUCCESS || context == nullptr) [[unlikely]] {
     return current_context(*d, context);
   }
   if (is_per_call(m_mode)) {
     return launch_per_call(*d, kernel, context, grid, stream, params);
   }
-  loaded_kernel* e = m_kernels.find(&kernel, context);
-  if (e == nullptr) {
+  e = m_kernels.find(&kernel, context);
+  if (e == nullptr && m_mode == load_mode::library) {
+    // Context-free entry (see publish_context_free): inside a capture, the CUkernel,
+    // which the driver loads into this context lazily. Otherwise the context's own
+    // function is fetched once (load_cached: cuKernelGetFunction, no library load):
+    // launching a CUkernel costs the driver more than launching that, and only a
+    // context's own function can go into the thread's cache.
+    if (const loaded_kernel* g = m_kernels.find(&kernel, nullptr)) {
+      CUstreamCaptureStatus capture = CU_STREAM_CAPTURE_STATUS_NONE;
+      if (d->cuStreamIsCapturing(stream, &capture) != CUDA_SUCCESS || capture != CU_STREAM_CAPTURE_STATUS_NONE) {
+        return launch_shaped(*d, kernel, *g->image, nullptr, g->shape, g->function, nullptr, grid, stream, params);
+      }
+    }
+  }
+  if (e == nullptr) [[unlikely]] {
     if (status s = load_cached(*d, kernel, context, &stream, e); !s) {
       return s;
     }
   }
-  status s = launch_shaped(*d, kernel, *e->image, e->info, e->shape, e->function, context, grid, stream, params);
-  if (!s.ok() && (s.driver_code() == CUDA_ERROR_INVALID_HANDLE || s.driver_code() == CUDA_ERROR_CONTEXT_IS_DESTROYED ||
-                  s.driver_code() == CUDA_ERROR_INVALID_CONTEXT) &&
-      forget_if_recreated(*d, context)) {
-    // The context was destroyed and re-created at the same address: load again, once.
-    if (status l = load_cached(*d, kernel, context, &stream, e); !l) {
-      return l;
+  if (e->shape.plain) [[likely]] {
+    params[kernel.num_params] = &g_no_scratch[0];
+    params[kernel.num_params + 1] = &g_no_scratch[1];
+    const CUresult r = d->cuLaunchKernel(e->context_function, grid.x, grid.y, grid.z, e->shape.block_x, 1, 1,
+                                         e->shape.shared_bytes, stream, params, nullptr);
+    if (r == CUDA_SUCCESS) [[likely]] {
+      remember(*d, kernel, *e, stamp);
+      return {};
     }
-    s = launch_shaped(*d, kernel, *e->image, e->info, e->shape, e->function, context, grid, stream, params);
+    return relaunch_if_recreated(*d, kernel, context, driver_failure(*d, r, "cuLaunchKernel", kernel, e->image, e->info),
+                                 grid, stream, params);
   }
-  return s;
+  status s = launch_shaped(*d, kernel, *e->image, e->info, e->shape, e->function, context, grid, stream, params);
+  return s.ok() ? s : relaunch_if_recreated(*d, kernel, context, std::move(s), grid, stream, params);
+}
+
+void runtime_impl::remember(const driver_table& d, const kernel_binary& kernel, const loaded_kernel& e,
+                            std::uint64_t stamp) noexcept {
+  thread_slot& t = slot_for(&kernel);
+  t.verify = t.owner == m_id && t.kernel == &kernel && t.verify;  // once switching, always checking
+  t.context = e.context;
+  t.owner = m_id;
+  t.stamp = stamp;  // read before the lookup: an unload since then leaves the slot stale, as it must
+  t.kernel = &kernel;
+  t.driver = &d;
+  t.function = e.context_function;
+  t.block_x = e.shape.block_x;
+  t.shared_bytes = e.shape.shared_bytes;
+  t.num_params = kernel.num_params;
+}
+
+// After a failed launch on `context`: if the context was destroyed and re-created at the
+// same address, load again and launch once more; otherwise the failure stands.
+status runtime_impl::relaunch_if_recreated(const driver_table& d, const kernel_binary& kernel, CUcontext context,
+                                           status failed, launch_grid grid, CUstream stream, void** params) {
+  const int code = failed.driver_code();
+  if (context == nullptr || (code != CUDA_ERROR_INVALID_HANDLE && code != CUDA_ERROR_CONTEXT_IS_DESTROYED &&
+                             code != CUDA_ERROR_INVALID_CONTEXT) ||
+      !forget_if_recreated(d, context)) {
+    return failed;
+  }
+  loaded_kernel* e = nullptr;
+  if (status l = load_cached(d, kernel, context, &stream, e); !l) {
+    return l;
+  }
+  return launch_shaped(d, kernel, *e->image, e->info, e->shape, e->function, context, grid, stream, params);
 }
 
 bool runtime_impl::forget_if_recreated(const driver_table& d, CUcontext context) {
@@ -931,6 +1050,7 @@ bool runtime_impl::forget_if_recreated(const driver_table& d, CUcontext context)
 
 status runtime_impl::drop_context_locked(const driver_table& d, CUcontext context, bool unload) {
   status result;
+  renew_stamp();  // before anything is unloaded: no thread launches its cached functions
   m_kernels.erase_context(context);
   for (auto& e : m_loaded) {
     if (e->context == context && e->module != nullptr) {

@@ -170,6 +170,7 @@ CUresult f_cuLibraryUnload(CUlibrary) { TB_FAKE_ENTER("cuLibraryUnload"); return
 CUresult f_cuKernelGetFunction(CUfunction* f, CUkernel) {
   TB_FAKE_ENTER("cuKernelGetFunction");
   *f = static_cast<CUfunction>(new_handle());
+  self().on_context_function(*f, t_current_context);
   return CUDA_SUCCESS;
 }
 CUresult f_cuKernelSetAttribute(CUfunction_attribute attribute, int value, CUkernel, CUdevice) {
@@ -187,6 +188,9 @@ void copy_scratch(fake_launch& l, void** params) {
 CUresult f_cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                           unsigned bz, unsigned shared, CUstream stream, void** params, void**) {
   TB_FAKE_ENTER("cuLaunchKernel");
+  if (self().record && !self().launches_in_context_of(f, stream, t_current_context)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
   if (self().record) {
     fake_launch l;
     l.function = f;
@@ -202,6 +206,9 @@ CUresult f_cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, u
 }
 CUresult f_cuLaunchKernelEx(const CUlaunchConfig* c, CUfunction f, void** params, void**) {
   TB_FAKE_ENTER("cuLaunchKernelEx");
+  if (self().record && !self().launches_in_context_of(f, c->hStream, t_current_context)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
   if (self().record) {
     fake_launch l;
     l.function = f;
@@ -217,7 +224,12 @@ CUresult f_cuLaunchKernelEx(const CUlaunchConfig* c, CUfunction f, void** params
   }
   return CUDA_SUCCESS;
 }
-CUresult f_cuStreamCreate(CUstream* s, unsigned int) { TB_FAKE_ENTER("cuStreamCreate"); *s = static_cast<CUstream>(new_handle()); return CUDA_SUCCESS; }
+CUresult f_cuStreamCreate(CUstream* s, unsigned int) {
+  TB_FAKE_ENTER("cuStreamCreate");
+  *s = static_cast<CUstream>(new_handle());
+  self().on_stream(*s, t_current_context);
+  return CUDA_SUCCESS;
+}
 CUresult f_cuStreamDestroy(CUstream) { TB_FAKE_ENTER("cuStreamDestroy"); return CUDA_SUCCESS; }
 CUresult f_cuStreamSynchronize(CUstream) { TB_FAKE_ENTER("cuStreamSynchronize"); return CUDA_SUCCESS; }
 CUresult f_cuStreamQuery(CUstream) { TB_FAKE_ENTER("cuStreamQuery"); return CUDA_SUCCESS; }
@@ -367,6 +379,26 @@ void fake_driver::on_function(CUfunction function, CUmodule module) {
   std::lock_guard<std::mutex> lock(m_mutex);
   const auto it = m_module_context.find(module);
   m_function_context[function] = it == m_module_context.end() ? nullptr : it->second;
+  m_function_generation[function] = context_generation;
+}
+void fake_driver::on_context_function(CUfunction function, CUcontext context) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_function_context[function] = context;
+  m_function_generation[function] = context_generation;
+}
+void fake_driver::on_stream(CUstream stream, CUcontext context) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_stream_context[stream] = context;
+}
+bool fake_driver::launches_in_context_of(CUfunction function, CUstream stream, CUcontext current) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const auto f = m_function_context.find(function);
+  if (f == m_function_context.end() || f->second == nullptr) return true;  // context-free (a CUkernel)
+  const auto g = m_function_generation.find(function);
+  if (g != m_function_generation.end() && g->second != context_generation) return false;  // of a dead context
+  const auto st = m_stream_context.find(stream);
+  const CUcontext where = st == m_stream_context.end() ? current : st->second;
+  return where == f->second;
 }
 void fake_driver::on_attribute(int attribute, int value) {
   std::lock_guard<std::mutex> lock(m_mutex);

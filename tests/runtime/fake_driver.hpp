@@ -81,6 +81,13 @@ class fake_driver {
   void on_load(const void* image, CUcontext context);
   void on_module(CUmodule module, CUcontext context);
   void on_function(CUfunction function, CUmodule module);
+  void on_context_function(CUfunction function, CUcontext context);  // cuKernelGetFunction's
+  void on_stream(CUstream stream, CUcontext context);
+  // What the real driver does (bench/micro/context_probe.cpp): a launch runs in the
+  // stream's context (the current one for a stream it does not know) and is refused with
+  // CUDA_ERROR_INVALID_HANDLE when the function belongs to another, or to a context that
+  // has been re-created since (context_generation changed).
+  bool launches_in_context_of(CUfunction function, CUstream stream, CUcontext current) const;
   void on_attribute(int attribute, int value);
   void on_alloc(size_t bytes);
   std::atomic<int> m_live_modules{0};
@@ -96,6 +103,8 @@ class fake_driver {
   std::vector<CUcontext> m_load_contexts;
   std::map<CUmodule, CUcontext> m_module_context;
   std::map<CUfunction, CUcontext> m_function_context;
+  std::map<CUstream, CUcontext> m_stream_context;
+  std::map<CUfunction, unsigned long long> m_function_generation;  // context_generation when made
   std::vector<std::pair<int, int>> m_attributes;
   std::vector<size_t> m_allocations;
 };

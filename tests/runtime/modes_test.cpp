@@ -85,8 +85,8 @@ TEST_F(Modes, CubinCachedLoadsOnceThenOneLaunchCall) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(rt.launch(kernel.binary, {4, 1, 1}, stream, params.data()).ok());
   }
-  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetCurrent", "cuLaunchKernel",
-                                   "cuCtxGetCurrent", "cuLaunchKernel"}));
+  // Warm: the thread's launch cache, one driver call per launch (no context query).
+  EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel", "cuLaunchKernel", "cuLaunchKernel"}));
   EXPECT_EQ(fake.live_modules(), 1);
 }
 
@@ -137,7 +137,7 @@ TEST_F(Modes, PtxCachedLoadsThePtxOnce) {
   EXPECT_EQ(fake.count("cuLaunchKernel"), 2);
 }
 
-TEST_F(Modes, LibraryLoadsOnceThenLaunchesWithOneCallInAnyContext) {
+TEST_F(Modes, LibraryLoadsOnceThenLaunchesInAnyContextWithoutLoadingAgain) {
   runtime::runtime rt(load_mode::library);
   ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
   EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuStreamIsCapturing"}, k_context_queries,
@@ -146,12 +146,40 @@ TEST_F(Modes, LibraryLoadsOnceThenLaunchesWithOneCallInAnyContext) {
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
   EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel"}));
-  // Another context: still the one call (the driver loads the library there itself).
+  // Another context: the thread's cached function (of context 0) is refused there, as the
+  // real driver refuses it; the launch goes the full way, which takes this context's own
+  // function from the one library (cuKernelGetFunction, no library load).
   fake.devices.push_back(fake_device{});
   fake.make_current(1);
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
-  EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel"}));
+  EXPECT_EQ(fake.calls(), concat({{"cuLaunchKernel", "cuCtxGetCurrent", "cuStreamIsCapturing", "cuStreamIsCapturing"},
+                                  k_context_queries, {"cuKernelGetFunction", "cuLaunchKernel"}}));
+  EXPECT_EQ(fake.launches().size(), 1u);  // the refused launch ran nothing
+  // This thread now switches contexts for this kernel: it checks the context first.
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+  fake.make_current(0);
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuCtxGetCurrent", "cuLaunchKernel"}));
+  const auto launches = fake.launches();
+  ASSERT_EQ(launches.size(), 1u);
+  EXPECT_EQ(launches[0].context, fake_driver::context_of(0));
+  EXPECT_EQ(fake.owner_of(launches[0].function), launches[0].context);
+}
+
+TEST_F(Modes, LibraryInsideACaptureInANewContextLaunchesTheContextFreeKernel) {
+  runtime::runtime rt(load_mode::library);
+  ASSERT_TRUE(rt.preload(kernel.binary).ok());
+  fake.devices.push_back(fake_device{});
+  fake.make_current(1);
+  fake.capturing = true;
+  fake.clear_calls();
+  ASSERT_TRUE(rt.launch(kernel.binary, {2, 1, 1}, stream, params.data()).ok());
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuStreamIsCapturing", "cuLaunchKernel"}));
+  EXPECT_EQ(fake.owner_of(fake.launches().back().function), nullptr);  // the CUkernel
 }
 
 TEST_F(Modes, LibraryKeepsThePerContextPathWhereOneImageCannotServeAll) {
@@ -162,9 +190,9 @@ TEST_F(Modes, LibraryKeepsThePerContextPathWhereOneImageCannotServeAll) {
     bool scratch;
   };
   const setup setups[] = {
-      {"driver older than 12.3", 12020, {fake_device{}}, false},
+      {"driver older than 12.3", 12020, {fake_device{}, fake_device{}}, false},
       {"devices of two archs", 13000, {fake_device{90, 227 * 1024}, fake_device{80, 163 * 1024}}, false},
-      {"kernel needs scratch (arenas are per context)", 13000, {fake_device{}}, true},
+      {"kernel needs scratch (arenas are per context)", 13000, {fake_device{}, fake_device{}}, true},
   };
   for (const setup& su : setups) {
     SCOPED_TRACE(su.why);
@@ -173,14 +201,22 @@ TEST_F(Modes, LibraryKeepsThePerContextPathWhereOneImageCannotServeAll) {
     test_kernel k("k", 1, {cubin90(), ptx80()});
     k.images[0].global_scratch_size = su.scratch ? 64 : 0;
     runtime::runtime rt(load_mode::library);
+    fake.make_current(0);
     ASSERT_TRUE(rt.launch(k.binary, {1, 1, 1}, stream, params.data()).ok());
+    // No context-free entry: inside a capture in a context it has not seen, the launch
+    // must load there, which a capture cannot hold, so it is refused.
+    fake.make_current(1);
+    fake.capturing = true;
     fake.clear_calls();
-    ASSERT_TRUE(rt.launch(k.binary, {1, 1, 1}, stream, params.data()).ok());
-    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    const runtime::status s = rt.launch(k.binary, {1, 1, 1}, stream, params.data());
+    fake.capturing = false;
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("preload"), std::string::npos) << s.message();
+    fake.make_current(0);
   }
 }
 
-TEST_F(Modes, LibraryLaunchUsesTheSameHandleInEveryContext) {
+TEST_F(Modes, LibraryLaunchesEachContextsOwnFunctionOfTheOneLibrary) {
   runtime::runtime rt(load_mode::library);
   fake.devices.push_back(fake_device{});
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
@@ -188,7 +224,10 @@ TEST_F(Modes, LibraryLaunchUsesTheSameHandleInEveryContext) {
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
   const auto launches = fake.launches();
   ASSERT_EQ(launches.size(), 2u);
-  EXPECT_EQ(launches[0].function, launches[1].function);
+  EXPECT_EQ(fake.count("cuLibraryLoadData"), 1);
+  EXPECT_NE(launches[0].function, launches[1].function);
+  EXPECT_EQ(fake.owner_of(launches[0].function), fake_driver::context_of(0));
+  EXPECT_EQ(fake.owner_of(launches[1].function), fake_driver::context_of(1));
 }
 
 TEST_F(Modes, PreloadMakesTheFirstLaunchOneCall) {
@@ -199,8 +238,10 @@ TEST_F(Modes, PreloadMakesTheFirstLaunchOneCall) {
     EXPECT_EQ(fake.count("cuStreamIsCapturing"), 0);
     fake.clear_calls();
     ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
-    EXPECT_EQ(fake.calls(), (mode == load_mode::library ? calls_t{"cuLaunchKernel"}
-                                                         : calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));  // no load
+    fake.clear_calls();
+    ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+    EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel"}));  // the thread's cache
     fake.clear_calls();
   }
 }
@@ -235,18 +276,20 @@ TEST_F(Modes, ContextRecreatedAtTheSameAddressIsReloadedOnce) {
   runtime::runtime rt(load_mode::cubin_cached);
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
   // The primary context was released and retained again: same CUcontext, new id; the
-  // kept CUfunction is now an invalid handle.
+  // kept CUfunction is now an invalid handle (the fake refuses it, as the driver does).
   fake.context_generation = 1;
-  fake.fail_once["cuLaunchKernel"] = CUDA_ERROR_INVALID_HANDLE;
   fake.clear_calls();
   const runtime::status s = rt.launch(kernel.binary, {1, 1, 1}, stream, params.data());
   ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_EQ(fake.calls(), concat({{"cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetId", "cuStreamIsCapturing"},
+  // Refused from the thread's cache, refused again on the full way, then reloaded once.
+  EXPECT_EQ(fake.calls(), concat({{"cuLaunchKernel", "cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetId",
+                                   "cuStreamIsCapturing"},
                                   k_context_queries,
                                   {"cuModuleLoadData", "cuModuleGetFunction", "cuLaunchKernel"}}));
+  EXPECT_EQ(fake.launches().size(), 1u);  // only the last ran
   fake.clear_calls();
   ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
-  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));  // checks first from now on
 }
 
 TEST_F(Modes, InvalidHandleOnTheSameContextIsReportedNotRetried) {
@@ -257,7 +300,9 @@ TEST_F(Modes, InvalidHandleOnTheSameContextIsReportedNotRetried) {
   const runtime::status s = rt.launch(kernel.binary, {1, 1, 1}, stream, params.data());
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.driver_code(), CUDA_ERROR_INVALID_HANDLE);
-  EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetId"}));
+  // Refused from the thread's cache, then on the full way, which finds the context the
+  // same one (cuCtxGetId) and reports the error instead of reloading.
+  EXPECT_EQ(fake.calls(), (calls_t{"cuLaunchKernel", "cuCtxGetCurrent", "cuLaunchKernel", "cuCtxGetId"}));
 }
 
 TEST_F(Modes, PerCallModeNoticesARecreatedContext) {
@@ -471,7 +516,7 @@ TEST_F(Modes, EachContextUsesItsOwnModuleAndImage) {
 // Issue 19: one thread per device, all launching at once. Each context loads its module
 // once (per-call cubin: once per launch), every launch uses a CUfunction of the context
 // current on its thread, never another device's; library mode loads one library and
-// launches its one context-free CUkernel on every device.
+// launches each context's own function of it.
 TEST_F(Modes, AThreadPerDeviceLoadsOncePerContextAndLaunchesOnlyItsOwnFunctions) {
   fake.devices = {fake_device{}, fake_device{}, fake_device{}, fake_device{}};
   const int devices = static_cast<int>(fake.devices.size());
@@ -507,16 +552,16 @@ TEST_F(Modes, AThreadPerDeviceLoadsOncePerContextAndLaunchesOnlyItsOwnFunctions)
     EXPECT_EQ(launched_in.size(), static_cast<std::size_t>(devices));
     std::map<CUcontext, int> loads;
     for (const CUcontext c : fake.load_contexts()) ++loads[c];
+    for (const auto& l : launches) {
+      ASSERT_EQ(fake.owner_of(l.function), l.context) << "a launch used another context's CUfunction";
+    }
     if (mode == load_mode::library) {
-      EXPECT_EQ(fake.load_contexts().size(), 1u);  // one library serves every context
-      EXPECT_EQ(functions.size(), 1u);             // its CUkernel, launched in each
+      EXPECT_EQ(fake.load_contexts().size(), 1u);  // one library serves every context,
+      EXPECT_EQ(functions.size(), static_cast<std::size_t>(devices));  // each launching its own function of it
       continue;
     }
     ASSERT_EQ(loads.size(), static_cast<std::size_t>(devices));
     for (const auto& [context, count] : loads) EXPECT_EQ(count, mode == load_mode::cubin ? k_launches : 1);
-    for (const auto& l : launches) {
-      ASSERT_EQ(fake.owner_of(l.function), l.context) << "a launch used another context's CUfunction";
-    }
     if (mode != load_mode::cubin) {
       EXPECT_EQ(functions.size(), static_cast<std::size_t>(devices));
     }
@@ -589,8 +634,10 @@ TEST_F(Modes, CachedLaunchInsideCaptureMakesNoLoadOrSyncCall) {
     fake.capturing = true;
     fake.clear_calls();
     ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
-    EXPECT_EQ(fake.calls(), (mode == load_mode::library ? calls_t{"cuLaunchKernel"}
-                                                         : calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    EXPECT_EQ(fake.calls(), (calls_t{"cuCtxGetCurrent", "cuLaunchKernel"}));
+    ASSERT_TRUE(rt.launch(kernel.binary, {1, 1, 1}, stream, params.data()).ok());
+    EXPECT_EQ(fake.count("cuStreamIsCapturing"), 0);
+    EXPECT_EQ(fake.count("cuModuleLoadData"), 0);
   }
 }
 
