@@ -11,7 +11,7 @@
 // block (tracer::record) and the stream synchronized untimed after it. So "off" is the
 // cost of a launch with CUPTI attached but recording nothing (what the untraced benchmark
 // after a traced one measures, too), and each side's difference to it is what its records
-// cost, with a 95 % interval. Its argument is the CUPTI buffer size in MiB.
+// cost, with a 95 % interval. Its arguments: the CUPTI buffer size in MiB, launches per block.
 #include "interleaved.hpp"
 
 #include <tb/profiler/tracer.hpp>
@@ -159,8 +159,8 @@ void BM_tracing_interleaved(benchmark::State& state) {
   bool ok = true;
   const auto sides = tracing_sides(t, ok);
   tb::bench::interleaved_options io;
-  io.block = 100;
-  io.rounds = 400;
+  io.block = static_cast<int>(state.range(1));
+  io.rounds = io.block >= 1000 ? 100 : 400;
   io.between = [] { g_gpu.stream_synchronize(g_gpu.stream); };
   tb::bench::interleaved_result r;
   for (auto _ : state) r = tb::bench::run_interleaved(sides, io);
@@ -172,8 +172,10 @@ void BM_tracing_interleaved(benchmark::State& state) {
   }
   std::size_t kernels = 0;
   for (const auto& e : trace.events()) kernels += e.kind == tb::profiler::event_kind::kernel;
-  std::fprintf(stderr, "tracing, CUPTI buffers of %lld MiB (us per launch; difference to off: median [95%% CI] of %zu rounds)\n",
-               static_cast<long long>(state.range(0)), r.ns_per_call[0].size());
+  std::fprintf(stderr,
+               "tracing, CUPTI buffers of %lld MiB, blocks of %d launches (us per launch; difference to off: median "
+               "[95%% CI] of %zu rounds)\n",
+               static_cast<long long>(state.range(0)), io.block, r.ns_per_call[0].size());
   for (std::size_t k = 0; k < r.names.size(); ++k) {
     const auto& s = r.per_side[k];
     state.counters[r.names[k] + "_us"] = s.median / 1e3;
@@ -215,8 +217,9 @@ int main(int argc, char** argv) {
     b->Unit(benchmark::kMicrosecond)->UseRealTime()->Iterations(100'000)->Repetitions(3);
   }
   benchmark::RegisterBenchmark("BM_tracing_interleaved", BM_tracing_interleaved)
-      ->Arg(8)
-      ->Arg(1)
+      ->Args({8, 100})
+      ->Args({1, 100})
+      ->Args({8, 1000})  // as long as the separate benchmarks' stretches between syncs
       ->Unit(benchmark::kMicrosecond)
       ->UseRealTime()
       ->Iterations(1)
