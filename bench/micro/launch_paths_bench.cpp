@@ -234,7 +234,7 @@ void register_launch_paths_benchmarks(const launch_fixture& fixture) {
   for (int nargs : {4, 22}) {
     benchmark::RegisterBenchmark("BM_launch_paths_interleaved",
                                  [fixture, nargs](benchmark::State& state) { run_all_paths(state, fixture, nargs); })
-        ->Args({nargs, 1000})
+        ->Args({nargs, 3000})
         ->UseRealTime()
         ->Iterations(1)
         ->Repetitions(1);  // its rounds are the repetitions
