@@ -12,6 +12,12 @@ struct status::payload {
 
 status status::error(std::string message) { return error(std::move(message), 0); }
 
+[[gnu::cold, gnu::noinline]] status no_specialisation_error(const char* kernel) {
+  return status::error(std::string(kernel) +
+                       ": no compiled specialisation accepts these arguments (a pointer not 16-byte aligned or an "
+                       "integer not divisible by 16, and no generic kernel was compiled)");
+}
+
 status status::error(std::string message, int driver_code) {
   status s;
   s.m_payload = std::make_shared<const payload>(payload{std::move(message), driver_code});

@@ -54,6 +54,11 @@ class status {
   std::shared_ptr<const payload> m_payload;
 };
 
+// A generated launcher's refusal when no compiled specialisation accepts its arguments:
+// "<kernel>: no compiled specialisation accepts these arguments (...)". Out of line and
+// cold, so that a launcher's hot path carries no error text (issue 18).
+status no_specialisation_error(const char* kernel);
+
 std::string_view to_string(image_format format) noexcept;  // "cubin", "ptx"
 
 // The image the runtime launches for a kernel on a device (see choose_image).
