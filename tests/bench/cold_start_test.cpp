@@ -4,14 +4,20 @@
 #include "cold_phases.hpp"
 #include "cold_start.hpp"
 #include "fake_driver.hpp"
+#include "host_data.hpp"
+#include "jit_plan.hpp"
+#include "jit_process.hpp"
 #include "synthetic_bundle.hpp"
 
 #include <tb/scenario/scenario.hpp>
+#include <tb/support/child_process.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <optional>
 #include <unistd.h>
 
 namespace {
@@ -200,6 +206,142 @@ TEST(ColdChild, ADriverFailureStopsItNamingTheCall) {
     EXPECT_NE(std::string(e.what()).find("cuDevicePrimaryCtxRetain failed"), std::string::npos) << e.what();
   }
   fs::remove_all(bundle);
+}
+
+// Stand-ins for torch and Triton (no GPU, no torch here), just enough for
+// bench/jit_runner.py --cold-start to run its phases; written at test time, so that the
+// checkout holds no package named torch or triton (scripts/check_dependencies.py).
+void write_fake_jit_modules(const fs::path& dir) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"torch/__init__.py", R"py("""A stand-in for torch: host "tensors" are bytes with a dtype; nothing runs."""
+
+
+class dtype:
+    def __init__(self, name, itemsize):
+        self.name, self.itemsize = name, itemsize
+
+
+for _name, _size in [("float32", 4), ("float16", 2), ("bfloat16", 2), ("float64", 8), ("int8", 1), ("int16", 2),
+                     ("int32", 4), ("int64", 8), ("uint8", 1), ("bool", 1), ("uint16", 2), ("uint32", 4),
+                     ("uint64", 8)]:
+    globals()[_name] = dtype(_name, _size)
+__version__ = "0.0-fake"
+
+
+class Tensor:
+    def __init__(self, data, dtype_):
+        self.data, self.dtype = data, dtype_
+
+    def to(self, device):
+        return Tensor(self.data, self.dtype)
+
+    def copy_(self, other):
+        self.data = other.data
+
+    def __getitem__(self, item):
+        return self
+
+
+def frombuffer(data, dtype):
+    return Tensor(bytes(data), dtype)
+
+
+def empty(size, dtype=None, device=None):
+    return Tensor(bytes(size * (dtype.itemsize if dtype else 1)), dtype)
+
+
+class cuda:
+    @staticmethod
+    def init():
+        pass
+
+    @staticmethod
+    def synchronize():
+        pass
+)py"},
+      {"triton/__init__.py", R"py("""A stand-in for Triton: @jit gives a kernel whose warmup, load and launch do nothing."""
+__version__ = "0.0-fake"
+
+
+class _Compiled:
+    def _init_handles(self):
+        pass
+
+
+class _Kernel:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def warmup(self, *args, grid, **kwargs):
+        return _Compiled()
+
+    def __getitem__(self, grid):
+        return lambda *args, **kwargs: None
+
+
+def jit(fn=None, **options):
+    return _Kernel(fn) if fn is not None else _Kernel
+
+
+def set_allocator(allocate):
+    pass
+
+
+from . import language  # noqa: E402  (import triton.language as tl)
+)py"},
+      {"triton/language.py", R"py("""tl.constexpr, tl.program_id, ...: anything, never called by the stand-in's kernels."""
+
+
+class _Anything:
+    def __getattr__(self, name):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+
+def __getattr__(name):
+    return _Anything()
+)py"},
+      {"triton/runtime/__init__.py", R"py()py"},
+      {"triton/runtime/jit.py", R"py(class JITCallable:
+    pass
+)py"},
+      {"triton/runtime/_allocation.py", R"py()py"},
+  };
+  for (const auto& [name, text] : files) {
+    fs::create_directories((dir / name).parent_path());
+    std::ofstream(dir / name) << text;
+  }
+}
+
+// The JIT's side: bench/jit_runner.py --cold-start over sandwich's launch plan, with the
+// stand-ins above, read as the parent reads it: the JIT's phases, in order, from this process's clock before the start.
+TEST(ColdChild, TheJitRunnersLineHasTheJitsPhases) {
+  const sc::scenario s = sc::load_scenario(fs::path(TB_SCENARIOS_DIR) / "sandwich");
+  const fs::path work = temp_dir("jit");
+  write_buffer_files(initial_buffers(s), work / "init");
+  write_jit_plan(make_jit_plan(s, work / "init"), work / "plan.json");
+  run_options o;
+  o.python = "python3";
+  o.jit_runner = fs::path(TB_SOURCE_DIR) / "bench" / "jit_runner.py";
+  o.frontend_dir = fs::path(TB_SOURCE_DIR) / "compiler" / "python";
+  o.cpu = run_options::no_cpu;
+  std::vector<std::string> argv = jit_runner_argv(o, work / "plan.json");
+  argv.push_back("--cold-start");
+  write_fake_jit_modules(work / "modules");
+  const std::int64_t t0 = monotonic_ns();
+  tb::support::child_process child(argv, {{"PYTHONPATH", (work / "modules").string()}});
+  std::optional<std::string> line;
+  while ((line = child.read_line()) && !is_cold_child_line(*line)) {
+  }
+  EXPECT_EQ(child.wait(), 0);
+  ASSERT_TRUE(line);
+  const cold_child_sample c = parse_cold_child_line(*line, "jit", cold_phases(mode::jit), t0);
+  EXPECT_EQ(c.phase_ns.size(), 10u);
+  for (const double d : c.phase_ns) EXPECT_GE(d, 0);
+  EXPECT_GT(c.total_ns, 0);
+  fs::remove_all(work);
 }
 
 }  // namespace
