@@ -5,7 +5,7 @@
 # --mode all on vector_add as a user would type it, on sandwich, vector_add,
 # many_kernels and dynamic_shapes with cubin-cached repeated (the two medians should
 # agree within 2 %), a user's kernels from outside the prefix (--require-check), cold
-# starts, pdl_chain with --pdl off,on and the cluster scenario (issue 16), and the
+# starts by phase, pdl_chain with --pdl off,on and the cluster scenario (issue 16), and the
 # recording for bench/recorded/. triton-aot compiles the bundles here,
 # with the first python3 on PATH that has Triton (and torch, for the JIT side).
 # Results, traces and logs go to $OUT. TB_TIME_LIMIT=S shortens the four scenarios' runs.
@@ -66,6 +66,24 @@ run cluster --scenario cluster --mode all --require-check --time-limit "${TB_TIM
   --json "$out/cluster.results.json" --trace "$out/traces/cluster"
 run cold_start --scenario sandwich --mode all --cold-start --rounds 1 --traced-rounds 0 --iterations 20 \
   --json "$out/cold_start.results.json"
+# Issue 18: every cold start broken down (the log's "cold start by phase" table); the
+# medians per phase again here, and the AOT modes' time after the context against 1 ms.
+python3 - "$out/cold_start.results.json" <<'PY' | tee "$out/cold_start.phases.txt" || status=1
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = 0
+for c in r["cold_start"]:
+    if c["status"] != "ok" or "phases" not in c:
+        print(f"!! cold start {c['label']}: {c['status']}, no phases: {c.get('error', '')}")
+        bad = 1
+        continue
+    phases = ", ".join(f"{p['phase']} {p['summary']['median'] / 1e6:.3f} ms" for p in c["phases"])
+    after = c["after_context"]["summary"]["median"]
+    aot = c["phases"][0]["phase"] == "main"
+    flag = "!! " if aot and after > 1e6 else ""
+    print(f"{c['label']}: {phases}; {flag}after context {after / 1e3:.1f} us; total {c['summary']['median'] / 1e6:.1f} ms")
+sys.exit(bad)
+PY
 
 # Several GPUs (issue 19): every device in turn, one results section per device, and
 # compare reading the by-device file with a series per mode and device.

@@ -116,20 +116,34 @@ void aot_mode_runner::launch(const planned_launch& l) {
     throw device_error(s.message());
 }
 
-void aot_mode_runner::prepare() {
-  for (const auto& l : m_plan) {
-    const rt::specialization_desc* spec = choose_specialization(l);
-    if (!spec)
-      throw device_error(fmt::format("{}: no compiled specialisation accepts the arguments of launch {}", l.kernel->name,
-                                     l.scenario_launch + 1));
-    // cached modes load now, with the scratch this launch's grid needs (graph captures
-    // them: nothing may load or allocate then); per-call modes only check an image fits
-    if (const rt::status s = m_runtime->preload(spec->binary, l.grid, m_session.stream()); !s)
-      throw device_error(s.message());
-  }
-  if (m_mode == mode::graph) m_session.capture([&] {
+// cached modes load now, with the scratch this launch's grid needs (graph captures them:
+// nothing may load or allocate then); per-call modes only check an image fits
+void aot_mode_runner::preload(const planned_launch& l) {
+  const rt::specialization_desc* spec = choose_specialization(l);
+  if (!spec)
+    throw device_error(fmt::format("{}: no compiled specialisation accepts the arguments of launch {}", l.kernel->name,
+                                   l.scenario_launch + 1));
+  if (const rt::status s = m_runtime->preload(spec->binary, l.grid, m_session.stream()); !s)
+    throw device_error(s.message());
+}
+
+void aot_mode_runner::preload_first() {
+  if (!m_plan.empty()) preload(m_plan.front());
+}
+
+void aot_mode_runner::preload_all() {
+  for (const auto& l : m_plan) preload(l);
+}
+
+void aot_mode_runner::capture_graph() {
+  m_session.capture([&] {
     for (const auto& l : m_plan) launch(l);
   });
+}
+
+void aot_mode_runner::prepare() {
+  preload_all();
+  if (m_mode == mode::graph) capture_graph();
   if (m_mode == mode::driver) resolve_all();
 }
 

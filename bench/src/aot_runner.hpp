@@ -95,6 +95,11 @@ class aot_mode_runner {
 
   // Loads what the mode keeps loaded and, for graph, captures one iteration. Throws.
   void prepare();
+  // prepare()'s steps, for the cold start's phases: the first launch's module (or
+  // library) only, every launch's, and graph's capture and instantiation. Throw.
+  void preload_first();
+  void preload_all();
+  void capture_graph();
   // One iteration: per launch choose the specialisation, pack, launch (graph: replay).
   // Throws device_error with the runtime's message on failure.
   void run_iteration();
@@ -114,6 +119,7 @@ class aot_mode_runner {
 
  private:
   void launch(const planned_launch& l);
+  void preload(const planned_launch& l);
   void resolve_all();
   // driver mode: one per launch of the plan, resolved in prepare().
   struct resolved {

@@ -10,12 +10,11 @@
 #include <tb/support/child_process.hpp>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <optional>
+#include <span>
 #include <unistd.h>
 
 namespace tb::bench {
@@ -27,19 +26,29 @@ using tb::support::child_process;
 
 namespace {
 
-std::int64_t monotonic_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+// Per phase of `expected`, the samples of every process, and the summaries.
+void summarize_phases(cold_start_result& c, std::span<const std::string_view> expected,
+                      const std::vector<cold_child_sample>& samples) {
+  for (std::size_t p = 0; p < expected.size(); ++p) {
+    cold_phase_result phase{std::string(expected[p]), {}, {}};
+    for (const auto& s : samples) phase.samples_ns.push_back(s.phase_ns[p]);
+    phase.stats = tb::profiler::summarize(phase.samples_ns);
+    c.phases.push_back(std::move(phase));
+  }
+  c.after_context.name = "after_context";
+  for (const auto& s : samples) c.after_context.samples_ns.push_back(s.after_context_ns);
+  c.after_context.stats = tb::profiler::summarize(c.after_context.samples_ns);
 }
 
-// `repeats` children of `argv`; with `fresh_cache` each gets an empty TRITON_CACHE_DIR.
-cold_start_result measure(const std::string& label, const std::vector<std::string>& argv, const env_list& env,
-                          bool fresh_cache, int repeats) {
+// `repeats` children of `argv`, each reporting the phases `expected`; with `fresh_cache`
+// each gets an empty TRITON_CACHE_DIR.
+cold_start_result measure(const std::string& label, std::span<const std::string_view> expected,
+                          const std::vector<std::string>& argv, const env_list& env, bool fresh_cache, int repeats) {
   cold_start_result c;
   c.label = label;
   std::error_code ec;
   try {
+    std::vector<cold_child_sample> samples;
     for (int i = 0; i < repeats; ++i) {
       env_list e = env;
       fs::path cache;
@@ -51,15 +60,18 @@ cold_start_result measure(const std::string& label, const std::vector<std::strin
       const std::int64_t t0 = monotonic_ns();
       child_process child(argv, e);
       std::optional<std::string> line;
-      while ((line = child.read_line()) && line->find("cold_start_done_ns") == std::string::npos) {
+      while ((line = child.read_line()) && !is_cold_child_line(*line)) {
       }
       const int rc = child.wait();
       if (fresh_cache) fs::remove_all(cache, ec);
-      if (!line || rc != 0) throw std::runtime_error(fmt::format("the child exited with status {}", rc));
-      const auto done = nlohmann::json::parse(*line).at("cold_start_done_ns").get<std::int64_t>();
-      c.samples_ns.push_back(static_cast<double>(done - t0));
+      if (!line || rc != 0)
+        throw std::runtime_error(fmt::format("cold start {}: the child exited with status {}{}", label, rc,
+                                             line ? "" : " before its phases' line"));
+      samples.push_back(parse_cold_child_line(*line, label, expected, t0));
+      c.samples_ns.push_back(samples.back().total_ns);
     }
     c.stats = tb::profiler::summarize(c.samples_ns);
+    summarize_phases(c, expected, samples);
   } catch (const std::exception& e) {
     c.status = "failed";
     c.error = e.what();
@@ -79,7 +91,7 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
     done.push_back(m);
     if (m != mode::jit) {
       const std::string name(to_string(m));
-      out.push_back(measure(name,
+      out.push_back(measure(name, cold_phases(m),
                             {o.self.string(), "--cold-child", name, "--scenario", s.file.string(), "--bundle-dir",
                              o.bundle_dir.string(), "--device", std::to_string(o.device)},
                             {}, false, o.cold_start_repeats));
@@ -93,7 +105,7 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
     const env_list env = {{"CUDA_VISIBLE_DEVICES", std::to_string(o.device)},
                           {"CUDA_INJECTION64_PATH", std::nullopt},
                           {"NVTX_INJECTION64_PATH", std::nullopt}};
-    out.push_back(measure("jit (empty Triton cache)", argv, env, true, o.cold_start_repeats));
+    out.push_back(measure("jit (empty Triton cache)", cold_phases(mode::jit), argv, env, true, o.cold_start_repeats));
     const fs::path warm = fs::temp_directory_path() / fmt::format("triton-bench-warm-cache-{}", ::getpid());
     env_list warm_env = env;
     warm_env.push_back({"TRITON_CACHE_DIR", warm.string()});
@@ -103,31 +115,53 @@ std::vector<cold_start_result> measure_cold_starts(const tb::scenario::scenario&
       }
       fill.wait();
     }
-    out.push_back(measure("jit (warm Triton cache)", argv, warm_env, false, o.cold_start_repeats));
+    out.push_back(measure("jit (warm Triton cache)", cold_phases(mode::jit), argv, warm_env, false, o.cold_start_repeats));
     fs::remove_all(warm, ec);
     fs::remove_all(work, ec);
   }
   return out;
 }
 
-int cold_child(const tb::scenario::scenario& s, mode m, const fs::path& bundle_dir, int device) {
+cold_phase_clock run_cold_child(const tb::scenario::scenario& s, mode m, const fs::path& bundle_dir, int device,
+                                std::int64_t main_ns) {
+  cold_phase_clock clock;
+  clock.mark_at("main", main_ns);
+  rt::bundle bundle;
+  if (const rt::status st = rt::bundle::load(bundle_dir, bundle); !st) throw std::runtime_error(st.message());
+  const std::vector<host_buffer> initial = initial_buffers(s);
+  clock.mark("setup");
+  // The first driver call loads libcuda and calls cuInit (the runtime's acquire_driver).
+  int driver_version = 0;
+  if (const rt::status st = rt::driver_version(driver_version); !st) throw device_error(st.message());
+  clock.mark("driver");
+  device_session session(device);
+  clock.mark("context");
+  const auto& addresses = session.allocate(initial);
+  const auto plan = plan_launches(s, bundle, addresses);
+  session.upload(initial);
+  clock.mark("buffers");
+  aot_mode_runner runner(m, session, plan);
+  if (m == mode::graph) {
+    runner.preload_all();  // the graph captures every launch: each one's module first
+    clock.mark("module");
+    runner.capture_graph();
+    clock.mark("graph");
+    runner.run_iteration();
+  } else {
+    runner.preload_first();  // ptx and cubin: nothing to load, it is the launch's own
+    if (m != mode::ptx && m != mode::cubin) clock.mark("module");
+    runner.run_first_launch();
+  }
+  clock.mark("launch");
+  session.synchronize();
+  clock.mark("complete");
+  return clock;
+}
+
+int cold_child(const tb::scenario::scenario& s, mode m, const fs::path& bundle_dir, int device, std::int64_t main_ns) {
   try {
-    rt::bundle bundle;
-    if (const rt::status st = rt::bundle::load(bundle_dir, bundle); !st) throw std::runtime_error(st.message());
-    const std::vector<host_buffer> initial = initial_buffers(s);
-    device_session session(device);
-    const auto& addresses = session.allocate(initial);
-    const auto plan = plan_launches(s, bundle, addresses);
-    session.upload(initial);
-    aot_mode_runner runner(m, session, plan);
-    if (m == mode::graph) {
-      runner.prepare();
-      runner.run_iteration();
-    } else {
-      runner.run_first_launch();
-    }
-    session.synchronize();
-    std::printf("{\"cold_start_done_ns\": %lld}\n", static_cast<long long>(monotonic_ns()));
+    const cold_phase_clock clock = run_cold_child(s, m, bundle_dir, device, main_ns);
+    std::printf("%s\n", clock.line().c_str());
     std::fflush(stdout);
     return 0;
   } catch (const std::exception& e) {

@@ -21,6 +21,12 @@ const unmeasured_metric* mode_result::unmeasured(std::string_view id) const noex
   return nullptr;
 }
 
+const cold_phase_result* cold_start_result::phase(std::string_view name) const noexcept {
+  for (const auto& p : phases)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
 const mode_result* results::find(tb::bench::mode mode) const noexcept {
   for (const auto& m : modes)
     if (m.mode == mode && m.instance == 1) return &m;

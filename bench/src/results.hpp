@@ -100,12 +100,26 @@ struct kernel_image_result {
   std::uint64_t size = 0;
 };
 
+// One phase of a cold start (cold_phases.hpp): its duration in each fresh process.
+struct cold_phase_result {
+  std::string name;                // "main", "driver", "module", ... (cold_phases.hpp)
+  std::vector<double> samples_ns;  // one per process, in the order of cold_start_result::samples_ns
+  tb::profiler::summary stats;
+};
+
 struct cold_start_result {
   std::string label;  // "cubin-cached", "jit (empty Triton cache)", "jit (warm Triton cache)"
   std::string status = "ok";
   std::string error;
-  std::vector<double> samples_ns;
+  std::vector<double> samples_ns;  // fork to the first completion; per process, the phases' sum
   tb::profiler::summary stats;
+  // Empty in results from before the breakdown (and when the children failed).
+  std::vector<cold_phase_result> phases;
+  // From the end of cold_after_phase ("buffers") to the first completion: module load,
+  // graph capture, first launch, completion (jit: compile, load, launch, completion).
+  cold_phase_result after_context;
+
+  const cold_phase_result* phase(std::string_view name) const noexcept;
 };
 
 struct results {

@@ -125,9 +125,19 @@ json to_json(const results& r) {
                        {"goal_percent", repeat_goal_percent}});
   j["repeats"] = repeats;
   json cold = json::array();
-  for (const auto& c : r.cold_start)
-    cold.push_back({{"label", c.label}, {"status", c.status}, {"error", c.error}, {"samples_ns", c.samples_ns},
-                    {"summary", summary_to_json(c.stats)}});
+  for (const auto& c : r.cold_start) {
+    json entry = {{"label", c.label}, {"status", c.status}, {"error", c.error}, {"samples_ns", c.samples_ns},
+                  {"summary", summary_to_json(c.stats)}};
+    if (!c.phases.empty()) {  // optional: absent before the breakdown (issue 18)
+      json phases = json::array();
+      for (const auto& p : c.phases)
+        phases.push_back({{"phase", p.name}, {"samples_ns", p.samples_ns}, {"summary", summary_to_json(p.stats)}});
+      entry["phases"] = phases;
+      entry["after_context"] = {{"samples_ns", c.after_context.samples_ns},
+                                {"summary", summary_to_json(c.after_context.stats)}};
+    }
+    cold.push_back(entry);
+  }
   j["cold_start"] = cold;
   return j;
 }
@@ -237,6 +247,18 @@ results results_from_json(const json& j) {
     cr.error = c.value("error", "");
     for (const auto& v : c.at("samples_ns")) cr.samples_ns.push_back(number_of(v));
     cr.stats = summary_from_json(c.at("summary"));
+    for (const auto& p : c.value("phases", json::array())) {
+      cold_phase_result phase;
+      phase.name = p.at("phase").get<std::string>();
+      for (const auto& v : p.at("samples_ns")) phase.samples_ns.push_back(number_of(v));
+      phase.stats = summary_from_json(p.at("summary"));
+      cr.phases.push_back(std::move(phase));
+    }
+    if (const auto a = c.find("after_context"); a != c.end()) {
+      cr.after_context.name = "after_context";
+      for (const auto& v : a->at("samples_ns")) cr.after_context.samples_ns.push_back(number_of(v));
+      cr.after_context.stats = summary_from_json(a->at("summary"));
+    }
     r.cold_start.push_back(std::move(cr));
   }
   return r;

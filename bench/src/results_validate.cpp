@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
+#include <vector>
 
 namespace tb::bench {
 
@@ -69,6 +71,49 @@ struct validator {
     if (!obj.is_object()) return problem(path, "is not an object");
     for (const auto& [id, why] : obj.items())
       if (!why.is_string()) problem(path + "." + id, "is not a string");
+  }
+  // A sample list with its summary: {"samples_ns": [...], "summary": {...}}, `n` of them.
+  void cold_samples(const json& obj, const std::string& path, std::size_t n) {
+    const json* samples = array(obj, path, "samples_ns");
+    if (const json* s = member(obj, path, "summary")) summary(*s, path + ".summary");
+    if (samples && samples->size() != n)
+      problem(path, fmt::format("{} samples_ns, the cold start has {}", samples->size(), n));
+    if (samples)
+      for (const auto& x : *samples)
+        if (!x.is_number() || x.get<double>() < 0) return problem(path + ".samples_ns", "has a negative or no number");
+  }
+  // Optional (issue 18): the phases of a cold start, which add up to its samples, and the
+  // time after the context.
+  void cold_phases(const json& c, const std::string& path, const json* totals) {
+    const json* phases = array(c, path, "phases");
+    const std::size_t n = totals ? totals->size() : 0;
+    if (!phases) return;
+    if (phases->empty()) problem(path + ".phases", "is empty (absent when there is no breakdown)");
+    std::vector<double> sums(n, 0.0);
+    bool summed = !phases->empty();  // every phase has a number per process
+    std::set<std::string> names;
+    for (std::size_t k = 0; k < phases->size(); ++k) {
+      const std::string pp = fmt::format("{}.phases[{}]", path, k);
+      const json& phase = (*phases)[k];
+      string(phase, pp, "phase");
+      if (phase.is_object() && phase.contains("phase") && phase.at("phase").is_string() &&
+          !names.insert(phase.at("phase").get<std::string>()).second)
+        problem(pp, fmt::format("phase '{}' again", phase.at("phase").get<std::string>()));
+      cold_samples(phase, pp, n);
+      const bool counted = phase.is_object() && phase.contains("samples_ns") && phase.at("samples_ns").is_array() &&
+                           phase.at("samples_ns").size() == n;
+      summed = summed && counted;
+      for (std::size_t r = 0; counted && r < n; ++r) {
+        const json& x = phase.at("samples_ns")[r];
+        summed = summed && x.is_number();
+        if (x.is_number()) sums[r] += x.get<double>();
+      }
+    }
+    for (std::size_t r = 0; summed && r < n; ++r)
+      if ((*totals)[r].is_number() && std::fabs(sums[r] - (*totals)[r].get<double>()) > 1.0)
+        problem(path + ".phases", fmt::format("process {}: the phases add up to {} ns, its samples_ns is {} ns", r + 1,
+                                              sums[r], (*totals)[r].get<double>()));
+    if (const json* a = member(c, path, "after_context")) cold_samples(*a, path + ".after_context", n);
   }
   void summary(const json& s, const std::string& path) {
     if (!s.is_object()) return problem(path, "is not an object");
@@ -222,8 +267,9 @@ std::vector<std::string> validate_results_json(const json& j) {
       const std::string p = fmt::format("cold_start[{}]", i);
       v.string((*cold)[i], p, "label");
       v.one_of((*cold)[i], p, "status", {"ok", "failed", "skipped"});
-      v.array((*cold)[i], p, "samples_ns");
+      const json* samples = v.array((*cold)[i], p, "samples_ns");
       if (const json* s = v.member((*cold)[i], p, "summary")) v.summary(*s, p + ".summary");
+      if ((*cold)[i].is_object() && (*cold)[i].contains("phases")) v.cold_phases((*cold)[i], p, samples);
     }
   return v.problems;
 }

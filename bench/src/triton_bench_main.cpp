@@ -280,6 +280,7 @@ int run_pdl_settings(const std::vector<tb::bench::pdl_setting>& settings, tb::be
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::int64_t main_ns = tb::bench::monotonic_ns();  // a cold-start child's first phase ends here
   using tb::bench::exit_code;
   CLI::App app{"triton-bench: what does it cost to launch a Triton kernel ahead of time from C++ versus through "
                "Triton's Python JIT, and where does the time go? (docs/bench.md)",
@@ -518,7 +519,7 @@ only on a terminal, never when NO_COLOR is set.
       bundle.quiet = true;
       const auto one = tb::bench::parse_device_list(device_spec, std::numeric_limits<int>::max());
       if (one.size() != 1) throw std::runtime_error("--cold-child: expected one --device");
-      return tb::bench::cold_child(s, *m, tb::bench::find_bundle(s, bundle), one.front());
+      return tb::bench::cold_child(s, *m, tb::bench::find_bundle(s, bundle), one.front(), main_ns);
     }
 
     const auto probe = no_gpu ? tb::bench::gpu_probe{{}, "--no-gpu given"} : tb::bench::probe_gpus();

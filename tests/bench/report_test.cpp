@@ -3,6 +3,7 @@
 // failed mode and a cold start). The table is today's to the byte; the CSV reads back to
 // the model's medians; the Markdown has the rows a pull-request comment needs; the JSON
 // reads back through results_from_json.
+#include "cold_start_fixture.hpp"
 #include "report/colour.hpp"
 #include "report/console.hpp"
 #include "report/csv_reporter.hpp"
@@ -168,6 +169,64 @@ TEST(TableReporter, ShowsTheUntracedGapTheTracersCostAndWhatWasNotMeasured) {
   const std::string with_ratio = print("table", both, {});
   EXPECT_NE(with_ratio.find("gap per launch, untraced              6.00x          1.00x\n"), std::string::npos)
       << with_ratio;
+}
+
+// Issue 18: the synthetic results with invented cold starts broken down into phases.
+results cold_phase_results() {
+  results r = read_results(synthetic_file);
+  r.cold_start = tb::bench::test::invented_cold_starts();
+  return r;
+}
+
+TEST(TableReporter, ShowsTheColdStartPhasesPerKindOfProcess) {
+  // The whole cold-start part, to the byte (tests/bench/data/table/cold_phases.txt).
+  const std::string table = print("table", cold_phase_results(), {});
+  const std::string expected = read_text(std::string(TB_BENCH_DATA) + "/table/cold_phases.txt");
+  const auto at = table.find("\ncold start: ");
+  ASSERT_NE(at, std::string::npos) << table;
+  EXPECT_EQ(table.substr(at + 1), expected);
+  // Over 1 ms after the context is flagged, and coloured only with colours on.
+  results slow = cold_phase_results();
+  slow.cold_start[0] = tb::bench::test::cold_start_with_phases(
+      "cubin-cached", {{"main", {1e6}}, {"buffers", {1e6}}, {"module", {1.5e6}}, {"complete", {1e3}}});
+  const std::string flagged = print("table", slow, {});
+  EXPECT_NE(flagged.find("!! 1.501 ms"), std::string::npos) << flagged;
+  EXPECT_NE(flagged.find("goal <= 1 ms for the AOT modes (!! over it)\n"), std::string::npos) << flagged;
+  EXPECT_EQ(strip_ansi(print("table", slow, {}, true)), flagged);
+  // Results without phases (every file before them): no phase table.
+  EXPECT_EQ(print("table", read_results(synthetic_file), {}).find("cold start by phase"), std::string::npos);
+}
+
+TEST(MarkdownReporter, ListsTheColdStartPhases) {
+  const std::string md = print("markdown", cold_phase_results(), {});
+  EXPECT_NE(md.find("| mode | phases | after context | total |\n|:---|:---|---:|---:|\n"
+                    "| cubin-cached | main 1.100 ms, setup 2.100 ms, driver 96.000 ms, context 87.000 ms, buffers "
+                    "9.100 ms, module 200.000 us, launch 13.000 us, complete 42.000 us | 255.000 us | 195.555 ms |\n"
+                    "| ptx | main 1.100 ms, setup 2.100 ms, driver 96.000 ms, context 87.000 ms, buffers 9.100 ms, "
+                    "launch 42.000 ms, complete 43.000 us | 42.043 ms | 237.443 ms |\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| jit (empty Triton cache) | python 31.000 ms, torch 2.100 s, "), std::string::npos) << md;
+}
+
+TEST(CsvReporter, HasARowPerColdStartPhase) {
+  const results r = cold_phase_results();
+  const auto rows = parse_csv(print("csv", r, {}));
+  const std::size_t mode = column(rows[0], "mode"), metric = column(rows[0], "metric"),
+                    median = column(rows[0], "median"), n = column(rows[0], "n");
+  std::vector<std::string> cubin;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), rows[0].size());
+    if (row[mode] == "cubin-cached" && row[metric].rfind("cold_start", 0) == 0) cubin.push_back(row[metric]);
+  }
+  EXPECT_EQ(cubin, (std::vector<std::string>{"cold_start", "cold_start.main", "cold_start.setup", "cold_start.driver",
+                                             "cold_start.context", "cold_start.buffers", "cold_start.module",
+                                             "cold_start.launch", "cold_start.complete", "cold_start.after_context"}));
+  for (const auto& row : rows)
+    if (row[mode] == "cubin-cached" && row[metric] == "cold_start.module") {
+      EXPECT_EQ(std::stod(row[median]), 200e3);
+      EXPECT_EQ(row[n], "3");
+    }
 }
 
 TEST(JsonReporter, PrintsTheResultsSchemaThatReadsBack) {

@@ -1,6 +1,7 @@
 // The results JSON: what triton-bench writes validates against docs/results-schema.md
 // (checked by validate_results_json), reads back unchanged, and every departure from
 // the schema is reported with its path.
+#include "cold_start_fixture.hpp"
 #include "method.hpp"
 #include "report/table_reporter.hpp"
 #include "results.hpp"
@@ -69,6 +70,54 @@ TEST(ResultsSchema, RoundTrip) {
   const results r = sample_results();
   const results back = results_from_json(to_json(r));
   EXPECT_EQ(to_json(back), to_json(r));
+}
+
+// Issue 18: the cold start's phases, each a sample per process with its summary, and the
+// time after the buffers; they round-trip, and files without them still read.
+TEST(ResultsSchema, ColdStartPhasesRoundTripAndValidate) {
+  results r = sample_results();
+  r.cold_start = test::invented_cold_starts();
+  const json j = to_json(r);
+  const auto problems = validate_results_json(j);
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  const json& cubin = j["cold_start"][0];
+  EXPECT_EQ(cubin["phases"].size(), 8u);
+  EXPECT_EQ(cubin["phases"][5]["phase"], "module");
+  EXPECT_EQ(cubin["phases"][5]["samples_ns"], json({210e3, 190e3, 200e3}));
+  EXPECT_EQ(cubin["phases"][5]["summary"]["median"], 200e3);
+  EXPECT_EQ(cubin["after_context"]["samples_ns"], json({262e3, 248e3, 255e3}));  // module + launch + complete
+  EXPECT_EQ(cubin["samples_ns"][0], 1.2e6 + 2.0e6 + 95e6 + 88e6 + 9.0e6 + 210e3 + 12e3 + 40e3);
+  EXPECT_EQ(j["cold_start"][1]["phases"].size(), 7u);  // ptx: no module phase
+  const results back = results_from_json(j);
+  EXPECT_EQ(to_json(back), j);
+  ASSERT_NE(back.cold_start[2].phase("graph"), nullptr);
+  EXPECT_EQ(back.cold_start[2].phase("graph")->stats.median, 310e3);
+  EXPECT_EQ(back.cold_start[1].phase("module"), nullptr);
+  // Without phases (every file before the breakdown): none written, none read.
+  const json old = to_json(sample_results());
+  EXPECT_FALSE(old["cold_start"][0].contains("phases"));
+  EXPECT_FALSE(old["cold_start"][0].contains("after_context"));
+  EXPECT_TRUE(results_from_json(old).cold_start[0].phases.empty());
+}
+
+TEST(ResultsSchema, ColdStartPhasesThatDoNotAddUpAreReported) {
+  results r = sample_results();
+  r.cold_start = test::invented_cold_starts();
+  json j = to_json(r);
+  j["cold_start"][0]["phases"][2]["samples_ns"][1] = 98e6;  // 1 ms more driver in process 2
+  j["cold_start"][0]["phases"][3]["phase"] = "main";
+  j["cold_start"][1]["phases"][0]["samples_ns"] = json({1.1e6, 1.2e6});
+  j["cold_start"][2].erase("after_context");
+  j["cold_start"][3]["phases"] = json::array();
+  EXPECT_EQ(validate_results_json(j),
+            (std::vector<std::string>{
+                "cold_start[0].phases[3]: phase 'main' again",
+                // 1.0 + 2.2 + 98 + 86 + 9.2 ms + 190 + 14 + 44 us
+                "cold_start[0].phases: process 2: the phases add up to 196648000 ns, its samples_ns is 195648000 ns",
+                "cold_start[1].phases[0]: 2 samples_ns, the cold start has 3",  // no sums then
+                "cold_start[2]: missing 'after_context'",
+                "cold_start[3].phases: is empty (absent when there is no breakdown)",
+            }));
 }
 
 TEST(ResultsSchema, TheSyntheticRecordingValidates) {

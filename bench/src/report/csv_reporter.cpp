@@ -52,6 +52,13 @@ void analysis_row(std::ostream& out, std::string_view trace, const std::string& 
   out << csv_row(row);
 }
 
+std::vector<const cold_phase_result*> cold_rows(const cold_start_result& c) {
+  std::vector<const cold_phase_result*> rows;
+  for (const auto& p : c.phases) rows.push_back(&p);
+  if (!c.phases.empty()) rows.push_back(&c.after_context);
+  return rows;
+}
+
 class csv_reporter final : public reporter {
  public:
   void report(const destination& to, const results& r, const provenance&) const override {
@@ -62,6 +69,13 @@ class csv_reporter final : public reporter {
       append_summary(row, c.stats);
       row.insert(row.end(), {"", ""});
       to.out << csv_row(row);
+      // The breakdown (issue 18): cold_start.<phase>, then cold_start.after_context.
+      for (const cold_phase_result* p : cold_rows(c)) {
+        row = {r.scenario, r.gpu_name, c.label, c.status, "", "", "cold_start." + p->name, "ns"};
+        append_summary(row, p->stats);
+        row.insert(row.end(), {"", ""});
+        to.out << csv_row(row);
+      }
     }
   }
 

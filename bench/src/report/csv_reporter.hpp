@@ -15,7 +15,9 @@
 namespace tb::bench::report {
 
 // The results' columns. Cold starts are rows too: mode = their label ("jit (empty Triton
-// cache)"), metric = "cold_start". A mode that has no metrics (it failed) has no row.
+// cache)"), metric = "cold_start", then per phase "cold_start.<phase>" and
+// "cold_start.after_context" when the run has the breakdown. A mode that has no metrics
+// (it failed) has no row.
 inline constexpr std::string_view csv_results_header =
     "scenario,gpu,mode,status,check_kind,check_status,metric,unit,n,median,ci95_low,ci95_high,mean,p5,p95,p99,"
     "min,max,mad,ci_method,at_clock_floor,ratio_to_cubin_cached";

@@ -119,6 +119,25 @@ void ratios(std::ostream& out, const results& r, const std::vector<const mode_re
                        gap_ratio_phrase(r, median_ratio(*jit, *ref, "gap.before_target"), true));
 }
 
+// The breakdown: one row per cold start and phase (the modes' phases differ), medians.
+void cold_phases(std::ostream& out, const results& r) {
+  bool any = false;
+  for (const auto& c : r.cold_start) any = any || (c.status == "ok" && !c.phases.empty());
+  if (!any) return;
+  out << "Cold start by phase (median; each phase from the end of the one before, the first from the fork; after "
+         "context: from the buffers filled to the first completion, goal <= 1 ms for the AOT modes):\n\n"
+         "| mode | phases | after context | total |\n|:---|:---|---:|---:|\n";
+  for (const auto& c : r.cold_start) {
+    if (c.status != "ok" || c.phases.empty()) continue;
+    std::string phases;
+    for (const auto& p : c.phases)
+      phases += fmt::format("{}{} {}", phases.empty() ? "" : ", ", p.name, format_value(p.stats.median, "ns"));
+    out << fmt::format("| {} | {} | {} | {} |\n", markdown_text(c.label), phases,
+                       format_value(c.after_context.stats.median, "ns"), format_value(c.stats.median, "ns"));
+  }
+  out << "\n";
+}
+
 void repeats_and_cold_starts(std::ostream& out, const results& r) {
   for (const auto& a : repeat_agreements(r))
     out << fmt::format("{}Repeat {} vs {}: host time per launch {} vs {}, {:.2f} % apart (goal <= {:.0f} %).\n\n",
@@ -135,6 +154,7 @@ void repeats_and_cold_starts(std::ostream& out, const results& r) {
                              : fmt::format("| {} | {} | {} | |\n", markdown_text(c.label), c.status,
                                            markdown_text(c.error)));
   out << "\n";
+  cold_phases(out, r);
 }
 
 void analysis_heading(std::ostream& out, const tb::profiler::analysis_result& a, std::string_view trace) {

@@ -1,7 +1,7 @@
 // --format markdown: GitHub-flavoured Markdown for a pull-request comment or a CI step
 // summary ($GITHUB_STEP_SUMMARY). Results: a heading with the scenario and GPU (and, for a
 // recording, that it is one), a table of metrics x modes (median ±half-width of the 95 %
-// interval), each mode's check line, the ratios to cubin-cached, repeats and cold starts.
+// interval), each mode's check line, the ratios to cubin-cached, repeats and cold starts (with their phases).
 // Analysis: a heading with the trace, then one table of its metrics.
 #pragma once
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
@@ -91,6 +92,60 @@ void print_cold_start(std::ostream& out, const results& r) {
   }
 }
 
+// The phases the rows of one kind of process have, in their order (a phase only some
+// rows have goes after the phase before it in theirs).
+std::vector<std::string> phase_columns(const std::vector<const cold_start_result*>& rows) {
+  std::vector<std::string> columns;
+  for (const auto* c : rows)
+    for (std::size_t k = 0; k < c->phases.size(); ++k) {
+      if (std::find(columns.begin(), columns.end(), c->phases[k].name) != columns.end()) continue;
+      auto at = columns.begin();
+      if (k > 0) at = std::find(columns.begin(), columns.end(), c->phases[k - 1].name) + 1;
+      columns.insert(at, c->phases[k].name);
+    }
+  return columns;
+}
+
+// The breakdown (cold_phases.hpp): per kind of process (rows grouped by their first phase:
+// main for triton-bench's children, python for the JIT's), the median of each phase.
+void print_cold_phases(std::ostream& out, const results& r, bool on) {
+  std::vector<std::vector<const cold_start_result*>> groups;
+  for (const auto& c : r.cold_start) {
+    if (c.status != "ok" || c.phases.empty()) continue;
+    auto g = std::find_if(groups.begin(), groups.end(),
+                          [&](const auto& rows) { return rows.front()->phases.front().name == c.phases.front().name; });
+    if (g == groups.end()) groups.push_back({&c});
+    else g->push_back(&c);
+  }
+  if (groups.empty()) return;
+  out << "\ncold start by phase (median of each; a phase starts where the one before ended, the first at the fork)\n";
+  constexpr double after_context_goal_ns = 1e6;  // issue 18: the AOT modes' share after the context
+  bool over = false;
+  for (const auto& rows : groups) {
+    const std::vector<std::string> columns = phase_columns(rows);
+    const bool aot = rows.front()->phases.front().name == "main";
+    std::string header = (&rows == &groups.front() ? "" : "\n") + pad("mode", 26, true);
+    for (const auto& name : columns) header += " " + pad(name, 10);
+    out << header << " " << pad("after ctx", 13) << " " << pad("total", 10) << "\n";
+    for (const auto* c : rows) {
+      std::string line = pad(c->label, 26, true);
+      for (const auto& name : columns) {
+        const cold_phase_result* p = c->phase(name);
+        line += " " + pad(p ? format_value(p->stats.median, "ns") : "-", 10);
+      }
+      const bool slow = aot && c->after_context.stats.median > after_context_goal_ns;
+      over = over || slow;
+      const std::string after = (slow ? "!! " : "") + format_value(c->after_context.stats.median, "ns");
+      out << line << " " << paint(pad(after, 13), colour::yellow, on && slow) << " "
+          << pad(format_value(c->stats.median, "ns"), 10) << "\n";
+    }
+  }
+  out << "after ctx: from the buffers filled to the first completion (module load, graph capture, first launch, "
+         "completion; jit: compile or cache lookup too), goal <= 1 ms for the AOT modes"
+      << (over ? " (!! over it)" : "") << "\n"
+      << "-: no such phase (ptx and cubin load the module inside every launch: their launch includes it)\n";
+}
+
 }  // namespace
 
 void print_results_table(std::ostream& out, const results& r, bool on) {
@@ -168,6 +223,7 @@ void print_results_table(std::ostream& out, const results& r, bool on) {
         << "\n";
   }
   print_cold_start(out, r);
+  print_cold_phases(out, r, on);
 }
 
 void print_recorded(std::ostream& out, const results& r, std::string_view source, bool on) {
