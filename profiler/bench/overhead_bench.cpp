@@ -103,16 +103,22 @@ void launch_loop(benchmark::State& state) {
 
 void BM_launch_untraced(benchmark::State& state) { launch_loop(state); }
 
+// Starts `t`; false (and the benchmark skipped with CUPTI's reason) when it cannot.
+bool started(tb::profiler::tracer& t, benchmark::State& state) {
+  try {
+    t.start();
+    return true;
+  } catch (const tb::profiler::tracer_error& e) {
+    state.SkipWithError(e.what());
+    return false;
+  }
+}
+
 void traced(benchmark::State& state, const tb::profiler::tracer_kinds& kinds) {
   tb::profiler::tracer_options o;
   o.kinds = kinds;
   tb::profiler::tracer t(o);
-  try {
-    t.start();
-  } catch (const tb::profiler::tracer_error& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
+  if (!started(t, state)) return;
   launch_loop(state);
   t.stop();
   const auto trace = t.take_trace();
@@ -150,12 +156,7 @@ void BM_tracing_interleaved(benchmark::State& state) {
   tb::profiler::tracer_options o;
   o.buffer_bytes = static_cast<std::size_t>(state.range(0)) << 20;
   tb::profiler::tracer t(o);
-  try {
-    t.start();
-  } catch (const tb::profiler::tracer_error& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
+  if (!started(t, state)) return;
   bool ok = true;
   const auto sides = tracing_sides(t, ok);
   tb::bench::interleaved_options io;
